@@ -1,0 +1,321 @@
+// eqnet: the EQ-Net engine from the command line (headless: no Qt).
+#include "terminal_progress.h"
+
+#include "eqnet/bench.h"
+#include "eqnet/cost_model.h"
+#include "eqnet/data.h"
+#include "eqnet/error.h"
+#include "eqnet/fp_training.h"
+#include "eqnet/subnet_json.h"
+#include "eqnet/supernet.h"
+
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace eqnet;
+
+// Ctrl-C asks the running job to stop at the end of its current step.
+StopToken g_stop;
+void onSigint(int) {
+    if (g_stop.stopRequested()) std::_Exit(130); // second Ctrl-C: leave at once
+    g_stop.requestStop();
+}
+
+void addRuntimeOptions(CLI::App* cmd, RuntimeOptions& rt) {
+    cmd->add_option("--device", rt.device, "cpu, cuda or cuda:N")->capture_default_str();
+    cmd->add_option("--threads", rt.threads, "CPU threads (0: all cores)")->capture_default_str();
+}
+
+std::string g_dataFormat = "auto";
+void addDataOptions(CLI::App* cmd, DataSpec& spec) {
+    cmd->add_option("--data", spec.dir, "data folder (IDX files or CIFAR-10 batches)")->capture_default_str();
+    cmd->add_option("--data-format", g_dataFormat, "auto, idx, cifar10 or synthetic")->capture_default_str();
+    cmd->add_option("--val-size", spec.validationSize, "training images held out for validation")
+        ->capture_default_str();
+}
+
+Dataset loadData(DataSpec spec) {
+    spec.format = parseDataFormat(g_dataFormat);
+    const auto t0 = std::chrono::steady_clock::now();
+    Dataset d = loadDataset(spec);
+    std::fprintf(stderr, "data: %s, %lld train / %lld validation / %lld test images %lldx%lldx%lld (%.1f s)\n",
+                 d.name.c_str(), (long long)d.train.size(), (long long)d.val.size(), (long long)d.test.size(),
+                 (long long)d.train.channels, (long long)d.train.height, (long long)d.train.width,
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    return d;
+}
+
+std::string human(double v) {
+    const char* units[] = {"", "K", "M", "G", "T", "P"};
+    int u = 0;
+    while (std::abs(v) >= 1000 && u < 5) {
+        v /= 1000;
+        ++u;
+    }
+    char b[32];
+    std::snprintf(b, sizeof b, "%.3g%s", v, units[u]);
+    return b;
+}
+
+std::string shapeText(const std::vector<int64_t>& s) {
+    std::string t;
+    for (size_t i = 0; i < s.size(); ++i) t += (i ? "x" : "") + std::to_string(s[i]);
+    return t;
+}
+
+// ---- eqnet info -------------------------------------------------------------------------
+int runInfo(const ModelSpec& spec, const std::string& formText) {
+    Supernet net(spec);
+    const QuantForm form = parseForm(formText);
+    const auto& L = net.layers();
+    std::printf("model %s, input %lldx%lldx%lld, %d classes, %zu quantized layers\n\n", spec.name.c_str(),
+                (long long)spec.inChannels, (long long)spec.imageSize, (long long)spec.imageSize,
+                spec.numClasses, L.size());
+    std::printf("| # | layer | kind | weight | output | MACs | params | input | bits |\n");
+    std::printf("|---|---|---|---|---|---:|---:|---|---|\n");
+    for (size_t i = 0; i < L.size(); ++i)
+        std::printf("| %zu | %s | %s | %s | %s | %lld | %lld | %s | %s |\n", i, L[i].name.c_str(),
+                    L[i].kind == LayerKind::Conv2d ? (L[i].groups > 1 ? "dwconv" : "conv") : "linear",
+                    shapeText(L[i].weightShape).c_str(), shapeText(L[i].outputShape).c_str(),
+                    (long long)L[i].macs, (long long)(L[i].weightParams + L[i].biasParams),
+                    L[i].actUnsigned ? "unsigned" : "signed", L[i].fixedBits ? "fixed 8/8" : "2..8");
+    const SubnetCost fp = fp32Cost(L);
+    std::printf("\ntotal MACs per image: %lld\n\n", (long long)totalMacs(L));
+    std::printf("Uniform subnets, form %s (%s); first and last layer 8/8:\n\n", formName(form).c_str(),
+                formDescription(form).c_str());
+    std::printf("| subnet | BitOps | vs FP32 | size (bytes) | vs FP32 |\n|---|---:|---:|---:|---:|\n");
+    std::printf("| FP32 | %s | 1.000 | %s | 1.000 |\n", human(fp.bitops).c_str(), human(fp.sizeBits / 8).c_str());
+    for (int b = kMaxBits; b >= kMinBits; --b) {
+        const SubnetCost c = subnetCost(L, net.uniform(b, b, form));
+        std::printf("| W%dA%d | %s | %.4f | %s | %.4f |\n", b, b, human(c.bitops).c_str(), c.bitops / fp.bitops,
+                    human(c.sizeBits / 8).c_str(), c.sizeBits / fp.sizeBits);
+    }
+    return 0;
+}
+
+// ---- eqnet ptq: the main job for now ------------------------------------------------------
+struct PtqArgs {
+    std::string model = "fmnist-cnn";
+    std::string out = "runs/fmnist-ptq";
+    std::string split = "test";
+    std::vector<std::string> forms;
+    int64_t calibImages = 256;
+    EvalOptions eval;
+};
+
+std::vector<QuantForm> formsFrom(const std::vector<std::string>& names) {
+    if (names.empty()) return allForms();
+    std::vector<QuantForm> f;
+    for (const auto& n : names) f.push_back(parseForm(n));
+    return f;
+}
+
+int runPtq(const PtqArgs& a, const DataSpec& spec, const RuntimeOptions& rt, const FpTrainOptions& fpOpt) {
+    applyRuntime(rt);
+    const std::vector<QuantForm> forms = formsFrom(a.forms);
+    if (a.split != "test" && a.split != "val") throw Error("--split must be test or val");
+    Dataset data = loadData(spec);
+    Supernet net(modelSpecFor(a.model, data.train), rt.device, fpOpt.seed);
+    {
+        TerminalProgress bar("fp-train");
+        const auto r = trainFullPrecision(net, data, fpOpt, bar.callback(), g_stop);
+        bar.finish();
+        std::fprintf(stderr, "fp-train: %lld steps in %s, last loss %.4f%s\n", (long long)r.steps,
+                     formatDuration(r.seconds).c_str(), r.finalLoss, r.stopped ? " (stopped)" : "");
+        if (r.stopped) return 130;
+    }
+    {
+        TerminalProgress bar("calibrate");
+        net.calibrate(data, a.calibImages, bar.callback());
+    }
+    const std::string ckpt = (fs::path(a.out) / "checkpoints" / "fp-calibrated.pt").string();
+    net.save(ckpt);
+    std::fprintf(stderr, "saved %s\n", ckpt.c_str());
+
+    const ImageSet& split = a.split == "test" ? data.test : data.val;
+    net.setFullPrecision();
+    const EvalResult fp = net.evaluate(data, split, a.eval);
+    std::vector<int> bits;
+    for (int b = kMaxBits; b >= kMinBits; --b) bits.push_back(b);
+    std::vector<UniformResult> res;
+    {
+        TerminalProgress bar("evaluate");
+        res = measureUniformSubnets(net, data, split, forms, bits, a.eval, bar.callback(), g_stop);
+    }
+    std::ostringstream md;
+    md << "Post-training quantization of " << a.model << " (" << fpOpt.epochs << " FP epochs), "
+       << (a.split == "test" ? "test" : "validation") << " accuracy (%) of " << split.size()
+       << " images, BN re-estimated on " << a.eval.bnImages << " training images per subnet.\n\n";
+    md << "FP32: " << std::fixed;
+    md.precision(2);
+    md << 100 * fp.accuracy << "%\n\n| bits |";
+    for (const auto& f : forms) md << " " << formName(f) << " |";
+    md << "\n|---|";
+    for (size_t i = 0; i < forms.size(); ++i) md << "---:|";
+    md << "\n";
+    for (int b : bits) {
+        md << "| W" << b << "A" << b << " |";
+        for (const auto& f : forms)
+            for (const auto& r : res)
+                if (r.bits == b && r.form == f) md << " " << 100 * r.result.accuracy << " |";
+        md << "\n";
+    }
+    std::printf("\n%s", md.str().c_str());
+    writeFileAtomic((fs::path(a.out) / "ptq-baseline.md").string(), md.str());
+    std::fprintf(stderr, "wrote %s\n", (fs::path(a.out) / "ptq-baseline.md").string().c_str());
+    return g_stop.stopRequested() ? 130 : 0;
+}
+
+// ---- eqnet eval ----------------------------------------------------------------------------
+struct EvalArgs {
+    std::string checkpoint;
+    std::string subnetFile;
+    std::string uniform;
+    std::string form = "pc-wsym-aasym";
+    std::string split = "val";
+    bool fp = false;
+    EvalOptions eval;
+};
+
+int runEval(const EvalArgs& a, const DataSpec& spec, const RuntimeOptions& rt) {
+    applyRuntime(rt);
+    if (a.split != "test" && a.split != "val") throw Error("--split must be test or val");
+    const int choices = int(!a.subnetFile.empty()) + int(!a.uniform.empty()) + int(a.fp);
+    if (choices != 1) throw Error("give exactly one of --subnet FILE, --uniform WnAm or --fp");
+    Supernet net = Supernet::load(a.checkpoint, rt.device);
+    SubnetConfig cfg;
+    if (!a.subnetFile.empty()) {
+        cfg = readSubnetFile(a.subnetFile, net.spec().name, net.layers());
+        net.setSubnet(cfg);
+    } else if (!a.uniform.empty()) {
+        const LayerBits b = parseUniformBits(a.uniform);
+        cfg = net.uniform(b.w, b.a, parseForm(a.form));
+        net.setSubnet(cfg);
+    } else {
+        net.setFullPrecision();
+    }
+    Dataset data = loadData(spec);
+    const ImageSet& split = a.split == "test" ? data.test : data.val;
+    const EvalResult r = net.evaluate(data, split, a.eval);
+    std::printf("%s on %s split (%lld images): accuracy %.2f%%, loss %.4f", a.checkpoint.c_str(),
+                a.split.c_str(), (long long)r.images, 100 * r.accuracy, r.loss);
+    if (!a.fp) {
+        const SubnetCost c = subnetCost(net.layers(), cfg);
+        std::printf(", BitOps %s, size %s bytes, form %s", human(c.bitops).c_str(), human(c.sizeBits / 8).c_str(),
+                    formName(cfg.form).c_str());
+    }
+    std::printf(" (%.1f s)\n", r.seconds);
+    return 0;
+}
+
+// ---- eqnet bench ---------------------------------------------------------------------------
+int runBenchFakeQuant(const RuntimeOptions& rt, int bits, double minSeconds) {
+    applyRuntime(rt);
+    std::printf("fake quantization, forward + backward, %d-bit, device %s, %d threads\n\n", bits,
+                rt.device.c_str(), rt.threads > 0 ? rt.threads : -1);
+    std::printf("| tensor | elements | fused ms | composed ms | fused Melem/s | composed Melem/s | speed-up |\n");
+    std::printf("|---|---:|---:|---:|---:|---:|---:|\n");
+    for (const auto& l : benchFakeQuant(rt.device, bits, minSeconds)) {
+        std::printf("| %s | %lld | %.2f | %.2f | %.0f | %.0f | %.2fx |\n", l.name.c_str(), (long long)l.elements,
+                    l.fusedMs, l.composedMs, l.fusedMelemPerS, l.composedMelemPerS, l.ratio);
+        if (l.maxAbsDiff > 1e-4) std::printf("  warning: fused and composed outputs differ by %g\n", l.maxAbsDiff);
+    }
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"eqnet: elastic quantization (EQ-Net) from the command line"};
+    app.set_version_flag("--version", std::string("eqnet ") + EQNET_VERSION + ", LibTorch " + libtorchVersion());
+    app.require_subcommand(1);
+
+    RuntimeOptions rt;
+    DataSpec spec;
+
+    // info
+    std::string infoModel = "fmnist-cnn", infoForm = "pc-wsym-aasym";
+    int64_t infoSize = 0, infoChannels = 0;
+    int infoClasses = 0;
+    auto* info = app.add_subcommand("info", "layer table and BitOps/size of the uniform subnets");
+    info->add_option("--model", infoModel, "fmnist-cnn, resnet20, resnet18, mobilenetv2")->capture_default_str();
+    info->add_option("--form", infoForm, "quantization form, e.g. pc-wsym-aasym")->capture_default_str();
+    info->add_option("--image-size", infoSize, "input height and width (default: the model's)");
+    info->add_option("--in-channels", infoChannels, "input channels (default: the model's)");
+    info->add_option("--classes", infoClasses, "output classes (default: the model's)");
+
+    // ptq (the main job for now)
+    PtqArgs ptq;
+    FpTrainOptions fpOpt;
+    auto* ptqCmd = app.add_subcommand("ptq", "train the FP network, calibrate the quantizer, measure the "
+                                             "uniform W8A8..W2A2 subnets (post-training quantization)");
+    ptqCmd->add_option("--model", ptq.model)->capture_default_str();
+    ptqCmd->add_option("--out", ptq.out, "run folder")->capture_default_str();
+    ptqCmd->add_option("--epochs", fpOpt.epochs, "FP training epochs")->capture_default_str();
+    ptqCmd->add_option("--batch-size", fpOpt.batchSize)->capture_default_str();
+    ptqCmd->add_option("--lr", fpOpt.lr)->capture_default_str();
+    ptqCmd->add_option("--seed", fpOpt.seed)->capture_default_str();
+    ptqCmd->add_option("--calib-images", ptq.calibImages, "training images for the clipping search")
+        ->capture_default_str();
+    ptqCmd->add_option("--bn-images", ptq.eval.bnImages, "training images to re-estimate BN per subnet")
+        ->capture_default_str();
+    ptqCmd->add_option("--forms", ptq.forms, "forms to measure (default: all 8)");
+    ptqCmd->add_option("--split", ptq.split, "test or val")->capture_default_str();
+    addRuntimeOptions(ptqCmd, rt);
+    addDataOptions(ptqCmd, spec);
+
+    // eval
+    EvalArgs ev;
+    auto* evalCmd = app.add_subcommand("eval", "measure one subnet of a checkpoint");
+    evalCmd->add_option("--checkpoint", ev.checkpoint, "supernet checkpoint (.pt)")->required();
+    evalCmd->add_option("--subnet", ev.subnetFile, "subnet JSON file");
+    evalCmd->add_option("--uniform", ev.uniform, "uniform bits, e.g. W4A4 (with --form)");
+    evalCmd->add_option("--form", ev.form, "form for --uniform")->capture_default_str();
+    evalCmd->add_flag("--fp", ev.fp, "measure the full-precision network");
+    evalCmd->add_option("--split", ev.split, "val or test")->capture_default_str();
+    evalCmd->add_option("--bn-images", ev.eval.bnImages)->capture_default_str();
+    addRuntimeOptions(evalCmd, rt);
+    addDataOptions(evalCmd, spec);
+
+    // bench
+    auto* bench = app.add_subcommand("bench", "micro-benchmarks (figures, not tests)");
+    bench->require_subcommand(1);
+    int benchBits = 4;
+    double benchSeconds = 2.0;
+    auto* benchFq = bench->add_subcommand("fakequant", "fused vs composed fake quantization");
+    benchFq->add_option("--bits", benchBits)->capture_default_str();
+    benchFq->add_option("--seconds", benchSeconds, "minimum time per measurement")->capture_default_str();
+    addRuntimeOptions(benchFq, rt);
+
+    CLI11_PARSE(app, argc, argv);
+    std::signal(SIGINT, onSigint);
+    try {
+        if (*info) {
+            ModelSpec m = defaultModelSpec(infoModel);
+            if (infoSize > 0) m.imageSize = infoSize;
+            if (infoChannels > 0) m.inChannels = infoChannels;
+            if (infoClasses > 0) m.numClasses = infoClasses;
+            return runInfo(m, infoForm);
+        }
+        if (*ptqCmd) return runPtq(ptq, spec, rt, fpOpt);
+        if (*evalCmd) return runEval(ev, spec, rt);
+        if (*benchFq) return runBenchFakeQuant(rt, benchBits, benchSeconds);
+    } catch (const Error& e) {
+        std::fprintf(stderr, "error: %s\n", e.what());
+        return 2;
+    } catch (const std::exception& e) {
+        // Anything else is a bug or a LibTorch failure (out of memory, say): say so plainly.
+        std::fprintf(stderr, "error (internal): %s\n", e.what());
+        return 3;
+    }
+    return 0;
+}

@@ -1,0 +1,76 @@
+#pragma once
+// Image classification data in memory, torch-free: the readers for the IDX (MNIST,
+// Fashion-MNIST) and CIFAR-10 binary formats, a seeded synthetic set for fast tests, and the
+// deterministic train/validation split (ALGORITHM.md §4: the search only ever sees validation).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace eqnet {
+
+// N images of C x H x W bytes (row-major, channel-first) with one label byte each.
+struct ImageSet {
+    int64_t channels = 0;
+    int64_t height = 0;
+    int64_t width = 0;
+    int numClasses = 10;
+    std::vector<uint8_t> pixels; // size() * channels * height * width
+    std::vector<uint8_t> labels; // size()
+    std::string source;          // where it came from, for messages
+
+    int64_t size() const { return static_cast<int64_t>(labels.size()); }
+    int64_t imageBytes() const { return channels * height * width; }
+    // Copies images idx[0..n) into a new set (same geometry).
+    ImageSet subset(const std::vector<int64_t>& idx) const;
+};
+
+enum class DataFormat { Auto, Idx, Cifar10, Synthetic };
+DataFormat parseDataFormat(const std::string& name); // "auto", "idx", "cifar10", "synthetic"
+std::string dataFormatName(DataFormat f);
+
+constexpr const char* kDefaultDataDir = "/usr/share/datasets/fashion-mnist";
+constexpr int64_t kDefaultValidationSize = 5000;
+
+struct DataSpec {
+    std::string dir = kDefaultDataDir;
+    DataFormat format = DataFormat::Auto;
+    int64_t validationSize = kDefaultValidationSize;
+    uint64_t splitSeed = 0;       // the split is a pure function of this seed
+    int64_t syntheticTrain = 2048; // sizes for DataFormat::Synthetic
+    int64_t syntheticTest = 512;
+};
+
+struct Dataset {
+    std::string name;        // "fashion-mnist", "mnist", "cifar10", "synthetic"
+    ImageSet train;          // training split (validation images removed)
+    ImageSet val;            // held out from the training files: what the search sees
+    ImageSet test;           // test files: final reports only
+    std::vector<float> mean; // per channel, in [0,1] pixel units, computed on `train`
+    std::vector<float> std;
+};
+
+// IDX files (magic 0x00000803 images / 0x00000801 labels, big-endian dims), plain or gzip.
+// Throws eqnet::Error naming the file and the fault: missing file, wrong magic, short read,
+// bad gzip stream, image and label counts that disagree, labels out of range.
+ImageSet readIdx(const std::string& imagesPath, const std::string& labelsPath);
+
+// CIFAR-10 binary batches (1 label byte + 3072 pixel bytes per record), plain or gzip.
+ImageSet readCifar10(const std::vector<std::string>& batchFiles);
+
+// Learnable synthetic data: each class is a smooth random prototype plus noise; the same seed
+// gives the same bytes on every machine.
+ImageSet makeSynthetic(int64_t n, int64_t channels, int64_t height, int64_t width,
+                       int numClasses, uint64_t seed);
+
+// Deterministic split: a seeded permutation, the first `validationSize` images go to `val`.
+void splitTrainValidation(const ImageSet& all, int64_t validationSize, uint64_t seed,
+                          ImageSet& train, ImageSet& val);
+
+// Per-channel mean and standard deviation of the pixels, in [0,1] units.
+void channelStats(const ImageSet& set, std::vector<float>& mean, std::vector<float>& std);
+
+// Finds the files for `spec.format` in `spec.dir` (Auto: IDX names, then CIFAR-10 names),
+// reads, splits and computes the normalisation. Throws eqnet::Error naming what is missing.
+Dataset loadDataset(const DataSpec& spec);
+
+} // namespace eqnet

@@ -1,0 +1,40 @@
+#pragma once
+// Long work runs as a job: a function with a progress callback and a stop token (DESIGN.md).
+// The command line draws a progress bar from the callback; the studio forwards it as queued
+// signals from a worker thread. Plain types only.
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace eqnet {
+
+class StopToken {
+public:
+    StopToken() : flag_(std::make_shared<std::atomic<bool>>(false)) {}
+    void requestStop() const { flag_->store(true); }
+    bool stopRequested() const { return flag_->load(); }
+    void reset() const { flag_->store(false); }
+
+private:
+    std::shared_ptr<std::atomic<bool>> flag_;
+};
+
+struct Progress {
+    std::string stage;   // e.g. "fp-train", "calibrate", "evaluate"
+    int64_t done = 0;
+    int64_t total = 0;
+    double elapsedSeconds = 0;
+    std::map<std::string, double> values; // loss, accuracy, lr, images/s ...
+    std::string message;
+
+    double fraction() const { return total > 0 ? double(done) / double(total) : 0.0; }
+    double etaSeconds() const {
+        return done > 0 && total > done ? elapsedSeconds * double(total - done) / double(done) : 0.0;
+    }
+};
+
+using ProgressFn = std::function<void(const Progress&)>;
+
+} // namespace eqnet

@@ -1,0 +1,103 @@
+#pragma once
+// The quantization supernet (ALGORITHM.md §1-§4, §7) behind a torch-free surface: build a
+// model, list its quantized layers, calibrate the elastic quantizer, put it into any subnet,
+// measure that subnet, save and load it. LibTorch stays inside core (pimpl).
+#include "eqnet/data.h"
+#include "eqnet/job.h"
+#include "eqnet/quant_types.h"
+
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace eqnet {
+
+struct ModelSpec {
+    std::string name = "fmnist-cnn";
+    int64_t inChannels = 1;
+    int64_t imageSize = 28;
+    int numClasses = 10;
+};
+
+// "fmnist-cnn", "resnet20", "resnet18", "mobilenetv2".
+std::vector<std::string> modelNames();
+// The input geometry each model is meant for (fmnist-cnn 1x28x28, resnet20 3x32x32, the
+// ImageNet models 3x224x224 with 1000 classes). Throws eqnet::Error for an unknown name.
+ModelSpec defaultModelSpec(const std::string& name);
+// The spec a model needs for a data set (channels, image size, classes from the data).
+ModelSpec modelSpecFor(const std::string& name, const ImageSet& data);
+
+// Compute settings of every command that computes: the device ("cpu", "cuda", "cuda:1") and
+// the number of CPU threads (0 = LibTorch's default). Throws eqnet::Error when the device is
+// not available in this build or on this machine.
+struct RuntimeOptions {
+    std::string device = "cpu";
+    int threads = 0;
+};
+void applyRuntime(const RuntimeOptions& rt);
+bool cudaAvailable();
+std::string libtorchVersion();
+
+// §4: before a subnet is measured, batch-norm statistics are re-estimated for it on a fixed
+// set of training images; then it is evaluated in eval mode.
+struct EvalOptions {
+    int64_t bnImages = 512;     // training images used to re-estimate BN statistics (0: keep)
+    int64_t bnBatchSize = 128;
+    int64_t batchSize = 500;
+    int64_t maxImages = 0;      // 0: the whole split
+    uint64_t bnSeed = 0;        // which training images re-estimate BN
+};
+
+struct EvalResult {
+    double accuracy = 0; // fraction correct, 0..1
+    double loss = 0;     // mean cross-entropy
+    int64_t images = 0;
+    double seconds = 0;
+};
+
+class Supernet {
+public:
+    Supernet(const ModelSpec& spec, const std::string& device = "cpu", uint64_t seed = 0);
+    ~Supernet();
+    Supernet(Supernet&&) noexcept;
+    Supernet& operator=(Supernet&&) noexcept;
+
+    const ModelSpec& spec() const;
+    const std::vector<LayerInfo>& layers() const;
+    int numLayers() const { return int(layers().size()); }
+    std::string device() const;
+
+    // Throws eqnet::Error naming the layer and the allowed values when cfg does not fit.
+    void validate(const SubnetConfig& cfg) const;
+    void setSubnet(const SubnetConfig& cfg);
+    void setFullPrecision();
+    bool isFullPrecision() const;
+
+    SubnetConfig largest(const QuantForm& form) const;  // all 8-bit
+    SubnetConfig smallest(const QuantForm& form) const; // all 2-bit but the fixed layers
+    SubnetConfig uniform(int wBits, int aBits, const QuantForm& form) const;
+    SubnetConfig random(std::mt19937_64& rng, const QuantForm& form) const;
+
+    // §2: Lp clipping search for every slot, from `images` training images.
+    void calibrate(const Dataset& data, int64_t images = 256, const ProgressFn& progress = {});
+    bool calibrated() const;
+
+    // Measures the current subnet on `split` (BN re-estimated on data.train first, then put
+    // back as it was, so measuring never changes the supernet).
+    EvalResult evaluate(const Dataset& data, const ImageSet& split, const EvalOptions& opt = {});
+
+    // Atomic save (temporary file + rename); load throws eqnet::Error naming the file when it
+    // is truncated, foreign or made for another model.
+    void save(const std::string& path) const;
+    static Supernet load(const std::string& path, const std::string& device = "cpu");
+
+    struct Impl;
+    Impl& impl();
+    const Impl& impl() const;
+
+private:
+    std::unique_ptr<Impl> d_;
+};
+
+} // namespace eqnet

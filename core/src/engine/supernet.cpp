@@ -1,0 +1,347 @@
+#include "eqnet/supernet.h"
+
+#include "engine/adaptive_bn.h"
+#include "engine/batches.h"
+#include "engine/supernet_impl.h"
+#include "eqnet/error.h"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+namespace eqnet {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> modelNames() { return {"fmnist-cnn", "resnet20", "resnet18", "mobilenetv2"}; }
+
+ModelSpec defaultModelSpec(const std::string& name) {
+    if (name == "fmnist-cnn") return {name, 1, 28, 10};
+    if (name == "resnet20") return {name, 3, 32, 10};
+    if (name == "resnet18" || name == "mobilenetv2") return {name, 3, 224, 1000};
+    models::buildModel(ModelSpec{name}); // throws the "unknown model" error with the list
+    return {};
+}
+
+ModelSpec modelSpecFor(const std::string& name, const ImageSet& data) {
+    ModelSpec s = defaultModelSpec(name);
+    s.inChannels = data.channels;
+    s.imageSize = data.height;
+    s.numClasses = data.numClasses;
+    return s;
+}
+
+bool cudaAvailable() { return torch::cuda::is_available(); }
+
+std::string libtorchVersion() {
+#ifdef TORCH_VERSION
+    return TORCH_VERSION;
+#else
+    return std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." +
+           std::to_string(TORCH_VERSION_PATCH);
+#endif
+}
+
+torch::Device parseDevice(const std::string& device) {
+    std::unique_ptr<torch::Device> d;
+    try {
+        d = std::make_unique<torch::Device>(device);
+    } catch (const c10::Error&) {
+        throw Error("--device '" + device + "' is not a device; use cpu, cuda or cuda:N");
+    }
+    if (d->is_cuda()) {
+        if (!torch::cuda::is_available())
+            throw Error("--device " + device + ": no CUDA device is usable (this LibTorch " +
+                        libtorchVersion() +
+                        " was built without CUDA, or no GPU is visible); use --device cpu");
+        if (d->has_index() && d->index() >= int(torch::cuda::device_count()))
+            throw Error("--device " + device + ": only " + std::to_string(torch::cuda::device_count()) +
+                        " CUDA device(s) present");
+    } else if (!d->is_cpu()) {
+        throw Error("--device " + device + ": only cpu and cuda are supported");
+    }
+    return *d;
+}
+
+void applyRuntime(const RuntimeOptions& rt) {
+    parseDevice(rt.device);
+    if (rt.threads < 0) throw Error("--threads must be 0 (default) or positive");
+    if (rt.threads > 0) torch::set_num_threads(rt.threads);
+}
+
+std::vector<LayerInfo> describeLayers(models::QuantModelImpl& model,
+                                      std::vector<std::pair<std::string, quant::QuantLayer>>& q,
+                                      const ModelSpec& spec) {
+    torch::NoGradGuard ng;
+    std::vector<std::vector<torch::Tensor>> sinks(q.size());
+    for (size_t i = 0; i < q.size(); ++i) q[i].second->inputSink = &sinks[i];
+    const bool wasTraining = model.is_training();
+    model.eval();
+    model.forward(torch::zeros({1, spec.inChannels, spec.imageSize, spec.imageSize},
+                               model.parameters().front().options()));
+    model.train(wasTraining);
+    std::vector<LayerInfo> out;
+    for (size_t i = 0; i < q.size(); ++i) {
+        auto& layer = *q[i].second;
+        layer.inputSink = nullptr;
+        const auto& o = layer.options();
+        LayerInfo info;
+        info.name = q[i].first;
+        info.kind = o.kind;
+        info.weightShape = layer.weight.sizes().vec();
+        info.outputShape.assign(layer.lastOutputShape.begin() + 1, layer.lastOutputShape.end());
+        info.inChannels = o.in;
+        info.outChannels = o.out;
+        info.kernel = o.kernel;
+        info.stride = o.stride;
+        info.groups = o.groups;
+        info.weightParams = layer.weight.numel();
+        info.biasParams = layer.bias.defined() ? layer.bias.numel() : 0;
+        int64_t spatial = 1;
+        for (size_t k = 1; k < info.outputShape.size(); ++k) spatial *= info.outputShape[k];
+        // Each output element costs one MAC per weight of its filter.
+        info.macs = (o.kind == LayerKind::Conv2d ? spatial * o.out : o.out) * (info.weightParams / o.out);
+        info.fixedBits = (i == 0 || i + 1 == q.size());
+        info.actUnsigned = o.actUnsigned;
+        out.push_back(std::move(info));
+    }
+    return out;
+}
+
+void Supernet::Impl::applyLayer(size_t i, const LayerBits& bits, const QuantForm& form) {
+    auto& s = qlayers[i].second->setting;
+    s.quantize = true;
+    s.wBits = bits.w;
+    s.aBits = bits.a;
+    s.form = form;
+}
+
+Supernet::Supernet(const ModelSpec& spec, const std::string& device, uint64_t seed)
+    : d_(std::make_unique<Impl>()) {
+    d_->spec = spec;
+    d_->device = parseDevice(device);
+    torch::manual_seed(seed);
+    d_->model = models::buildModel(spec);
+    d_->calibratedFlag = d_->model->register_buffer("eqnet_calibrated", torch::zeros({1}));
+    d_->qlayers = d_->model->quantLayers();
+    if (d_->qlayers.size() < 2) throw Error("model " + spec.name + " has fewer than two quantized layers");
+    d_->layers = describeLayers(*d_->model, d_->qlayers, spec);
+    d_->model->to(d_->device);
+    d_->current = uniformSubnet(numLayers(), kMaxBits, kMaxBits, QuantForm{});
+}
+
+Supernet::~Supernet() = default;
+Supernet::Supernet(Supernet&&) noexcept = default;
+Supernet& Supernet::operator=(Supernet&&) noexcept = default;
+
+const ModelSpec& Supernet::spec() const { return d_->spec; }
+const std::vector<LayerInfo>& Supernet::layers() const { return d_->layers; }
+std::string Supernet::device() const { return d_->device.str(); }
+Supernet::Impl& Supernet::impl() { return *d_; }
+const Supernet::Impl& Supernet::impl() const { return *d_; }
+
+void Supernet::validate(const SubnetConfig& cfg) const {
+    const auto& L = d_->layers;
+    if (cfg.layers.size() != L.size())
+        throw Error("subnet has " + std::to_string(cfg.layers.size()) + " layers but model " +
+                    d_->spec.name + " has " + std::to_string(L.size()) + " quantized layers");
+    for (size_t i = 0; i < L.size(); ++i) {
+        const auto& b = cfg.layers[i];
+        for (auto [v, field] : {std::pair<int, const char*>{b.w, "w_bits"}, {b.a, "a_bits"}}) {
+            if (v < kMinBits || v > kMaxBits)
+                throw Error("layers[" + std::to_string(i) + "] (" + L[i].name + ") " + field + " = " +
+                            std::to_string(v) + " is out of range; allowed " +
+                            std::to_string(kMinBits) + ".." + std::to_string(kMaxBits));
+            if (L[i].fixedBits && v != kFixedLayerBits)
+                throw Error("layers[" + std::to_string(i) + "] (" + L[i].name + ") " + field + " = " +
+                            std::to_string(v) + ": the first and the last layer are fixed at " +
+                            std::to_string(kFixedLayerBits) + " bits");
+        }
+    }
+}
+
+void Supernet::setSubnet(const SubnetConfig& cfg) {
+    validate(cfg);
+    for (size_t i = 0; i < cfg.layers.size(); ++i) d_->applyLayer(i, cfg.layers[i], cfg.form);
+    d_->current = cfg;
+    d_->fullPrecision = false;
+}
+
+void Supernet::setFullPrecision() {
+    for (auto& [name, layer] : d_->qlayers) layer->setting.quantize = false;
+    d_->fullPrecision = true;
+}
+
+bool Supernet::isFullPrecision() const { return d_->fullPrecision; }
+
+SubnetConfig Supernet::largest(const QuantForm& form) const { return uniform(kMaxBits, kMaxBits, form); }
+SubnetConfig Supernet::smallest(const QuantForm& form) const { return uniform(kMinBits, kMinBits, form); }
+SubnetConfig Supernet::uniform(int w, int a, const QuantForm& form) const {
+    return uniformSubnet(numLayers(), w, a, form);
+}
+
+SubnetConfig Supernet::random(std::mt19937_64& rng, const QuantForm& form) const {
+    SubnetConfig cfg = uniform(kMaxBits, kMaxBits, form);
+    for (size_t i = 0; i < cfg.layers.size(); ++i) {
+        if (d_->layers[i].fixedBits) continue;
+        cfg.layers[i].w = kMinBits + int(rng() % kNumBitSlots);
+        cfg.layers[i].a = kMinBits + int(rng() % kNumBitSlots);
+    }
+    return cfg;
+}
+
+void Supernet::calibrate(const Dataset& data, int64_t images, const ProgressFn& progress) {
+    torch::NoGradGuard ng;
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto elapsed = [&] {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    };
+    auto& q = d_->qlayers;
+    std::vector<std::vector<torch::Tensor>> sinks(q.size());
+    std::vector<quant::LayerSetting> saved;
+    for (size_t i = 0; i < q.size(); ++i) {
+        saved.push_back(q[i].second->setting);
+        q[i].second->setting.quantize = false; // calibrate on FP activations
+        q[i].second->inputSink = &sinks[i];
+    }
+    const bool wasTraining = d_->model->is_training();
+    d_->model->eval();
+    const Normalization norm{data.mean, data.std};
+    // A fixed, seeded choice of training images: calibration is reproducible.
+    const auto perm = seededPermutation(data.train.size(), 0x5EED);
+    const int64_t n = std::min<int64_t>(images, data.train.size());
+    try {
+        for (int64_t b = 0; b < n; b += 128) {
+            std::vector<int64_t> idx(perm.begin() + b, perm.begin() + std::min<int64_t>(n, b + 128));
+            d_->model->forward(imagesTensor(data.train, idx, norm, d_->device));
+        }
+    } catch (...) {
+        for (auto& [name, layer] : q) layer->inputSink = nullptr;
+        throw;
+    }
+    for (size_t i = 0; i < q.size(); ++i) {
+        auto& layer = *q[i].second;
+        layer.inputSink = nullptr;
+        layer.weightQuant->calibrate(layer.weight.detach());
+        layer.actQuant->calibrate(torch::cat(sinks[i]));
+        sinks[i].clear();
+        layer.setting = saved[i];
+        if (progress) {
+            Progress p;
+            p.stage = "calibrate";
+            p.done = int64_t(i + 1);
+            p.total = int64_t(q.size());
+            p.elapsedSeconds = elapsed();
+            p.message = q[i].first;
+            progress(p);
+        }
+    }
+    d_->calibratedFlag.fill_(1);
+    d_->model->train(wasTraining);
+}
+
+bool Supernet::calibrated() const { return d_->calibratedFlag.item<float>() > 0; }
+
+EvalResult Supernet::evaluate(const Dataset& data, const ImageSet& split, const EvalOptions& opt) {
+    if (!d_->fullPrecision && !calibrated())
+        throw Error("the quantizer is not calibrated: run calibration (or load a calibrated "
+                    "checkpoint) before measuring a quantized subnet");
+    const auto t0 = std::chrono::steady_clock::now();
+    auto& model = *d_->model;
+    const bool wasTraining = model.is_training();
+    const auto snapshot = saveBatchNorm(model);
+    const Normalization norm{data.mean, data.std};
+    reestimateBatchNorm(model, data.train, norm, opt.bnImages, opt.bnBatchSize, opt.bnSeed, d_->device);
+    model.eval();
+    torch::NoGradGuard ng;
+    const int64_t total = opt.maxImages > 0 ? std::min(opt.maxImages, split.size()) : split.size();
+    int64_t correct = 0;
+    double lossSum = 0;
+    for (int64_t b = 0; b < total; b += opt.batchSize) {
+        std::vector<int64_t> idx;
+        for (int64_t i = b; i < std::min(total, b + opt.batchSize); ++i) idx.push_back(i);
+        auto logits = model.forward(imagesTensor(split, idx, norm, d_->device));
+        auto y = labelsTensor(split, idx, d_->device);
+        lossSum += torch::nn::functional::cross_entropy(
+                       logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+                       .item<double>();
+        correct += logits.argmax(1).eq(y).sum().item<int64_t>();
+    }
+    restoreBatchNorm(model, snapshot);
+    model.train(wasTraining);
+    EvalResult r;
+    r.images = total;
+    r.accuracy = total ? double(correct) / double(total) : 0.0;
+    r.loss = total ? lossSum / double(total) : 0.0;
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return r;
+}
+
+namespace {
+constexpr const char* kCheckpointFormat = "eqnet-supernet-v1";
+
+std::string firstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
+} // namespace
+
+void Supernet::save(const std::string& path) const {
+    torch::serialize::OutputArchive ar;
+    d_->model->save(ar);
+    ar.write("eqnet_format", c10::IValue(std::string(kCheckpointFormat)));
+    ar.write("eqnet_model", c10::IValue(d_->spec.name));
+    ar.write("eqnet_in_channels", c10::IValue(d_->spec.inChannels));
+    ar.write("eqnet_image_size", c10::IValue(d_->spec.imageSize));
+    ar.write("eqnet_num_classes", c10::IValue(int64_t(d_->spec.numClasses)));
+    const fs::path target(path);
+    if (target.has_parent_path()) fs::create_directories(target.parent_path());
+    const std::string tmp = path + ".part";
+    try {
+        ar.save_to(tmp);
+    } catch (const c10::Error& e) {
+        std::remove(tmp.c_str());
+        throw Error(path + ": cannot write checkpoint: " + firstLine(e.what()));
+    }
+    std::error_code ec;
+    fs::rename(tmp, target, ec); // atomic on POSIX: readers see the old or the new file
+    if (ec) {
+        std::remove(tmp.c_str());
+        throw Error(path + ": cannot replace checkpoint: " + ec.message());
+    }
+}
+
+Supernet Supernet::load(const std::string& path, const std::string& device) {
+    if (!fs::is_regular_file(path)) throw Error(path + ": checkpoint file not found");
+    torch::serialize::InputArchive ar;
+    try {
+        ar.load_from(path, parseDevice(device));
+    } catch (const c10::Error& e) {
+        throw Error(path + ": not a readable checkpoint (truncated, corrupt or not a LibTorch archive): " +
+                    firstLine(e.what()));
+    }
+    c10::IValue v;
+    if (!ar.try_read("eqnet_format", v) || !v.isString() || v.toStringRef() != kCheckpointFormat)
+        throw Error(path + ": not an EQ-Net supernet checkpoint (expected format " + kCheckpointFormat + ")");
+    ModelSpec spec;
+    try {
+        ar.read("eqnet_model", v);
+        spec.name = v.toStringRef();
+        ar.read("eqnet_in_channels", v);
+        spec.inChannels = v.toInt();
+        ar.read("eqnet_image_size", v);
+        spec.imageSize = v.toInt();
+        ar.read("eqnet_num_classes", v);
+        spec.numClasses = int(v.toInt());
+    } catch (const c10::Error& e) {
+        throw Error(path + ": checkpoint metadata incomplete: " + firstLine(e.what()));
+    }
+    Supernet net(spec, device);
+    try {
+        net.d_->model->load(ar);
+    } catch (const c10::Error& e) {
+        throw Error(path + ": checkpoint does not match model " + spec.name + ": " + firstLine(e.what()));
+    }
+    net.d_->model->to(net.d_->device);
+    return net;
+}
+
+} // namespace eqnet

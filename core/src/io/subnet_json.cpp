@@ -1,0 +1,171 @@
+#include "eqnet/subnet_json.h"
+
+#include "eqnet/cost_model.h"
+#include "eqnet/error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace eqnet {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+std::string readTextFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(path + ": cannot open for reading");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    if (in.bad()) throw Error(path + ": read error");
+    return ss.str();
+}
+
+void writeFileAtomic(const std::string& path, const std::string& contents) {
+    const fs::path target(path);
+    if (target.has_parent_path()) {
+        std::error_code ec;
+        fs::create_directories(target.parent_path(), ec);
+        if (ec) throw Error(path + ": cannot create folder: " + ec.message());
+    }
+    const std::string tmp = path + ".part";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) throw Error(path + ": cannot open for writing");
+        out << contents;
+        out.flush();
+        if (!out) {
+            std::remove(tmp.c_str());
+            throw Error(path + ": write failed (disk full?)");
+        }
+    }
+    std::error_code ec;
+    fs::rename(tmp, target, ec);
+    if (ec) {
+        std::remove(tmp.c_str());
+        throw Error(path + ": cannot replace: " + ec.message());
+    }
+}
+
+std::string subnetToJson(const SubnetConfig& cfg, const std::string& model,
+                         const std::vector<LayerInfo>& layers) {
+    json j;
+    j["schema"] = kSubnetSchema;
+    j["version"] = kSubnetSchemaVersion;
+    j["model"] = model;
+    j["form"] = {{"granularity", cfg.form.granularity == Granularity::PerChannel ? "per-channel" : "per-tensor"},
+                 {"weight_symmetric", cfg.form.weightSymmetric},
+                 {"activation_symmetric", cfg.form.actSymmetric}};
+    json ls = json::array();
+    for (size_t i = 0; i < cfg.layers.size(); ++i)
+        ls.push_back({{"name", i < layers.size() ? layers[i].name : ""},
+                      {"w_bits", cfg.layers[i].w},
+                      {"a_bits", cfg.layers[i].a}});
+    j["layers"] = ls;
+    if (cfg.layers.size() == layers.size()) {
+        const SubnetCost c = subnetCost(layers, cfg);
+        j["cost"] = {{"bitops", c.bitops}, {"size_bits", c.sizeBits}};
+    }
+    return j.dump(2) + "\n";
+}
+
+namespace {
+
+[[noreturn]] void fail(const std::string& source, const std::string& what) {
+    throw Error(source + ": " + what);
+}
+
+const json& need(const json& obj, const char* key, const std::string& where, const std::string& source) {
+    auto it = obj.find(key);
+    if (it == obj.end()) fail(source, "missing field \"" + where + key + "\"");
+    return *it;
+}
+
+bool needBool(const json& obj, const char* key, const std::string& where, const std::string& source) {
+    const json& v = need(obj, key, where, source);
+    if (!v.is_boolean()) fail(source, "field \"" + where + key + "\" must be true or false");
+    return v.get<bool>();
+}
+
+int needBits(const json& obj, const char* key, const std::string& where, const std::string& source) {
+    const json& v = need(obj, key, where, source);
+    if (!v.is_number_integer())
+        fail(source, "field \"" + where + key + "\" must be an integer in " + std::to_string(kMinBits) +
+                         ".." + std::to_string(kMaxBits));
+    const int64_t b = v.get<int64_t>();
+    if (b < kMinBits || b > kMaxBits)
+        fail(source, "field \"" + where + key + "\" = " + std::to_string(b) + " is out of range; allowed " +
+                         std::to_string(kMinBits) + ".." + std::to_string(kMaxBits));
+    return int(b);
+}
+
+} // namespace
+
+SubnetConfig subnetFromJson(const std::string& text, const std::string& model,
+                            const std::vector<LayerInfo>& layers, const std::string& source) {
+    json j;
+    try {
+        j = json::parse(text);
+    } catch (const json::parse_error& e) {
+        fail(source, std::string("malformed JSON: ") + e.what());
+    }
+    if (!j.is_object()) fail(source, "expected a JSON object at the top level");
+    const json& schema = need(j, "schema", "", source);
+    if (!schema.is_string() || schema.get<std::string>() != kSubnetSchema)
+        fail(source, std::string("field \"schema\" must be \"") + kSubnetSchema + "\"");
+    const json& version = need(j, "version", "", source);
+    if (!version.is_number_integer() || version.get<int64_t>() < 1 ||
+        version.get<int64_t>() > kSubnetSchemaVersion)
+        fail(source, "field \"version\" = " + version.dump() + " is not supported; this build reads version " +
+                         std::to_string(kSubnetSchemaVersion));
+    const json& m = need(j, "model", "", source);
+    if (!m.is_string()) fail(source, "field \"model\" must be a string");
+    if (m.get<std::string>() != model)
+        fail(source, "field \"model\" = \"" + m.get<std::string>() + "\" but the supernet is \"" + model + "\"");
+
+    SubnetConfig cfg;
+    const json& form = need(j, "form", "", source);
+    if (!form.is_object()) fail(source, "field \"form\" must be an object");
+    const json& gran = need(form, "granularity", "form.", source);
+    const std::string g = gran.is_string() ? gran.get<std::string>() : gran.dump();
+    if (g == "per-channel") cfg.form.granularity = Granularity::PerChannel;
+    else if (g == "per-tensor") cfg.form.granularity = Granularity::PerTensor;
+    else fail(source, "field \"form.granularity\" = " + gran.dump() + "; allowed \"per-channel\", \"per-tensor\"");
+    cfg.form.weightSymmetric = needBool(form, "weight_symmetric", "form.", source);
+    cfg.form.actSymmetric = needBool(form, "activation_symmetric", "form.", source);
+
+    const json& ls = need(j, "layers", "", source);
+    if (!ls.is_array()) fail(source, "field \"layers\" must be an array");
+    if (ls.size() != layers.size())
+        fail(source, "field \"layers\" has " + std::to_string(ls.size()) + " entries; model " + model +
+                         " has " + std::to_string(layers.size()) + " quantized layers");
+    for (size_t i = 0; i < ls.size(); ++i) {
+        const std::string where = "layers[" + std::to_string(i) + "].";
+        if (!ls[i].is_object()) fail(source, "field \"layers[" + std::to_string(i) + "]\" must be an object");
+        if (auto it = ls[i].find("name"); it != ls[i].end()) {
+            if (!it->is_string() || it->get<std::string>() != layers[i].name)
+                fail(source, "field \"" + where + "name\" = " + it->dump() + "; expected \"" + layers[i].name + "\"");
+        }
+        LayerBits b{needBits(ls[i], "w_bits", where, source), needBits(ls[i], "a_bits", where, source)};
+        if (layers[i].fixedBits && (b.w != kFixedLayerBits || b.a != kFixedLayerBits))
+            fail(source, "fields \"" + where + "w_bits\"/\"a_bits\" of " + layers[i].name +
+                             " must be 8: the first and the last layer are fixed at 8 bits");
+        cfg.layers.push_back(b);
+    }
+    return cfg;
+}
+
+SubnetConfig readSubnetFile(const std::string& path, const std::string& model,
+                            const std::vector<LayerInfo>& layers) {
+    return subnetFromJson(readTextFile(path), model, layers, path);
+}
+
+void writeSubnetFile(const std::string& path, const SubnetConfig& cfg, const std::string& model,
+                     const std::vector<LayerInfo>& layers) {
+    writeFileAtomic(path, subnetToJson(cfg, model, layers));
+}
+
+} // namespace eqnet

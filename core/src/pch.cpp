@@ -1,0 +1,1 @@
+// Compiles the precompiled header (core/src/pch.h) once; see core/CMakeLists.txt.

@@ -1,0 +1,303 @@
+#include "quant/fake_quant.h"
+
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <cmath>
+
+// The element loops below are compiled twice (AVX2 and the baseline ISA) and picked at load
+// time: the distribution builds for plain x86-64, where they would otherwise run on SSE2.
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+#define EQ_TARGET_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define EQ_TARGET_CLONES
+#endif
+
+namespace eqnet::quant {
+
+QuantRange quantRange(int bits, bool isUnsigned) {
+    TORCH_CHECK(bits >= 1 && bits <= 16, "bit-width ", bits, " out of range");
+    if (isUnsigned) return {0, (int64_t(1) << bits) - 1};
+    return {-(int64_t(1) << (bits - 1)), (int64_t(1) << (bits - 1)) - 1};
+}
+
+double lsqGradScale(const QuantRange& r, int64_t elementsPerStep) {
+    return 1.0 / std::sqrt(double(std::max<int64_t>(r.p, 1)) * double(std::max<int64_t>(elementsPerStep, 1)));
+}
+
+namespace {
+
+// Round half to even for |v| < 2^22 without a libm call, so the loops vectorise; callers
+// clamp v first (values far outside the range quantize to a bound either way).
+inline float roundEven(float v) {
+    const float magic = 12582912.0f; // 1.5 * 2^23
+    return (v + magic) - magic;
+}
+
+// Written as compare-and-select (not std::min/max) so that GCC turns it into min/max
+// instructions; with -fno-trapping-math (set for this file) the loops then vectorise.
+inline float clampf(float v, float lo, float hi) {
+    v = v < lo ? lo : v;
+    return v > hi ? hi : v;
+}
+
+// One contiguous run of elements sharing step s and zero point zr.
+EQ_TARGET_CLONES
+void forwardRun(const float* __restrict x, float* __restrict y, int64_t len, float s, float zr,
+                float n, float p) {
+    const float lo = n - zr - 2.0f, hi = p - zr + 2.0f;
+#pragma omp simd
+    for (int64_t i = 0; i < len; ++i) {
+        const float q = clampf(roundEven(clampf(x[i] / s, lo, hi)) + zr, n, p);
+        y[i] = (q - zr) * s;
+    }
+}
+
+struct Sums {
+    double ds = 0; // sum of dL/dx^ * dx^/ds
+    double dz = 0; // sum of dL/dx^ over clamped elements (times -s later)
+};
+
+EQ_TARGET_CLONES
+void backwardRun(const float* __restrict x, const float* __restrict go, float* __restrict gx,
+                 int64_t len, float s, float zr, float n, float p, Sums& out) {
+    const float lo = n - zr - 2.0f, hi = p - zr + 2.0f;
+    // Float partial sums over short blocks, double across blocks: accurate and vectorisable.
+    constexpr int64_t kBlock = 2048;
+    for (int64_t b = 0; b < len; b += kBlock) {
+        const int64_t e = std::min(len, b + kBlock);
+        float ds = 0.f, dz = 0.f;
+#pragma omp simd reduction(+ : ds, dz)
+        for (int64_t i = b; i < e; ++i) {
+            const float v = x[i] / s;
+            const float r = roundEven(clampf(v, lo, hi)) + zr;
+            const float q = clampf(r, n, p);
+            const float inside = q == r ? 1.0f : 0.0f; // not clamped: the STE passes
+            const float g = go[i];
+            gx[i] = g * inside;
+            // inside: d x^/ds = round(v) - v; clamped: q - zr
+            ds += g * ((q - zr) - v * inside);
+            dz += g - g * inside;
+        }
+        out.ds += ds;
+        out.dz += dz;
+    }
+}
+
+// Geometry of x as [channels, inner] (per-channel) or [1, numel] (per-tensor).
+struct Layout {
+    int64_t channels = 1;
+    int64_t inner = 0;
+};
+
+Layout layoutOf(const torch::Tensor& x, const torch::Tensor& s) {
+    Layout l;
+    if (s.numel() > 1) {
+        TORCH_CHECK(x.dim() >= 1 && x.size(0) == s.numel(), "per-channel step has ", s.numel(),
+                    " elements but the tensor has ", x.dim() ? x.size(0) : 0, " channels");
+        l.channels = s.numel();
+    }
+    l.inner = l.channels ? x.numel() / l.channels : 0;
+    return l;
+}
+
+// Steps and rounded, clamped zero points as plain floats, one per channel.
+void stepsAndZeros(const torch::Tensor& s, const torch::Tensor& z, QuantRange r,
+                   std::vector<float>& sv, std::vector<float>& zv) {
+    auto sc = s.detach().to(torch::kCPU, torch::kFloat).contiguous();
+    sv.assign(sc.data_ptr<float>(), sc.data_ptr<float>() + sc.numel());
+    zv.assign(sv.size(), 0.f);
+    if (z.defined()) {
+        auto zc = z.detach().to(torch::kCPU, torch::kFloat).contiguous();
+        for (size_t c = 0; c < zv.size(); ++c)
+            zv[c] = std::min(std::max(std::nearbyint(zc.data_ptr<float>()[c]), float(r.n)), float(r.p));
+    }
+}
+
+// Work is split into chunks of about this many elements for the thread pool.
+constexpr int64_t kGrain = 32768;
+
+torch::Tensor forwardCpu(const torch::Tensor& xIn, const torch::Tensor& s, const torch::Tensor& z,
+                         QuantRange r) {
+    auto x = xIn.contiguous();
+    auto y = torch::empty_like(x);
+    const Layout l = layoutOf(x, s);
+    std::vector<float> sv, zv;
+    stepsAndZeros(s, z, r, sv, zv);
+    const float* xp = x.data_ptr<float>();
+    float* yp = y.data_ptr<float>();
+    const int64_t chunksPerChannel = std::max<int64_t>(1, (l.inner + kGrain - 1) / kGrain);
+    at::parallel_for(0, l.channels * chunksPerChannel, 1, [&](int64_t b, int64_t e) {
+        for (int64_t k = b; k < e; ++k) {
+            const int64_t c = k / chunksPerChannel, j = k % chunksPerChannel;
+            const int64_t off = j * kGrain, len = std::min(kGrain, l.inner - off);
+            if (len <= 0) continue;
+            forwardRun(xp + c * l.inner + off, yp + c * l.inner + off, len, sv[size_t(c)],
+                       zv[size_t(c)], float(r.n), float(r.p));
+        }
+    });
+    return y;
+}
+
+std::vector<torch::Tensor> backwardCpu(const torch::Tensor& xIn, const torch::Tensor& s,
+                                       const torch::Tensor& z, QuantRange r, double g,
+                                       const torch::Tensor& gradOut) {
+    auto x = xIn.contiguous();
+    auto go = gradOut.contiguous().to(torch::kFloat);
+    auto gx = torch::empty_like(x);
+    const Layout l = layoutOf(x, s);
+    std::vector<float> sv, zv;
+    stepsAndZeros(s, z, r, sv, zv);
+    const int64_t chunksPerChannel = std::max<int64_t>(1, (l.inner + kGrain - 1) / kGrain);
+    const int64_t nChunks = l.channels * chunksPerChannel;
+    std::vector<Sums> partial(static_cast<size_t>(nChunks));
+    const float* xp = x.data_ptr<float>();
+    const float* gp = go.data_ptr<float>();
+    float* gxp = gx.data_ptr<float>();
+    at::parallel_for(0, nChunks, 1, [&](int64_t b, int64_t e) {
+        for (int64_t k = b; k < e; ++k) {
+            const int64_t c = k / chunksPerChannel, j = k % chunksPerChannel;
+            const int64_t off = j * kGrain, len = std::min(kGrain, l.inner - off);
+            if (len <= 0) continue;
+            const int64_t base = c * l.inner + off;
+            backwardRun(xp + base, gp + base, gxp + base, len, sv[size_t(c)], zv[size_t(c)],
+                        float(r.n), float(r.p), partial[size_t(k)]);
+        }
+    });
+    auto ds = torch::empty({l.channels}, torch::kFloat);
+    auto dz = torch::empty({l.channels}, torch::kFloat);
+    float* dsp = ds.data_ptr<float>();
+    float* dzp = dz.data_ptr<float>();
+    for (int64_t c = 0; c < l.channels; ++c) {
+        Sums t;
+        for (int64_t j = 0; j < chunksPerChannel; ++j) {
+            t.ds += partial[size_t(c * chunksPerChannel + j)].ds;
+            t.dz += partial[size_t(c * chunksPerChannel + j)].dz;
+        }
+        dsp[c] = float(t.ds * g);
+        dzp[c] = float(-t.dz * double(sv[size_t(c)]) * g);
+    }
+    torch::Tensor dzOut;
+    if (z.defined()) {
+        // The zero point is clamped into [n, p]: no gradient once it sits outside.
+        auto zr = torch::round(z.detach().to(torch::kCPU, torch::kFloat)).reshape({-1});
+        auto live = (zr >= double(r.n)).logical_and(zr <= double(r.p)).to(torch::kFloat);
+        dzOut = (dz * live).reshape(z.sizes()).to(z.device(), z.scalar_type());
+    }
+    return {gx, ds.reshape(s.sizes()).to(s.device(), s.scalar_type()), dzOut};
+}
+
+// Broadcast shape of a per-channel parameter against x: [C, 1, 1, ...].
+torch::Tensor asChannel(const torch::Tensor& t, const torch::Tensor& x) {
+    if (t.numel() == 1) return t.reshape({});
+    std::vector<int64_t> shape(size_t(x.dim()), 1);
+    shape[0] = t.numel();
+    return t.reshape(shape);
+}
+
+// Tensor-expression versions of the same maths for non-CPU devices (and non-float dtypes).
+torch::Tensor forwardOps(const torch::Tensor& x, const torch::Tensor& s, const torch::Tensor& z,
+                         QuantRange r) {
+    auto sb = asChannel(s.detach(), x);
+    auto zr = z.defined() ? asChannel(torch::round(z.detach()).clamp(double(r.n), double(r.p)), x)
+                          : torch::zeros({}, x.options());
+    auto q = (torch::round(x / sb) + zr).clamp(double(r.n), double(r.p));
+    return (q - zr) * sb;
+}
+
+std::vector<torch::Tensor> backwardOps(const torch::Tensor& x, const torch::Tensor& s,
+                                       const torch::Tensor& z, QuantRange r, double g,
+                                       const torch::Tensor& go) {
+    auto sb = asChannel(s.detach(), x);
+    auto zr = z.defined() ? asChannel(torch::round(z.detach()).clamp(double(r.n), double(r.p)), x)
+                          : torch::zeros({}, x.options());
+    auto v = x / sb;
+    auto rr = torch::round(v) + zr;
+    auto inside = (rr >= double(r.n)).logical_and(rr <= double(r.p));
+    auto q = rr.clamp(double(r.n), double(r.p));
+    auto gx = go * inside;
+    auto dsTerm = go * ((q - zr) - v * inside);
+    auto dzTerm = go * inside.logical_not();
+    torch::Tensor ds, dz;
+    if (s.numel() > 1) {
+        ds = dsTerm.reshape({s.numel(), -1}).sum(1);
+        dz = dzTerm.reshape({s.numel(), -1}).sum(1) * -s.detach().reshape({-1});
+    } else {
+        ds = dsTerm.sum();
+        dz = dzTerm.sum() * -s.detach().reshape({});
+    }
+    ds = (ds * g).reshape(s.sizes());
+    torch::Tensor dzOut;
+    if (z.defined()) {
+        auto zround = torch::round(z.detach()).reshape(dz.sizes());
+        auto live = (zround >= double(r.n)).logical_and(zround <= double(r.p));
+        dzOut = (dz * g * live).reshape(z.sizes());
+    }
+    return {gx, ds, dzOut};
+}
+
+bool useCpuKernel(const torch::Tensor& x) {
+    return x.device().is_cpu() && x.scalar_type() == torch::kFloat;
+}
+
+class FakeQuantFunction : public torch::autograd::Function<FakeQuantFunction> {
+public:
+    static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x,
+                                 const torch::Tensor& s, const torch::Tensor& z, int64_t n,
+                                 int64_t p, double g) {
+        ctx->save_for_backward({x, s, z});
+        ctx->saved_data["n"] = n;
+        ctx->saved_data["p"] = p;
+        ctx->saved_data["g"] = g;
+        const QuantRange r{n, p};
+        return useCpuKernel(x) ? forwardCpu(x, s, z, r) : forwardOps(x, s, z, r);
+    }
+
+    static torch::autograd::tensor_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::tensor_list grads) {
+        const auto saved = ctx->get_saved_variables();
+        const QuantRange r{ctx->saved_data["n"].toInt(), ctx->saved_data["p"].toInt()};
+        const double g = ctx->saved_data["g"].toDouble();
+        const auto& x = saved[0];
+        auto parts = useCpuKernel(x) ? backwardCpu(x, saved[1], saved[2], r, g, grads[0])
+                                     : backwardOps(x, saved[1], saved[2], r, g, grads[0]);
+        return {parts[0], parts[1], parts[2], torch::Tensor(), torch::Tensor(), torch::Tensor()};
+    }
+};
+
+// Value s, gradient g * dL/ds: LSQ gradient scaling written with ordinary ops.
+torch::Tensor scaleGrad(const torch::Tensor& t, double g) {
+    return (t - t * g).detach() + t * g;
+}
+
+// round() whose gradient is the identity (straight-through estimator).
+torch::Tensor roundSte(const torch::Tensor& t) {
+    return (torch::round(t) - t).detach() + t;
+}
+
+} // namespace
+
+torch::Tensor fakeQuantize(const torch::Tensor& x, const torch::Tensor& s, const torch::Tensor& z,
+                           QuantRange r, double gradScale) {
+    return FakeQuantFunction::apply(x, s, z, r.n, r.p, gradScale);
+}
+
+torch::Tensor fakeQuantizeReference(const torch::Tensor& x, const torch::Tensor& s,
+                                    const torch::Tensor& z, QuantRange r, double gradScale) {
+    auto sb = asChannel(scaleGrad(s, gradScale), x);
+    torch::Tensor zr = torch::zeros({}, x.options());
+    if (z.defined()) zr = asChannel(roundSte(scaleGrad(z, gradScale)).clamp(double(r.n), double(r.p)), x);
+    auto q = (roundSte(x / sb) + zr).clamp(double(r.n), double(r.p));
+    return (q - zr) * sb;
+}
+
+torch::Tensor quantizeToLevels(const torch::Tensor& x, const torch::Tensor& s, const torch::Tensor& z,
+                               QuantRange r) {
+    torch::NoGradGuard ng;
+    auto sb = asChannel(s, x);
+    auto zr = z.defined() ? asChannel(torch::round(z).clamp(double(r.n), double(r.p)), x)
+                          : torch::zeros({}, x.options());
+    return (torch::round(x / sb) + zr).clamp(double(r.n), double(r.p));
+}
+
+} // namespace eqnet::quant

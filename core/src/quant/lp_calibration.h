@@ -1,0 +1,29 @@
+#pragma once
+// Clipping-range initialisation of ALGORITHM.md §2: try 80 shrinking ranges
+// (max * (1 - 0.01 i), i = 0..79; asymmetric: min and max shrink alike) and keep the one whose
+// quantized tensor has the smallest mean |x - x^|^2.4. Per-channel searches every channel.
+#include "quant/fake_quant.h"
+
+#include <torch/torch.h>
+
+namespace eqnet::quant {
+
+constexpr int kClipCandidates = 80;      // §2
+constexpr double kClipShrinkStep = 0.01; // §2
+constexpr double kLpNorm = 2.4;          // §2
+
+struct ClipChoice {
+    torch::Tensor scale; // [C] per-channel, 0-dim per-tensor
+    torch::Tensor zero;  // same shape; zeros for symmetric
+    torch::Tensor error; // the Lp error of the choice, same shape
+};
+
+// x is [C, ...] for per-channel (channel = dim 0); any shape for per-tensor.
+ClipChoice searchClipRange(const torch::Tensor& x, QuantRange r, bool symmetric, bool perChannel,
+                           int candidates = kClipCandidates);
+
+// The step and zero point that map [lo, hi] onto the integer range (both include 0).
+void rangeToStep(const torch::Tensor& lo, const torch::Tensor& hi, QuantRange r, bool symmetric,
+                 torch::Tensor& scale, torch::Tensor& zero);
+
+} // namespace eqnet::quant

@@ -1,0 +1,63 @@
+#include "application.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QGuiApplication>
+#include <QImageReader>
+
+#ifndef EQNET_STUDIO_VERSION
+#define EQNET_STUDIO_VERSION "0.0.0"
+#endif
+
+// The icons live in resources/resources.qrc, compiled into this static library: referencing
+// its initializer here makes sure the linker keeps it in every program that uses equi.
+static void initEquiResources() { Q_INIT_RESOURCE(resources); }
+
+namespace eqnet {
+namespace ui {
+
+QString studioVersion() { return QStringLiteral(EQNET_STUDIO_VERSION); }
+
+void setApplicationIdentity() {
+    initEquiResources();
+    QCoreApplication::setOrganizationName(QString::fromLatin1(kOrganizationName));
+    QCoreApplication::setApplicationName(QString::fromLatin1(kApplicationName));
+    QCoreApplication::setApplicationVersion(studioVersion());
+    if (qobject_cast<QGuiApplication*>(QCoreApplication::instance())) {
+        QGuiApplication::setDesktopFileName(QString::fromLatin1(kDesktopFileName));
+        QGuiApplication::setWindowIcon(appIcon());
+    }
+}
+
+QIcon appIcon() {
+    initEquiResources();
+    QIcon icon;
+    // Qt renders SVG only with its SVG image plugin (libqt6svg6); the PNGs are always there.
+    if (QImageReader::supportedImageFormats().contains("svg"))
+        icon.addFile(QStringLiteral(":/icons/eqnet-studio.svg"));
+    for (int size : {16, 24, 32, 48, 64, 128, 256})
+        icon.addFile(QStringLiteral(":/icons/eqnet-studio-%1.png").arg(size), QSize(size, size));
+    return icon;
+}
+
+StartOptions parseCommandLine(const QStringList& arguments) {
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QCoreApplication::translate(
+        "eqnet::ui::Application",
+        "EQ-Net Studio: train, search and export elastically quantized neural networks."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(
+        QStringLiteral("run"),
+        QCoreApplication::translate("eqnet::ui::Application", "Run folder to open at start."),
+        QStringLiteral("[run]"));
+    parser.process(arguments);
+
+    StartOptions options;
+    const QStringList positional = parser.positionalArguments();
+    if (!positional.isEmpty()) options.runFolder = positional.first();
+    return options;
+}
+
+} // namespace ui
+} // namespace eqnet
