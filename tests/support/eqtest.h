@@ -9,6 +9,7 @@
 #include <cmath>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace eqtest {
@@ -32,12 +33,34 @@ void fail(const std::string& message, const char* file, int line);
 // Implemented by the runner: where a test may write scratch files (removed afterwards).
 std::string scratchDir();
 
+template <typename T, typename = void>
+struct Streamable : std::false_type {};
+template <typename T>
+struct Streamable<T, std::void_t<decltype(std::declval<std::ostream&>() << std::declval<const T&>())>>
+    : std::true_type {};
+
+// Printable text of a compared value: streamed where possible, vectors element-wise.
+template <typename T>
+std::string toText(const T& v) {
+    if constexpr (Streamable<T>::value) {
+        std::ostringstream os;
+        os << v;
+        return os.str();
+    } else {
+        return "(value without a printed form)";
+    }
+}
+template <typename T>
+std::string toText(const std::vector<T>& v) {
+    std::string s = "[";
+    for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + toText(v[i]);
+    return s + "]";
+}
+
 template <typename A, typename B>
 std::string compareMessage(const char* ea, const char* eb, const A& a, const B& b) {
-    std::ostringstream os;
-    os << "Compared values are not the same\n   Actual   (" << ea << "): " << a
-       << "\n   Expected (" << eb << "): " << b;
-    return os.str();
+    return std::string("Compared values are not the same\n   Actual   (") + ea + "): " + toText(a) +
+           "\n   Expected (" + eb + "): " + toText(b);
 }
 
 } // namespace eqtest
@@ -62,8 +85,8 @@ std::string compareMessage(const char* ea, const char* eb, const A& a, const B& 
 
 #define EQ_COMPARE(actual, expected)                                                          \
     do {                                                                                      \
-        const auto& eq_a_ = (actual);                                                         \
-        const auto& eq_e_ = (expected);                                                       \
+        const auto eq_a_ = (actual); /* copies: `actual` may refer into a temporary */       \
+        const auto eq_e_ = (expected);                                                        \
         if (!(eq_a_ == eq_e_))                                                                \
             EQ_FAIL(::eqtest::compareMessage(#actual, #expected, eq_a_, eq_e_));              \
     } while (0)

@@ -2,6 +2,7 @@
 // The elastic quantization space of ALGORITHM.md §1, as plain C++ types (no LibTorch), so the
 // desktop UI and file formats can use them directly.
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,9 @@ struct SubnetConfig {
 SubnetConfig uniformSubnet(int numLayers, int wBits, int aBits, const QuantForm& form);
 // Parses "W4A4" (case-insensitive); throws eqnet::Error naming the text otherwise.
 LayerBits parseUniformBits(const std::string& text);
+
+std::ostream& operator<<(std::ostream& os, const QuantForm& f);  // its formName()
+std::ostream& operator<<(std::ostream& os, const LayerBits& b);  // "W4A8"
 
 enum class LayerKind { Conv2d, Linear };
 

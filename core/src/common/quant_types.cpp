@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <ostream>
 
 namespace eqnet {
 
@@ -43,6 +44,9 @@ int formIndex(const QuantForm& f) {
     return (f.granularity == Granularity::PerChannel ? 0 : 4) + (f.weightSymmetric ? 0 : 2) +
            (f.actSymmetric ? 0 : 1);
 }
+
+std::ostream& operator<<(std::ostream& os, const QuantForm& f) { return os << formName(f); }
+std::ostream& operator<<(std::ostream& os, const LayerBits& b) { return os << 'W' << b.w << 'A' << b.a; }
 
 double SubnetConfig::averageWeightBits() const {
     if (layers.empty()) return 0;

@@ -293,7 +293,11 @@ void Supernet::save(const std::string& path) const {
     ar.write("eqnet_image_size", c10::IValue(d_->spec.imageSize));
     ar.write("eqnet_num_classes", c10::IValue(int64_t(d_->spec.numClasses)));
     const fs::path target(path);
-    if (target.has_parent_path()) fs::create_directories(target.parent_path());
+    if (target.has_parent_path()) {
+        std::error_code ec;
+        fs::create_directories(target.parent_path(), ec);
+        if (ec) throw Error(path + ": cannot create its folder: " + ec.message());
+    }
     const std::string tmp = path + ".part";
     try {
         ar.save_to(tmp);

@@ -250,7 +250,8 @@ public:
         ctx->saved_data["p"] = p;
         ctx->saved_data["g"] = g;
         const QuantRange r{n, p};
-        return useCpuKernel(x) ? forwardCpu(x, s, z, r) : forwardOps(x, s, z, r);
+        const torch::Tensor zp = z.numel() ? z : torch::Tensor(); // empty: symmetric
+        return useCpuKernel(x) ? forwardCpu(x, s, zp, r) : forwardOps(x, s, zp, r);
     }
 
     static torch::autograd::tensor_list backward(torch::autograd::AutogradContext* ctx,
@@ -259,27 +260,31 @@ public:
         const QuantRange r{ctx->saved_data["n"].toInt(), ctx->saved_data["p"].toInt()};
         const double g = ctx->saved_data["g"].toDouble();
         const auto& x = saved[0];
-        auto parts = useCpuKernel(x) ? backwardCpu(x, saved[1], saved[2], r, g, grads[0])
-                                     : backwardOps(x, saved[1], saved[2], r, g, grads[0]);
+        const torch::Tensor z = saved[2].numel() ? saved[2] : torch::Tensor();
+        auto parts = useCpuKernel(x) ? backwardCpu(x, saved[1], z, r, g, grads[0])
+                                     : backwardOps(x, saved[1], z, r, g, grads[0]);
         return {parts[0], parts[1], parts[2], torch::Tensor(), torch::Tensor(), torch::Tensor()};
     }
 };
 
-// Value s, gradient g * dL/ds: LSQ gradient scaling written with ordinary ops.
+// Value exactly t, gradient g * dL/dt: LSQ gradient scaling written with ordinary ops.
+// (t - t.detach()) is exactly 0, so the value is bit-identical to t.
 torch::Tensor scaleGrad(const torch::Tensor& t, double g) {
-    return (t - t * g).detach() + t * g;
+    return t.detach() + (t - t.detach()) * g;
 }
 
-// round() whose gradient is the identity (straight-through estimator).
+// round() whose gradient is the identity (straight-through estimator), value exactly round(t).
 torch::Tensor roundSte(const torch::Tensor& t) {
-    return (torch::round(t) - t).detach() + t;
+    return torch::round(t).detach() + (t - t.detach());
 }
 
 } // namespace
 
 torch::Tensor fakeQuantize(const torch::Tensor& x, const torch::Tensor& s, const torch::Tensor& z,
                            QuantRange r, double gradScale) {
-    return FakeQuantFunction::apply(x, s, z, r.n, r.p, gradScale);
+    // Custom functions cannot take undefined tensors: symmetric passes an empty one.
+    return FakeQuantFunction::apply(x, s, z.defined() ? z : torch::empty({0}, s.options()), r.n, r.p,
+                                    gradScale);
 }
 
 torch::Tensor fakeQuantizeReference(const torch::Tensor& x, const torch::Tensor& s,

@@ -1,0 +1,39 @@
+# Shared by scripts/run and scripts/test: install what is missing, configure, build.
+# Environment: BUILD_DIR (default build), BUILD_TYPE (Release), JOBS (all cores),
+# EQNET_CMAKE_ARGS (extra configure arguments, e.g. -DCMAKE_PREFIX_PATH=/opt/libtorch).
+set -euo pipefail
+
+EQNET_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD_DIR=${BUILD_DIR:-$EQNET_ROOT/build}
+BUILD_TYPE=${BUILD_TYPE:-Release}
+JOBS=${JOBS:-$(nproc)}
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+ensure_packages() {
+    local wanted missing=()
+    wanted=$(sed -e 's/#.*//' -e '/^\s*$/d' "$EQNET_ROOT/scripts/debian-packages.txt")
+    for p in $wanted; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    if ((${#missing[@]} == 0)); then
+        say "all Debian packages present"
+        return
+    fi
+    say "installing: ${missing[*]}"
+    local sudo=()
+    if [[ $(id -u) -ne 0 ]]; then
+        command -v sudo >/dev/null || { echo "need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+        sudo=(sudo)
+    fi
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+build_project() {
+    say "configuring $BUILD_TYPE build in $BUILD_DIR"
+    # shellcheck disable=SC2086
+    cmake -S "$EQNET_ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE="$BUILD_TYPE" ${EQNET_CMAKE_ARGS:-} >/dev/null
+    say "building with $JOBS jobs"
+    cmake --build "$BUILD_DIR" -j "$JOBS"
+}

@@ -1,0 +1,187 @@
+// The supernet on synthetic data: subnets, calibration, adaptive-BN evaluation, checkpoints.
+#include "eqtest.h"
+
+#include "engine/supernet_impl.h"
+#include "eqnet/error.h"
+#include "eqnet/fp_training.h"
+#include "eqnet/supernet.h"
+
+#include <filesystem>
+#include <fstream>
+
+using namespace eqnet;
+namespace fs = std::filesystem;
+
+namespace {
+
+const Dataset& synth() {
+    static Dataset d = [] {
+        DataSpec s;
+        s.format = DataFormat::Synthetic;
+        s.syntheticTrain = 1536;
+        s.syntheticTest = 512;
+        s.validationSize = 512;
+        return loadDataset(s);
+    }();
+    return d;
+}
+
+// A trained and calibrated fmnist-cnn on synthetic data, shared by the cases (built once).
+Supernet& trained() {
+    static Supernet net = [] {
+        Supernet n(modelSpecFor("fmnist-cnn", synth().train), "cpu", 1);
+        FpTrainOptions o;
+        o.epochs = 6;
+        o.batchSize = 32;
+        trainFullPrecision(n, synth(), o);
+        n.calibrate(synth(), 256);
+        return n;
+    }();
+    return net;
+}
+
+std::string fileBytes(const std::string& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+} // namespace
+
+EQ_TEST(subnet_configs_respect_the_fixed_layers) {
+    Supernet net(defaultModelSpec("fmnist-cnn"));
+    const QuantForm f{Granularity::PerTensor, false, false};
+    const auto lo = net.smallest(f), hi = net.largest(f);
+    EQ_VERIFY(lo.layers.front() == (LayerBits{8, 8}) && lo.layers.back() == (LayerBits{8, 8}));
+    EQ_VERIFY(lo.layers[2] == (LayerBits{2, 2}));
+    EQ_VERIFY(hi.layers[3] == (LayerBits{8, 8}));
+    std::mt19937_64 rng(3);
+    std::set<int> seen;
+    for (int i = 0; i < 200; ++i) {
+        const auto r = net.random(rng, f);
+        net.validate(r);
+        for (size_t k = 1; k + 1 < r.layers.size(); ++k) seen.insert(r.layers[k].w);
+        EQ_VERIFY(r.layers.front() == (LayerBits{8, 8}) && r.layers.back() == (LayerBits{8, 8}));
+    }
+    EQ_COMPARE(seen.size(), size_t(7)); // every bit-width 2..8 drawn
+    SubnetConfig bad = hi;
+    bad.layers[0].w = 4;
+    EQ_THROWS(net.validate(bad), Error, "layers[0] (conv1) w_bits = 4");
+    bad = hi;
+    bad.layers[2].a = 9;
+    EQ_THROWS(net.setSubnet(bad), Error, "a_bits = 9 is out of range; allowed 2..8");
+    bad.layers.pop_back();
+    EQ_THROWS(net.setSubnet(bad), Error, "has 6 quantized layers");
+}
+
+EQ_TEST(set_subnet_reaches_every_layer) {
+    Supernet net(defaultModelSpec("fmnist-cnn"));
+    SubnetConfig c = net.uniform(5, 3, QuantForm{Granularity::PerTensor, true, false});
+    net.setSubnet(c);
+    auto& q = net.impl().qlayers;
+    EQ_VERIFY(q[2].second->setting.quantize);
+    EQ_COMPARE(q[2].second->setting.wBits, 5);
+    EQ_COMPARE(q[2].second->setting.aBits, 3);
+    EQ_VERIFY(q[2].second->setting.form == c.form);
+    EQ_COMPARE(q[0].second->setting.wBits, 8);
+    net.setFullPrecision();
+    EQ_VERIFY(!q[2].second->setting.quantize);
+}
+
+EQ_TEST(uncalibrated_quantized_evaluation_is_refused) {
+    Supernet net(modelSpecFor("fmnist-cnn", synth().train));
+    net.setSubnet(net.uniform(4, 4, QuantForm{}));
+    EQ_THROWS(net.evaluate(synth(), synth().val), Error, "not calibrated");
+}
+
+EQ_TEST(ptq_accuracy_orders_by_bit_width) {
+    Supernet& net = trained();
+    net.setFullPrecision();
+    const double fp = net.evaluate(synth(), synth().val).accuracy;
+    EQ_VERIFY2(fp > 0.6, "FP accuracy " + std::to_string(fp)); // chance is 0.1
+    const QuantForm f{Granularity::PerChannel, true, false};
+    net.setSubnet(net.uniform(8, 8, f));
+    const double a8 = net.evaluate(synth(), synth().val).accuracy;
+    net.setSubnet(net.uniform(2, 2, f));
+    const double a2 = net.evaluate(synth(), synth().val).accuracy;
+    EQ_VERIFY2(std::abs(a8 - fp) < 0.03, "W8A8 " + std::to_string(a8) + " vs FP " + std::to_string(fp));
+    EQ_VERIFY2(a2 < a8 - 0.05, "W2A2 " + std::to_string(a2) + " vs W8A8 " + std::to_string(a8));
+}
+
+EQ_TEST(evaluation_leaves_batch_norm_unchanged) {
+    Supernet& net = trained();
+    auto bns = net.impl().model->batchNorms();
+    const auto before = bns[2]->running_var.clone();
+    net.setSubnet(net.uniform(3, 3, QuantForm{}));
+    EvalOptions o;
+    o.maxImages = 100;
+    const EvalResult r1 = net.evaluate(synth(), synth().val, o);
+    EQ_VERIFY(torch::equal(before, bns[2]->running_var));
+    // and repeated measurement is deterministic
+    const EvalResult r2 = net.evaluate(synth(), synth().val, o);
+    EQ_COMPARE(r1.accuracy, r2.accuracy);
+    EQ_COMPARE(r1.images, int64_t(100));
+}
+
+EQ_TEST(adaptive_bn_changes_the_measurement) {
+    // Re-estimating BN for a 2-bit subnet must differ from using the FP statistics.
+    Supernet& net = trained();
+    net.setSubnet(net.uniform(2, 2, QuantForm{Granularity::PerTensor, true, true}));
+    EvalOptions with, without;
+    without.bnImages = 0;
+    const double a = net.evaluate(synth(), synth().val, with).loss;
+    const double b = net.evaluate(synth(), synth().val, without).loss;
+    EQ_VERIFY2(std::abs(a - b) > 1e-4, std::to_string(a) + " vs " + std::to_string(b));
+}
+
+EQ_TEST(checkpoint_round_trip) {
+    Supernet& net = trained();
+    const std::string path = eqtest::scratchDir() + "/ck/supernet.pt";
+    net.save(path);
+    EQ_VERIFY(!fs::exists(path + ".part"));
+    Supernet back = Supernet::load(path);
+    EQ_VERIFY(back.calibrated());
+    EQ_COMPARE(back.spec().name, std::string("fmnist-cnn"));
+    const SubnetConfig c = net.uniform(4, 5, QuantForm{Granularity::PerChannel, false, false});
+    net.setSubnet(c);
+    back.setSubnet(c);
+    EvalOptions o;
+    o.maxImages = 200;
+    EQ_COMPARE(net.evaluate(synth(), synth().val, o).loss, back.evaluate(synth(), synth().val, o).loss);
+}
+
+EQ_TEST(bad_checkpoints_fail_clearly_and_change_nothing) {
+    Supernet& net = trained();
+    const std::string dir = eqtest::scratchDir();
+    const std::string good = dir + "/good.pt";
+    net.save(good);
+    const std::string bytes = fileBytes(good);
+    // truncated
+    const std::string cut = dir + "/cut.pt";
+    std::ofstream(cut, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+    EQ_THROWS(Supernet::load(cut), Error, "cut.pt: not a readable checkpoint");
+    // foreign file
+    const std::string foreign = dir + "/foreign.pt";
+    std::ofstream(foreign, std::ios::binary) << "this is not a checkpoint";
+    EQ_THROWS(Supernet::load(foreign), Error, "foreign.pt");
+    // a LibTorch archive that is not ours
+    const std::string other = dir + "/other.pt";
+    torch::serialize::OutputArchive ar;
+    ar.write("weights", torch::ones({3}));
+    ar.save_to(other);
+    EQ_THROWS(Supernet::load(other), Error, "other.pt: not an EQ-Net supernet checkpoint");
+    EQ_THROWS(Supernet::load(dir + "/none.pt"), Error, "none.pt: checkpoint file not found");
+    // saving into a path whose folder is a file fails and leaves the existing file intact
+    EQ_THROWS(net.save(good + "/inside.pt"), Error, "inside.pt");
+    EQ_VERIFY(fileBytes(good) == bytes);
+}
+
+EQ_TEST(uniform_table_covers_forms_and_bits) {
+    Supernet& net = trained();
+    EvalOptions o;
+    o.maxImages = 64;
+    o.bnImages = 64;
+    const auto rows = measureUniformSubnets(net, synth(), synth().val, {allForms()[0], allForms()[7]}, {8, 2}, o);
+    EQ_COMPARE(rows.size(), size_t(4));
+    EQ_COMPARE(rows[1].bits, 2);
+    EQ_VERIFY(rows[3].form == allForms()[7]);
+}
