@@ -180,7 +180,7 @@ struct EvalArgs {
     std::string checkpoint;
     std::string subnetFile;
     std::string uniform;
-    std::string form = "pc-wsym-aasym";
+    std::string form = "pc-sym-asym";
     std::string split = "val";
     bool fp = false;
     EvalOptions eval;
@@ -243,12 +243,12 @@ int main(int argc, char** argv) {
     DataSpec spec;
 
     // info
-    std::string infoModel = "fmnist-cnn", infoForm = "pc-wsym-aasym";
+    std::string infoModel = "fmnist-cnn", infoForm = "pc-sym-asym";
     int64_t infoSize = 0, infoChannels = 0;
     int infoClasses = 0;
     auto* info = app.add_subcommand("info", "layer table and BitOps/size of the uniform subnets");
     info->add_option("--model", infoModel, "fmnist-cnn, resnet20, resnet18, mobilenetv2")->capture_default_str();
-    info->add_option("--form", infoForm, "quantization form, e.g. pc-wsym-aasym")->capture_default_str();
+    info->add_option("--form", infoForm, "quantization form, e.g. pc-sym-asym")->capture_default_str();
     info->add_option("--image-size", infoSize, "input height and width (default: the model's)");
     info->add_option("--in-channels", infoChannels, "input channels (default: the model's)");
     info->add_option("--classes", infoClasses, "output classes (default: the model's)");

@@ -113,5 +113,5 @@ EQ_TEST(uniform_bits_and_form_names) {
         EQ_VERIFY(parseForm(formName(f)) == f);
         EQ_COMPARE(allForms()[size_t(formIndex(f))], f);
     }
-    EQ_THROWS(parseForm("pc-sym"), Error, "allowed: pc-wsym-asym");
+    EQ_THROWS(parseForm("pc-sym"), Error, "allowed: pc-sym-sym");
 }

@@ -36,12 +36,13 @@ struct DataSpec {
     DataFormat format = DataFormat::Auto;
     int64_t validationSize = kDefaultValidationSize;
     uint64_t splitSeed = 0;       // the split is a pure function of this seed
-    int64_t syntheticTrain = 2048; // sizes for DataFormat::Synthetic
-    int64_t syntheticTest = 512;
+    int64_t syntheticTrain = 2048; // DataFormat::Synthetic: training images after the split
+    int64_t syntheticTest = 512;   // (validationSize more are made for validation)
 };
 
 struct Dataset {
-    std::string name;        // "fashion-mnist", "mnist", "cifar10", "synthetic"
+    std::string name;        // "fashion-mnist" (IDX folder named *fashion*), "mnist" (other IDX),
+                             // "cifar10", "synthetic"
     ImageSet train;          // training split (validation images removed)
     ImageSet val;            // held out from the training files: what the search sees
     ImageSet test;           // test files: final reports only
@@ -51,14 +52,16 @@ struct Dataset {
 
 // IDX files (magic 0x00000803 images / 0x00000801 labels, big-endian dims), plain or gzip.
 // Throws eqnet::Error naming the file and the fault: missing file, wrong magic, short read,
-// bad gzip stream, image and label counts that disagree, labels out of range.
+// bad gzip stream, image and label counts that disagree, labels out of range (10 classes).
 ImageSet readIdx(const std::string& imagesPath, const std::string& labelsPath);
 
 // CIFAR-10 binary batches (1 label byte + 3072 pixel bytes per record), plain or gzip.
 ImageSet readCifar10(const std::vector<std::string>& batchFiles);
 
-// Learnable synthetic data: each class is a smooth random prototype plus noise; the same seed
-// gives the same bytes on every machine.
+// Learnable synthetic data: each class is a smooth prototype plus noise, shift and brightness.
+// The prototypes depend only on the geometry and class count (so sets made with different
+// seeds are the same task); the seed picks the samples. Integer arithmetic only: the same
+// seed gives the same bytes on every machine and compiler.
 ImageSet makeSynthetic(int64_t n, int64_t channels, int64_t height, int64_t width,
                        int numClasses, uint64_t seed);
 
@@ -66,7 +69,8 @@ ImageSet makeSynthetic(int64_t n, int64_t channels, int64_t height, int64_t widt
 void splitTrainValidation(const ImageSet& all, int64_t validationSize, uint64_t seed,
                           ImageSet& train, ImageSet& val);
 
-// Per-channel mean and standard deviation of the pixels, in [0,1] units.
+// Per-channel mean and standard deviation of the pixels, in [0,1] units. A constant channel
+// gets std 1 and an empty set mean 0 / std 1, so normalising never divides by zero.
 void channelStats(const ImageSet& set, std::vector<float>& mean, std::vector<float>& std);
 
 // Finds the files for `spec.format` in `spec.dir` (Auto: IDX names, then CIFAR-10 names),

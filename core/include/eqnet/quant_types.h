@@ -30,7 +30,8 @@ struct QuantForm {
     bool operator!=(const QuantForm& o) const { return !(*this == o); }
 };
 
-// Short stable name, e.g. "pc-wsym-aasym"; parseForm() reads it back (throws eqnet::Error).
+// Short stable name <granularity>-<weights>-<activations>, e.g. "pc-sym-asym" = per-channel,
+// symmetric weights, asymmetric activations; parseForm() reads it back (throws eqnet::Error).
 std::string formName(const QuantForm& f);
 QuantForm parseForm(const std::string& name);
 // Human wording, e.g. "per-channel, symmetric weights, asymmetric activations".

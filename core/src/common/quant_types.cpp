@@ -10,8 +10,8 @@ namespace eqnet {
 
 std::string formName(const QuantForm& f) {
     std::string s = f.granularity == Granularity::PerChannel ? "pc" : "pt";
-    s += f.weightSymmetric ? "-wsym" : "-wasym";
-    s += f.actSymmetric ? "-asym" : "-aasym";
+    s += f.weightSymmetric ? "-sym" : "-asym";
+    s += f.actSymmetric ? "-sym" : "-asym";
     return s;
 }
 
@@ -21,8 +21,8 @@ QuantForm parseForm(const std::string& name) {
     std::string allowed;
     for (const QuantForm& f : allForms()) allowed += (allowed.empty() ? "" : ", ") + formName(f);
     throw Error("unknown quantization form '" + name + "'; allowed: " + allowed +
-                " (pc/pt = per-channel/per-tensor weights, wsym/wasym = symmetric/asymmetric "
-                "weights, asym/aasym = symmetric/asymmetric activations)");
+                " (granularity-weights-activations: pc/pt = per-channel/per-tensor weight scales, "
+                "then sym/asym for the weights, then sym/asym for the activations)");
 }
 
 std::string formDescription(const QuantForm& f) {

@@ -12,6 +12,11 @@
 #else
 #define EQ_TARGET_CLONES
 #endif
+#if defined(__GNUC__)
+#define EQ_ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define EQ_ALWAYS_INLINE
+#endif
 
 namespace eqnet::quant {
 
@@ -58,27 +63,39 @@ struct Sums {
     double dz = 0; // sum of dL/dx^ over clamped elements (times -s later)
 };
 
+// One block of elements, float partial sums. A loop of its own (not nested in the block loop):
+// GCC vectorises the reduction only in this shape.
+EQ_ALWAYS_INLINE inline void backwardBlock(const float* __restrict x, const float* __restrict go,
+                                           float* __restrict gx, int64_t len, float s, float zr,
+                                           float n, float p, float& dsOut, float& dzOut) {
+    const float lo = n - zr - 2.0f, hi = p - zr + 2.0f;
+    float ds = 0.f, dz = 0.f;
+#pragma omp simd reduction(+ : ds, dz)
+    for (int64_t i = 0; i < len; ++i) {
+        const float v = x[i] / s;
+        const float r = roundEven(clampf(v, lo, hi)) + zr;
+        const float q = clampf(r, n, p);
+        // 1 where not clamped (the STE passes), else 0: r and q are integers, so |r - q| is 0
+        // or at least 1. Arithmetic rather than a compare keeps the loop branch-free.
+        const float inside = 1.0f - clampf(std::fabs(r - q), 0.0f, 1.0f);
+        const float g = go[i];
+        gx[i] = g * inside;
+        // inside: d x^/ds = round(v) - v; clamped: q - zr
+        ds += g * ((q - zr) - v * inside);
+        dz += g - g * inside;
+    }
+    dsOut = ds;
+    dzOut = dz;
+}
+
 EQ_TARGET_CLONES
 void backwardRun(const float* __restrict x, const float* __restrict go, float* __restrict gx,
                  int64_t len, float s, float zr, float n, float p, Sums& out) {
-    const float lo = n - zr - 2.0f, hi = p - zr + 2.0f;
-    // Float partial sums over short blocks, double across blocks: accurate and vectorisable.
+    // Float sums over short blocks, double across blocks: accurate and vectorisable.
     constexpr int64_t kBlock = 2048;
     for (int64_t b = 0; b < len; b += kBlock) {
-        const int64_t e = std::min(len, b + kBlock);
-        float ds = 0.f, dz = 0.f;
-#pragma omp simd reduction(+ : ds, dz)
-        for (int64_t i = b; i < e; ++i) {
-            const float v = x[i] / s;
-            const float r = roundEven(clampf(v, lo, hi)) + zr;
-            const float q = clampf(r, n, p);
-            const float inside = q == r ? 1.0f : 0.0f; // not clamped: the STE passes
-            const float g = go[i];
-            gx[i] = g * inside;
-            // inside: d x^/ds = round(v) - v; clamped: q - zr
-            ds += g * ((q - zr) - v * inside);
-            dz += g - g * inside;
-        }
+        float ds, dz;
+        backwardBlock(x + b, go + b, gx + b, std::min(len - b, kBlock), s, zr, n, p, ds, dz);
         out.ds += ds;
         out.dz += dz;
     }
