@@ -8,6 +8,7 @@
 //     "cost": { "bitops": ..., "size_bits": ... } }          (written, ignored on reading)
 //
 // Errors name the file, the field (e.g. "layers[2].w_bits") and the allowed values.
+#include "eqnet/files.h"
 #include "eqnet/quant_types.h"
 
 #include <string>
@@ -29,9 +30,5 @@ SubnetConfig readSubnetFile(const std::string& path, const std::string& model,
 // Atomic: a temporary file renamed over the target.
 void writeSubnetFile(const std::string& path, const SubnetConfig& cfg, const std::string& model,
                      const std::vector<LayerInfo>& layers);
-
-// Shared helpers for the project's files.
-std::string readTextFile(const std::string& path);
-void writeFileAtomic(const std::string& path, const std::string& contents);
 
 } // namespace eqnet

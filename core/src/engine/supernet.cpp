@@ -4,6 +4,7 @@
 #include "engine/batches.h"
 #include "engine/supernet_impl.h"
 #include "eqnet/error.h"
+#include "eqnet/files.h"
 
 #include <chrono>
 #include <cstdio>
@@ -292,12 +293,7 @@ void Supernet::save(const std::string& path) const {
     ar.write("eqnet_in_channels", c10::IValue(d_->spec.inChannels));
     ar.write("eqnet_image_size", c10::IValue(d_->spec.imageSize));
     ar.write("eqnet_num_classes", c10::IValue(int64_t(d_->spec.numClasses)));
-    const fs::path target(path);
-    if (target.has_parent_path()) {
-        std::error_code ec;
-        fs::create_directories(target.parent_path(), ec);
-        if (ec) throw Error(path + ": cannot create its folder: " + ec.message());
-    }
+    ensureParentFolder(path);
     const std::string tmp = path + ".part";
     try {
         ar.save_to(tmp);
@@ -305,12 +301,7 @@ void Supernet::save(const std::string& path) const {
         std::remove(tmp.c_str());
         throw Error(path + ": cannot write checkpoint: " + firstLine(e.what()));
     }
-    std::error_code ec;
-    fs::rename(tmp, target, ec); // atomic on POSIX: readers see the old or the new file
-    if (ec) {
-        std::remove(tmp.c_str());
-        throw Error(path + ": cannot replace checkpoint: " + ec.message());
-    }
+    replaceFile(tmp, path); // readers see the old or the new checkpoint, never half of one
 }
 
 Supernet Supernet::load(const std::string& path, const std::string& device) {

@@ -5,50 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace eqnet {
 
 using nlohmann::json;
-namespace fs = std::filesystem;
-
-std::string readTextFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path + ": cannot open for reading");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    if (in.bad()) throw Error(path + ": read error");
-    return ss.str();
-}
-
-void writeFileAtomic(const std::string& path, const std::string& contents) {
-    const fs::path target(path);
-    if (target.has_parent_path()) {
-        std::error_code ec;
-        fs::create_directories(target.parent_path(), ec);
-        if (ec) throw Error(path + ": cannot create folder: " + ec.message());
-    }
-    const std::string tmp = path + ".part";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) throw Error(path + ": cannot open for writing");
-        out << contents;
-        out.flush();
-        if (!out) {
-            std::remove(tmp.c_str());
-            throw Error(path + ": write failed (disk full?)");
-        }
-    }
-    std::error_code ec;
-    fs::rename(tmp, target, ec);
-    if (ec) {
-        std::remove(tmp.c_str());
-        throw Error(path + ": cannot replace: " + ec.message());
-    }
-}
 
 std::string subnetToJson(const SubnetConfig& cfg, const std::string& model,
                          const std::vector<LayerInfo>& layers) {
