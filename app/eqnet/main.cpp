@@ -6,8 +6,10 @@
 #include "eqnet/data.h"
 #include "eqnet/error.h"
 #include "eqnet/fp_training.h"
+#include "eqnet/report.h"
 #include "eqnet/subnet_json.h"
 #include "eqnet/supernet.h"
+#include "eqnet/training.h"
 
 #include <CLI/CLI.hpp>
 
@@ -217,6 +219,51 @@ int runEval(const EvalArgs& a, const DataSpec& spec, const RuntimeOptions& rt) {
     return 0;
 }
 
+// ---- eqnet train ---------------------------------------------------------------------------
+int runTrain(TrainConfig cfg, const std::string& out, const std::string& resume, const RuntimeOptions& rt,
+             const std::string& dataFormat) {
+    applyRuntime(rt);
+    std::unique_ptr<TrainingJob> job;
+    if (!resume.empty()) {
+        job = std::make_unique<TrainingJob>(TrainingJob::open(resume));
+    } else {
+        cfg.data.format = parseDataFormat(dataFormat);
+        cfg.device = rt.device;
+        job = std::make_unique<TrainingJob>(TrainingJob::create(out, cfg));
+    }
+    std::fprintf(stderr, "run folder %s (%s)\n", job->runDir().c_str(),
+                 job->config().staticSubnet ? "static baseline" : "supernet");
+    TerminalProgress bar("train");
+    TrainCallbacks cb;
+    cb.onProgress = [&](const Progress& p) {
+        Progress q = p;
+        q.message = p.stage;
+        bar.update(q);
+    };
+    cb.onMessage = [&](const std::string& m) {
+        bar.finish();
+        std::fprintf(stderr, "%s\n", m.c_str());
+    };
+    cb.onEpoch = [&](const EpochMetrics& e) {
+        bar.finish();
+        std::string acc;
+        for (size_t i = 0; i < e.names.size(); ++i) {
+            char b[64];
+            std::snprintf(b, sizeof b, "%s %.2f%%  ", e.names[i].c_str(), 100 * e.valAccuracy[i]);
+            acc += b;
+        }
+        std::fprintf(stderr, "%s epoch %d (step %lld): validation %s\n", e.stage.c_str(), e.epoch,
+                     (long long)e.step, acc.c_str());
+    };
+    const TrainOutcome o = job->run(cb, g_stop);
+    bar.finish();
+    std::fprintf(stderr, "%s after %s: %lld FP steps, %lld %s steps\n", o.finished ? "finished" : "stopped",
+                 formatDuration(o.seconds).c_str(), (long long)o.fpSteps, (long long)o.steps,
+                 job->config().staticSubnet ? "static" : "supernet");
+    if (!o.finished) std::fprintf(stderr, "resume with: eqnet train --resume %s\n", job->runDir().c_str());
+    return o.finished ? 0 : 130;
+}
+
 // ---- eqnet bench ---------------------------------------------------------------------------
 int runBenchFakeQuant(const RuntimeOptions& rt, int bits, double minSeconds) {
     applyRuntime(rt);
@@ -286,6 +333,55 @@ int main(int argc, char** argv) {
     addRuntimeOptions(evalCmd, rt);
     addDataOptions(evalCmd, spec);
 
+    // train
+    TrainConfig tc;
+    std::string trainOut = "runs/fmnist-supernet", resumeDir, guidance = "gpg", staticForm = "pc-sym-asym";
+    bool noWdr = false;
+    int staticBits = 0;
+    auto* trainCmd = app.add_subcommand("train", "train the quantization supernet (or a static QAT baseline) "
+                                                 "into a run folder; resumable");
+    trainCmd->add_option("--out", trainOut, "run folder to create")->capture_default_str();
+    trainCmd->add_option("--resume", resumeDir, "continue the run in this folder");
+    trainCmd->add_option("--model", tc.model)->capture_default_str();
+    trainCmd->add_option("--fp-epochs", tc.fpEpochs, "stage 1: FP training epochs")->capture_default_str();
+    trainCmd->add_option("--from-fp", tc.fromFp, "stage 1 from this FP checkpoint (e.g. RUN/checkpoints/fp.pt)");
+    trainCmd->add_option("--epochs", tc.epochs, "stage 2 epochs")->capture_default_str();
+    trainCmd->add_option("--batch-size", tc.batchSize)->capture_default_str();
+    trainCmd->add_option("--lr", tc.lr, "Adam, cosine decay to 0")->capture_default_str();
+    trainCmd->add_option("--weight-decay", tc.weightDecay)->capture_default_str();
+    trainCmd->add_option("--grad-clip", tc.gradClip, "clip gradients by value")->capture_default_str();
+    trainCmd->add_option("--label-smoothing", tc.labelSmoothing)->capture_default_str();
+    trainCmd->add_option("--subnets", tc.subnetsPerStep, "K subnets per step (largest, K-2 random, smallest)")
+        ->capture_default_str();
+    trainCmd->add_option("--guidance", guidance, "gpg, teacher or labels")->capture_default_str();
+    trainCmd->add_option("--alpha", tc.alpha, "weight of the KL term")->capture_default_str();
+    trainCmd->add_flag("--no-wdr", noWdr, "switch WDR-Loss off (ablation)");
+    trainCmd->add_option("--wdr-skew-weight", tc.wdrSkewWeight)->capture_default_str();
+    trainCmd->add_option("--wdr-kurt-weight", tc.wdrKurtWeight)->capture_default_str();
+    trainCmd->add_option("--wdr-kurt-target", tc.wdrKurtTarget)->capture_default_str();
+    trainCmd->add_option("--static", staticBits, "train a static baseline: ONE uniform subnet at these bits");
+    trainCmd->add_option("--static-form", staticForm, "form of the static baseline")->capture_default_str();
+    trainCmd->add_option("--calib-images", tc.calibImages)->capture_default_str();
+    trainCmd->add_option("--eval-images", tc.evalImages, "validation images per epoch-end measurement (0: all)")
+        ->capture_default_str();
+    trainCmd->add_option("--seed", tc.seed)->capture_default_str();
+    addRuntimeOptions(trainCmd, rt);
+    addDataOptions(trainCmd, tc.data);
+
+    // report
+    std::string reportRun, reportOut;
+    ReportOptions rep;
+    std::vector<std::string> reportForms;
+    auto* reportCmd = app.add_subcommand("report", "accuracy of a supernet's uniform subnets in every form "
+                                                   "(validation and test), beside static baselines");
+    reportCmd->add_option("--run", reportRun, "supernet run folder")->required();
+    reportCmd->add_option("--static", rep.staticRuns, "static baseline run folders");
+    reportCmd->add_option("--forms", reportForms, "forms (default: all 8)");
+    reportCmd->add_option("--bits", rep.bits, "W=A bit-widths (default: 8..2)");
+    reportCmd->add_option("--bn-images", rep.eval.bnImages)->capture_default_str();
+    reportCmd->add_option("--out", reportOut, "also write the table to this file");
+    addRuntimeOptions(reportCmd, rt);
+
     // bench
     auto* bench = app.add_subcommand("bench", "micro-benchmarks (figures, not tests)");
     bench->require_subcommand(1);
@@ -295,6 +391,15 @@ int main(int argc, char** argv) {
     benchFq->add_option("--bits", benchBits)->capture_default_str();
     benchFq->add_option("--seconds", benchSeconds, "minimum time per measurement")->capture_default_str();
     addRuntimeOptions(benchFq, rt);
+    std::string benchModel = "fmnist-cnn";
+    int64_t benchBatch = 128;
+    int benchSubnets = 3;
+    auto* benchTs = bench->add_subcommand("train-step", "supernet step (WDR + K subnets) vs three FP steps");
+    benchTs->add_option("--model", benchModel)->capture_default_str();
+    benchTs->add_option("--batch-size", benchBatch)->capture_default_str();
+    benchTs->add_option("--subnets", benchSubnets)->capture_default_str();
+    benchTs->add_option("--seconds", benchSeconds, "minimum time per measurement")->capture_default_str();
+    addRuntimeOptions(benchTs, rt);
 
     CLI11_PARSE(app, argc, argv);
     std::signal(SIGINT, onSigint);
@@ -308,7 +413,41 @@ int main(int argc, char** argv) {
         }
         if (*ptqCmd) return runPtq(ptq, spec, rt, fpOpt);
         if (*evalCmd) return runEval(ev, spec, rt);
+        if (*trainCmd) {
+            tc.guidance = parseGuidance(guidance);
+            tc.wdr = !noWdr;
+            if (staticBits) {
+                tc.staticSubnet = true;
+                tc.staticBits = staticBits;
+                tc.staticForm = parseForm(staticForm);
+            }
+            return runTrain(tc, trainOut, resumeDir, rt, g_dataFormat);
+        }
         if (*benchFq) return runBenchFakeQuant(rt, benchBits, benchSeconds);
+        if (*benchTs) {
+            applyRuntime(rt);
+            const TrainStepBench b = benchTrainStep(benchModel, rt.device, benchBatch, benchSubnets, benchSeconds);
+            std::printf("training step, %s, batch %lld, device %s\n\n", benchModel.c_str(), (long long)b.batchSize,
+                        rt.device.c_str());
+            std::printf("| step | ms (median) |\n|---|---:|\n");
+            std::printf("| supernet: WDR + %d subnets (largest, random, smallest) | %.1f |\n", b.subnets, b.supernetMs);
+            std::printf("| floor: 3 plain FP steps | %.1f |\n", b.fpMs);
+            std::printf("\nratio supernet / floor: %.3f\n", b.ratio);
+            return 0;
+        }
+        if (*reportCmd) {
+            applyRuntime(rt);
+            for (const auto& f : reportForms) rep.forms.push_back(parseForm(f));
+            rep.device = rt.device;
+            std::string md;
+            {
+                TerminalProgress bar("report");
+                md = runReport(reportRun, rep, bar.callback(), g_stop);
+            }
+            std::printf("%s", md.c_str());
+            if (!reportOut.empty()) writeFileAtomic(reportOut, md);
+            return 0;
+        }
     } catch (const Error& e) {
         std::fprintf(stderr, "error: %s\n", e.what());
         return 2;

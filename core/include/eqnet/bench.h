@@ -20,4 +20,16 @@ struct FakeQuantBenchLine {
 // (per-tensor, asymmetric, unsigned) and a per-channel weight [256, 256, 3, 3].
 std::vector<FakeQuantBenchLine> benchFakeQuant(const std::string& device, int bits, double minSeconds);
 
+struct TrainStepBench {
+    double supernetMs = 0; // WDR + K sandwich subnets + optimizer step, median
+    double fpMs = 0;       // three plain FP steps of the same network (the floor), median
+    double ratio = 0;      // supernetMs / fpMs
+    int subnets = 0;
+    int64_t batchSize = 0;
+};
+
+// Issue 3's target: the supernet step at most 1.3x three FP steps (fmnist-cnn, batch 128).
+TrainStepBench benchTrainStep(const std::string& model, const std::string& device, int64_t batchSize,
+                              int subnets, double minSeconds);
+
 } // namespace eqnet

@@ -281,18 +281,21 @@ EvalResult Supernet::evaluate(const Dataset& data, const ImageSet& split, const 
 
 namespace {
 constexpr const char* kCheckpointFormat = "eqnet-supernet-v1";
-
-std::string firstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
 } // namespace
 
-void Supernet::save(const std::string& path) const {
-    torch::serialize::OutputArchive ar;
-    d_->model->save(ar);
+std::string firstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+void writeSupernetArchive(const Supernet& net, torch::serialize::OutputArchive& ar) {
+    const auto& d = net.impl();
+    d.model->save(ar);
     ar.write("eqnet_format", c10::IValue(std::string(kCheckpointFormat)));
-    ar.write("eqnet_model", c10::IValue(d_->spec.name));
-    ar.write("eqnet_in_channels", c10::IValue(d_->spec.inChannels));
-    ar.write("eqnet_image_size", c10::IValue(d_->spec.imageSize));
-    ar.write("eqnet_num_classes", c10::IValue(int64_t(d_->spec.numClasses)));
+    ar.write("eqnet_model", c10::IValue(d.spec.name));
+    ar.write("eqnet_in_channels", c10::IValue(d.spec.inChannels));
+    ar.write("eqnet_image_size", c10::IValue(d.spec.imageSize));
+    ar.write("eqnet_num_classes", c10::IValue(int64_t(d.spec.numClasses)));
+}
+
+void saveArchiveAtomic(torch::serialize::OutputArchive& ar, const std::string& path) {
     ensureParentFolder(path);
     const std::string tmp = path + ".part";
     try {
@@ -304,15 +307,18 @@ void Supernet::save(const std::string& path) const {
     replaceFile(tmp, path); // readers see the old or the new checkpoint, never half of one
 }
 
-Supernet Supernet::load(const std::string& path, const std::string& device) {
+void openArchive(torch::serialize::InputArchive& ar, const std::string& path, const torch::Device& device) {
     if (!fs::is_regular_file(path)) throw Error(path + ": checkpoint file not found");
-    torch::serialize::InputArchive ar;
     try {
-        ar.load_from(path, parseDevice(device));
+        ar.load_from(path, device);
     } catch (const c10::Error& e) {
         throw Error(path + ": not a readable checkpoint (truncated, corrupt or not a LibTorch archive): " +
                     firstLine(e.what()));
     }
+}
+
+Supernet readSupernetArchive(torch::serialize::InputArchive& ar, const std::string& path,
+                             const std::string& device) {
     c10::IValue v;
     if (!ar.try_read("eqnet_format", v) || !v.isString() || v.toStringRef() != kCheckpointFormat)
         throw Error(path + ": not an EQ-Net supernet checkpoint (expected format " + kCheckpointFormat + ")");
@@ -331,12 +337,24 @@ Supernet Supernet::load(const std::string& path, const std::string& device) {
     }
     Supernet net(spec, device);
     try {
-        net.d_->model->load(ar);
+        net.impl().model->load(ar);
     } catch (const c10::Error& e) {
         throw Error(path + ": checkpoint does not match model " + spec.name + ": " + firstLine(e.what()));
     }
-    net.d_->model->to(net.d_->device);
+    net.impl().model->to(net.impl().device);
     return net;
+}
+
+void Supernet::save(const std::string& path) const {
+    torch::serialize::OutputArchive ar;
+    writeSupernetArchive(*this, ar);
+    saveArchiveAtomic(ar, path);
+}
+
+Supernet Supernet::load(const std::string& path, const std::string& device) {
+    torch::serialize::InputArchive ar;
+    openArchive(ar, path, parseDevice(device));
+    return readSupernetArchive(ar, path, device);
 }
 
 } // namespace eqnet

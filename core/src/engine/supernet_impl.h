@@ -28,4 +28,14 @@ std::vector<LayerInfo> describeLayers(models::QuantModelImpl& model,
 
 torch::Device parseDevice(const std::string& device);
 
+// Checkpoint archives: the supernet's parameters and metadata, plus whatever else a caller
+// (the trainer: optimizer, position) adds to the same archive, written atomically.
+void writeSupernetArchive(const Supernet& net, torch::serialize::OutputArchive& ar);
+void saveArchiveAtomic(torch::serialize::OutputArchive& ar, const std::string& path);
+// Throws eqnet::Error naming the file when it is missing, truncated or foreign.
+void openArchive(torch::serialize::InputArchive& ar, const std::string& path, const torch::Device& device);
+Supernet readSupernetArchive(torch::serialize::InputArchive& ar, const std::string& path,
+                             const std::string& device);
+std::string firstLine(const std::string& s);
+
 } // namespace eqnet

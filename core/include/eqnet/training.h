@@ -1,0 +1,159 @@
+#pragma once
+// Supernet training (ALGORITHM.md §3) as a resumable job over a run directory, with a
+// torch-free surface for the command line and the studio:
+//   run.json        the configuration (what was asked), written once
+//   metrics.jsonl   one JSON object per line, appended: steps, evaluations, events
+//   checkpoints/    last.pt (supernet + optimizer + position, atomic), fp.pt (stage 1 result)
+#include "eqnet/data.h"
+#include "eqnet/job.h"
+#include "eqnet/quant_types.h"
+#include "eqnet/supernet.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace eqnet {
+
+enum class Guidance {
+    Gpg,     // §3.2 GPG-Loss: each subnet guided by the detached output of the one before it
+    Teacher, // the usual sandwich rule: every subnet guided by the largest
+    Labels,  // no distillation: every subnet on the labels alone
+};
+std::string guidanceName(Guidance g);
+Guidance parseGuidance(const std::string& s);
+
+struct TrainConfig {
+    std::string model = "fmnist-cnn";
+    DataSpec data;
+    uint64_t seed = 0;
+    std::string device = "cpu";
+
+    // Stage 1: the FP network (skipped when fromFp names a stage-1 checkpoint).
+    int fpEpochs = 2;
+    std::string fromFp;
+    int64_t calibImages = 256; // §2
+
+    // Stage 2: published defaults (§3).
+    int epochs = 3;
+    int64_t batchSize = 128;
+    double lr = 1e-3;            // Adam, cosine decay to 0
+    double weightDecay = 0.0;
+    double gradClip = 1.0;       // by value
+    double labelSmoothing = 0.1;
+    int subnetsPerStep = 3;      // K: largest, K-2 random, smallest
+    Guidance guidance = Guidance::Gpg;
+    double alpha = 0.5;          // loss = alpha * KL(prev || cur) + (1 - alpha) * CE
+    bool wdr = true;             // §3.1
+    double wdrSkewWeight = 1.0, wdrKurtWeight = 0.015, wdrSkewTarget = 0.0, wdrKurtTarget = 1.8;
+    bool formPerLayer = true;    // §3.3: draw the form per layer so every slot learns
+
+    // Static baseline instead of the supernet: QAT of ONE fixed subnet (uniform bits, one form).
+    bool staticSubnet = false;
+    int staticBits = 4;
+    QuantForm staticForm;
+
+    // Measurement and live views.
+    EvalOptions eval;
+    int64_t evalImages = 0;     // validation images per epoch-end evaluation (0: all)
+    int64_t snapshotEvery = 50; // steps between weight snapshots (0: never)
+};
+
+std::string trainConfigToJson(const TrainConfig& c);
+// Throws eqnet::Error naming `source` and the field at fault.
+TrainConfig trainConfigFromJson(const std::string& text, const std::string& source);
+
+struct StepMetrics {
+    std::string stage; // "fp" or "supernet" / "static"
+    int64_t step = 0;  // within the stage, 1-based
+    int64_t totalSteps = 0;
+    int epoch = 0;
+    std::vector<std::string> subnetNames; // "largest", "random1", ..., "smallest"
+    std::vector<double> losses;           // one per subnet
+    double wdrLoss = 0, meanSkew = 0, meanKurt = 0;
+    double lr = 0;
+    double imagesPerSecond = 0;
+};
+
+struct EpochMetrics {
+    std::string stage;
+    int epoch = 0;
+    int64_t step = 0;
+    std::vector<std::string> names; // "fp" or "W8A8", "W2A2", "W4A4" (uniform subnets)
+    std::vector<double> valAccuracy;
+};
+
+// What the Weights tab draws: the FP weight histogram of a layer, its moments, and the
+// quantization levels (in weight units) of a requested setting.
+struct LayerSnapshot {
+    std::string name;
+    std::vector<double> edges;  // bins + 1
+    std::vector<double> counts; // bins
+    double skewness = 0, kurtosis = 0;
+    std::vector<double> levels; // per-tensor levels, or those of the channel with the widest range
+};
+
+struct SnapshotRequest {
+    int bits = 4;
+    QuantForm form;
+    int bins = 80;
+};
+
+struct TrainCallbacks {
+    std::function<void(const StepMetrics&)> onStep;
+    std::function<void(const EpochMetrics&)> onEpoch;
+    std::function<void(int64_t step, const std::vector<LayerSnapshot>&)> onSnapshot;
+    ProgressFn onProgress;
+    std::function<void(const std::string&)> onMessage;
+};
+
+class PauseToken {
+public:
+    PauseToken();
+    void pause() const;
+    void resume() const;
+    bool paused() const;
+    // Blocks while paused, returns early when stop is requested.
+    void waitWhilePaused(const StopToken& stop) const;
+
+private:
+    struct State;
+    std::shared_ptr<State> s_;
+};
+
+struct TrainOutcome {
+    bool finished = false; // false: stopped, resumable
+    int64_t fpSteps = 0, steps = 0;
+    double seconds = 0;
+};
+
+class TrainingJob {
+public:
+    // A new run: writes run.json; throws when the folder already holds a run.
+    static TrainingJob create(const std::string& runDir, const TrainConfig& cfg);
+    // An existing run, to resume or inspect.
+    static TrainingJob open(const std::string& runDir);
+    ~TrainingJob();
+    TrainingJob(TrainingJob&&) noexcept;
+    TrainingJob& operator=(TrainingJob&&) noexcept;
+
+    const TrainConfig& config() const;
+    const std::string& runDir() const;
+    void setSnapshotRequest(const SnapshotRequest& r);
+    // Runs (or resumes from checkpoints/last.pt) until finished or stopped; a stop writes a
+    // checkpoint at the end of the current step.
+    TrainOutcome run(const TrainCallbacks& cb = {}, const StopToken& stop = {},
+                     const PauseToken& pause = {});
+
+    struct Impl;
+
+private:
+    explicit TrainingJob(std::unique_ptr<Impl> d);
+    std::unique_ptr<Impl> d_;
+};
+
+// The supernet a finished (or stopped) run holds, from its last checkpoint.
+Supernet loadRunSupernet(const std::string& runDir, const std::string& device = "cpu");
+
+} // namespace eqnet

@@ -1,0 +1,84 @@
+#include "eqnet/report.h"
+
+#include "eqnet/error.h"
+#include "eqnet/training.h"
+
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+namespace eqnet {
+
+std::string runReport(const std::string& runDir, const ReportOptions& opt, const ProgressFn& progress,
+                      const StopToken& stop) {
+    const TrainingJob job = TrainingJob::open(runDir);
+    if (job.config().staticSubnet) throw Error(runDir + ": is a static baseline run; report a supernet run");
+    Dataset data = loadDataset(job.config().data);
+    Supernet net = loadRunSupernet(runDir, opt.device);
+    const std::vector<QuantForm> forms = opt.forms.empty() ? allForms() : opt.forms;
+    std::vector<int> bits = opt.bits;
+    if (bits.empty())
+        for (int b = kMaxBits; b >= kMinBits; --b) bits.push_back(b);
+
+    // Static baselines by (form, bits).
+    struct Static { std::string run; double val = 0, test = 0; };
+    std::map<std::pair<int, int>, Static> statics;
+    for (const std::string& r : opt.staticRuns) {
+        const TrainingJob sj = TrainingJob::open(r);
+        const TrainConfig& c = sj.config();
+        if (!c.staticSubnet) throw Error(r + ": not a static baseline run (trained without --static)");
+        if (c.model != job.config().model) throw Error(r + ": model " + c.model + " differs from " + job.config().model);
+        Supernet s = loadRunSupernet(r, opt.device);
+        s.setSubnet(s.uniform(c.staticBits, c.staticBits, c.staticForm));
+        statics[{formIndex(c.staticForm), c.staticBits}] = {r, s.evaluate(data, data.val, opt.eval).accuracy,
+                                                           s.evaluate(data, data.test, opt.eval).accuracy};
+    }
+
+    std::ostringstream md;
+    md << "Uniform subnets of the supernet in " << runDir << " (" << job.config().model
+       << "), accuracy (%) on the validation split (" << data.val.size() << " images) and the test split ("
+       << data.test.size() << "), BN re-estimated on " << opt.eval.bnImages << " training images per subnet.\n\n";
+    md << "| form | bits | val | test |" << (statics.empty() ? "" : " static val | static test |") << "\n";
+    md << "|---|---|---:|---:|" << (statics.empty() ? "" : "---:|---:|") << "\n";
+    const auto t0 = std::chrono::steady_clock::now();
+    int64_t done = 0;
+    const int64_t total = int64_t(forms.size() * bits.size());
+    char buf[64];
+    for (const QuantForm& f : forms) {
+        for (int b : bits) {
+            if (stop.stopRequested()) throw Error("report stopped");
+            net.setSubnet(net.uniform(b, b, f));
+            const double val = net.evaluate(data, data.val, opt.eval).accuracy;
+            const double test = net.evaluate(data, data.test, opt.eval).accuracy;
+            std::snprintf(buf, sizeof buf, "| %.2f | %.2f |", 100 * val, 100 * test);
+            md << "| " << formName(f) << " | W" << b << "A" << b << " " << buf;
+            if (!statics.empty()) {
+                auto it = statics.find({formIndex(f), b});
+                if (it == statics.end()) md << " | |";
+                else {
+                    std::snprintf(buf, sizeof buf, " %.2f | %.2f |", 100 * it->second.val, 100 * it->second.test);
+                    md << buf;
+                }
+            }
+            md << "\n";
+            if (progress) {
+                Progress p;
+                p.stage = "report";
+                p.done = ++done;
+                p.total = total;
+                p.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+                p.message = formName(f) + " W" + std::to_string(b) + "A" + std::to_string(b);
+                progress(p);
+            }
+        }
+    }
+    if (!statics.empty()) {
+        md << "\nStatic baselines: ";
+        for (const auto& [k, s] : statics) md << s.run << " ";
+        md << "\n";
+    }
+    return md.str();
+}
+
+} // namespace eqnet

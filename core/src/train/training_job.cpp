@@ -1,0 +1,453 @@
+// The training job over a run directory: stage 1 (FP), calibration, stage 2 (supernet or
+// static subnet), with metrics appended as JSON lines and atomic checkpoints that make a
+// stopped run resume exactly where it stopped.
+#include "eqnet/training.h"
+
+#include "engine/batches.h"
+#include "engine/supernet_impl.h"
+#include "eqnet/error.h"
+#include "eqnet/files.h"
+#include "quant/fake_quant.h"
+#include "train/sandwich_trainer.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+namespace eqnet {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// ---- pause ----------------------------------------------------------------------------------
+struct PauseToken::State {
+    std::mutex m;
+    std::condition_variable cv;
+    bool paused = false;
+};
+PauseToken::PauseToken() : s_(std::make_shared<State>()) {}
+void PauseToken::pause() const {
+    std::lock_guard<std::mutex> l(s_->m);
+    s_->paused = true;
+}
+void PauseToken::resume() const {
+    {
+        std::lock_guard<std::mutex> l(s_->m);
+        s_->paused = false;
+    }
+    s_->cv.notify_all();
+}
+bool PauseToken::paused() const {
+    std::lock_guard<std::mutex> l(s_->m);
+    return s_->paused;
+}
+void PauseToken::waitWhilePaused(const StopToken& stop) const {
+    std::unique_lock<std::mutex> l(s_->m);
+    while (s_->paused && !stop.stopRequested()) s_->cv.wait_for(l, std::chrono::milliseconds(100));
+}
+
+// ---- the job --------------------------------------------------------------------------------
+namespace {
+
+constexpr const char* kRunFile = "run.json";
+constexpr const char* kMetricsFile = "metrics.jsonl";
+constexpr const char* kLastCheckpoint = "checkpoints/last.pt";
+constexpr const char* kFpCheckpoint = "checkpoints/fp.pt";
+
+// Where a run stands; stored in every checkpoint.
+struct Position {
+    std::string stage = "fp"; // "fp", "main" (supernet or static), "done"
+    int64_t step = 0;         // steps done in the stage
+    int64_t epoch = 0;        // epoch in progress
+    int64_t batch = 0;        // batches of it done
+    int64_t fpSteps = 0;      // steps of stage 1 (for reporting)
+};
+
+double secondsSince(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+} // namespace
+
+struct TrainingJob::Impl {
+    std::string dir;
+    TrainConfig cfg;
+    SnapshotRequest snapshot;
+
+    std::string path(const char* rel) const { return (fs::path(dir) / rel).string(); }
+
+    void appendMetric(const json& j) const {
+        std::ofstream out(path(kMetricsFile), std::ios::app);
+        out << j.dump() << "\n";
+        out.flush();
+        if (!out) throw Error(path(kMetricsFile) + ": cannot append (disk full?)");
+    }
+
+    // After a crash, lines may exist for steps the checkpoint does not hold: drop them, so a
+    // resumed run's metrics read as one uninterrupted run.
+    void trimMetrics(const Position& pos) const {
+        const std::string p = path(kMetricsFile);
+        if (!fs::exists(p)) return;
+        std::ifstream in(p);
+        std::ostringstream kept;
+        std::string line;
+        bool changed = false;
+        while (std::getline(in, line)) {
+            if (line.empty()) continue;
+            json j = json::parse(line, nullptr, false);
+            if (j.is_discarded()) { // a torn last line
+                changed = true;
+                continue;
+            }
+            if (j.value("type", "") == "step") {
+                const std::string st = j.value("stage", "");
+                const bool fpStage = st == "fp";
+                const int64_t s = j.value("step", int64_t(0));
+                const bool beyond = (pos.stage == "fp" && (!fpStage || s > pos.step)) ||
+                                    (pos.stage == "main" && !fpStage && s > pos.step);
+                if (beyond) {
+                    changed = true;
+                    continue;
+                }
+            }
+            kept << line << "\n";
+        }
+        if (changed) writeFileAtomic(p, kept.str());
+    }
+
+    void saveCheckpoint(const Supernet& net, torch::optim::Optimizer* optim, const Position& pos,
+                        const std::string& where) const {
+        torch::serialize::OutputArchive ar;
+        writeSupernetArchive(net, ar);
+        if (optim) {
+            torch::serialize::OutputArchive o;
+            optim->save(o);
+            ar.write("train_optimizer", o);
+        }
+        ar.write("train_stage", c10::IValue(pos.stage));
+        ar.write("train_step", c10::IValue(pos.step));
+        ar.write("train_epoch", c10::IValue(pos.epoch));
+        ar.write("train_batch", c10::IValue(pos.batch));
+        ar.write("train_fp_steps", c10::IValue(pos.fpSteps));
+        saveArchiveAtomic(ar, where);
+    }
+};
+
+TrainingJob::TrainingJob(std::unique_ptr<Impl> d) : d_(std::move(d)) {}
+TrainingJob::~TrainingJob() = default;
+TrainingJob::TrainingJob(TrainingJob&&) noexcept = default;
+TrainingJob& TrainingJob::operator=(TrainingJob&&) noexcept = default;
+const TrainConfig& TrainingJob::config() const { return d_->cfg; }
+const std::string& TrainingJob::runDir() const { return d_->dir; }
+void TrainingJob::setSnapshotRequest(const SnapshotRequest& r) { d_->snapshot = r; }
+
+TrainingJob TrainingJob::create(const std::string& runDir, const TrainConfig& cfg) {
+    // Validate by a round trip through the file format before anything is written.
+    const std::string text = trainConfigToJson(cfg);
+    trainConfigFromJson(text, "configuration");
+    const fs::path runFile = fs::path(runDir) / kRunFile;
+    if (fs::exists(runFile))
+        throw Error(runDir + ": already holds a run (run.json); resume it with --resume, or choose another folder");
+    if (!cfg.fromFp.empty() && !fs::is_regular_file(cfg.fromFp))
+        throw Error(cfg.fromFp + ": FP checkpoint not found (--from-fp)");
+    writeFileAtomic(runFile.string(), text);
+    auto d = std::make_unique<Impl>();
+    d->dir = runDir;
+    d->cfg = cfg;
+    return TrainingJob(std::move(d));
+}
+
+TrainingJob TrainingJob::open(const std::string& runDir) {
+    const std::string runFile = (fs::path(runDir) / kRunFile).string();
+    if (!fs::is_regular_file(runFile)) throw Error(runDir + ": not a run folder (no run.json)");
+    auto d = std::make_unique<Impl>();
+    d->dir = runDir;
+    d->cfg = trainConfigFromJson(readTextFile(runFile), runFile);
+    return TrainingJob(std::move(d));
+}
+
+namespace {
+
+// Histogram, moments and quantization levels of every layer's FP weights (the Weights tab).
+std::vector<LayerSnapshot> weightSnapshots(Supernet::Impl& net, const SnapshotRequest& req) {
+    torch::NoGradGuard ng;
+    std::vector<LayerSnapshot> out;
+    for (size_t i = 0; i < net.qlayers.size(); ++i) {
+        auto& layer = *net.qlayers[i].second;
+        auto w = layer.weight.detach().to(torch::kCPU, torch::kFloat).reshape({-1});
+        LayerSnapshot s;
+        s.name = net.qlayers[i].first;
+        const double lo = w.min().item<double>(), hi = w.max().item<double>();
+        auto counts = torch::histc(w, req.bins, lo, hi);
+        s.counts.assign(counts.data_ptr<float>(), counts.data_ptr<float>() + req.bins);
+        for (int b = 0; b <= req.bins; ++b) s.edges.push_back(lo + (hi - lo) * b / req.bins);
+        auto [sk, ku] = train::skewKurt(w);
+        s.skewness = sk.item<double>();
+        s.kurtosis = ku.item<double>();
+        const int bits = net.layers[i].fixedBits ? kFixedLayerBits : req.bits;
+        auto [scale, zero] = layer.weightQuant->slot(bits, req.form.granularity, req.form.weightSymmetric);
+        auto sc = scale.detach().to(torch::kCPU).reshape({-1});
+        int64_t c = 0;
+        if (sc.numel() > 1) { // the channel with the widest range
+            auto range = layer.weight.detach().to(torch::kCPU).reshape({sc.numel(), -1}).abs().amax(1);
+            c = range.argmax().item<int64_t>();
+        }
+        const double step = sc[c].item<double>();
+        const auto r = quant::quantRange(bits, false);
+        double zr = 0;
+        if (zero.defined())
+            zr = std::min(std::max(std::nearbyint(zero.detach().to(torch::kCPU).reshape({-1})[c].item<double>()),
+                                   double(r.n)), double(r.p));
+        for (int64_t q = r.n; q <= r.p; ++q) s.levels.push_back((double(q) - zr) * step);
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+double cosineLr(double base, int64_t step, int64_t total) {
+    return total > 0 ? 0.5 * base * (1.0 + std::cos(M_PI * double(step) / double(total))) : base;
+}
+
+} // namespace
+
+TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, const PauseToken& pause) {
+    Impl& d = *d_;
+    const TrainConfig& cfg = d.cfg;
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto say = [&](const std::string& m) {
+        if (cb.onMessage) cb.onMessage(m);
+    };
+    TrainOutcome outcome;
+
+    Dataset data = loadDataset(cfg.data);
+    const Normalization norm{data.mean, data.std};
+
+    // Where are we? A checkpoint says; otherwise the beginning.
+    Position pos;
+    std::unique_ptr<Supernet> net;
+    torch::serialize::InputArchive resumeAr;
+    bool resuming = false;
+    const torch::Device device = parseDevice(cfg.device);
+    if (fs::exists(d.path(kLastCheckpoint))) {
+        openArchive(resumeAr, d.path(kLastCheckpoint), device);
+        net = std::make_unique<Supernet>(readSupernetArchive(resumeAr, d.path(kLastCheckpoint), cfg.device));
+        c10::IValue v;
+        try {
+            resumeAr.read("train_stage", v);
+            pos.stage = v.toStringRef();
+            resumeAr.read("train_step", v);
+            pos.step = v.toInt();
+            resumeAr.read("train_epoch", v);
+            pos.epoch = v.toInt();
+            resumeAr.read("train_batch", v);
+            pos.batch = v.toInt();
+            resumeAr.read("train_fp_steps", v);
+            pos.fpSteps = v.toInt();
+        } catch (const c10::Error& e) {
+            throw Error(d.path(kLastCheckpoint) + ": not a training checkpoint (no position): " + firstLine(e.what()));
+        }
+        if (net->spec().name != cfg.model)
+            throw Error(d.path(kLastCheckpoint) + ": holds model " + net->spec().name + " but run.json asks for " + cfg.model);
+        resuming = true;
+        d.trimMetrics(pos);
+        d.appendMetric({{"type", "event"}, {"what", "resumed"}, {"stage", pos.stage}, {"step", pos.step}});
+        say("resuming at stage " + pos.stage + ", step " + std::to_string(pos.step));
+    } else {
+        net = std::make_unique<Supernet>(modelSpecFor(cfg.model, data.train), cfg.device, cfg.seed);
+        d.appendMetric({{"type", "event"}, {"what", "started"}});
+    }
+    if (pos.stage == "done") {
+        outcome.finished = true;
+        outcome.fpSteps = pos.fpSteps;
+        outcome.steps = pos.step;
+        return outcome;
+    }
+    Supernet::Impl& n = net->impl();
+
+    // One stage: epochs of mini-batches, an optimizer, cosine lr, checkpoints, stop and pause.
+    const auto runStage = [&](const std::string& stage, int epochs, std::vector<torch::Tensor> params,
+                              const std::function<train::StepResult(const torch::Tensor&, const torch::Tensor&, int64_t)>& stepFn,
+                              const std::function<EpochMetrics(int)>& evalFn) -> bool {
+        torch::optim::Adam optim(params, torch::optim::AdamOptions(cfg.lr).weight_decay(cfg.weightDecay));
+        if (resuming && pos.stage == stage) {
+            torch::serialize::InputArchive o;
+            if (resumeAr.try_read("train_optimizer", o)) optim.load(o);
+        } else {
+            pos.stage = stage;
+            pos.step = pos.epoch = pos.batch = 0;
+        }
+        resuming = false;
+        // The data order is a function of (seed, stage, epoch): resumes see the same batches.
+        BatchStream stream(data.train, norm, cfg.batchSize, true, cfg.seed * 2 + (stage == "fp" ? 0 : 1), device, true);
+        const int64_t perEpoch = stream.batchesPerEpoch();
+        const int64_t total = perEpoch * epochs;
+        const std::string label = stage == "fp" ? "fp" : (cfg.staticSubnet ? "static" : "supernet");
+        n.model->train();
+        for (; pos.epoch < epochs; ++pos.epoch, pos.batch = 0) {
+            stream.startEpoch(pos.epoch);
+            stream.seek(pos.batch);
+            torch::Tensor x, y;
+            while (true) {
+                pause.waitWhilePaused(stop);
+                if (stop.stopRequested()) {
+                    d.saveCheckpoint(*net, &optim, pos, d.path(kLastCheckpoint));
+                    d.appendMetric({{"type", "event"}, {"what", "stopped"}, {"stage", label}, {"step", pos.step}});
+                    say("stopped at " + label + " step " + std::to_string(pos.step) + "; checkpoint written");
+                    return false;
+                }
+                if (!stream.next(x, y)) break;
+                const auto ts = std::chrono::steady_clock::now();
+                const double lr = cosineLr(cfg.lr, pos.step, total);
+                for (auto& g : optim.param_groups()) static_cast<torch::optim::AdamOptions&>(g.options()).lr(lr);
+                // Gradients to "none", not to zero: Adam then leaves a slot that this step did
+                // not use untouched (no momentum drift), and a resumed run, whose parameters
+                // start without gradients, behaves exactly like an uninterrupted one.
+                train::clearGradients(params);
+                train::StepResult r = stepFn(x, y, pos.step);
+                torch::nn::utils::clip_grad_value_(params, cfg.gradClip);
+                optim.step();
+                ++pos.step;
+                ++pos.batch;
+                if (stage == "fp") pos.fpSteps = pos.step;
+                StepMetrics m;
+                m.stage = label;
+                m.step = pos.step;
+                m.totalSteps = total;
+                m.epoch = int(pos.epoch) + 1;
+                m.subnetNames = r.names;
+                m.losses = r.losses;
+                m.wdrLoss = r.wdr.loss.defined() ? r.wdr.loss.item<double>() : 0.0;
+                m.meanSkew = r.wdr.meanSkew;
+                m.meanKurt = r.wdr.meanKurt;
+                m.lr = lr;
+                m.imagesPerSecond = double(x.size(0)) / std::max(secondsSince(ts), 1e-9);
+                json losses = json::object();
+                for (size_t k = 0; k < r.names.size(); ++k) losses[r.names[k]] = r.losses[k];
+                json line = {{"type", "step"}, {"stage", label}, {"step", m.step}, {"epoch", m.epoch},
+                             {"losses", losses}, {"lr", lr}, {"images_per_s", m.imagesPerSecond}};
+                if (r.wdr.loss.defined())
+                    line["wdr"] = {{"loss", m.wdrLoss}, {"skewness", m.meanSkew}, {"kurtosis", m.meanKurt}};
+                d.appendMetric(line);
+                if (cb.onStep) cb.onStep(m);
+                if (cb.onProgress) {
+                    Progress p;
+                    p.stage = label;
+                    p.done = pos.step;
+                    p.total = total;
+                    p.elapsedSeconds = secondsSince(t0);
+                    p.values["loss"] = r.losses.back();
+                    cb.onProgress(p);
+                }
+                if (cb.onSnapshot && cfg.snapshotEvery > 0 && pos.step % cfg.snapshotEvery == 0)
+                    cb.onSnapshot(pos.step, weightSnapshots(n, d.snapshot));
+            }
+            // End of an epoch: measure, then checkpoint at the start of the next one.
+            EpochMetrics em = evalFn(int(pos.epoch) + 1);
+            em.stage = label;
+            em.step = pos.step;
+            json acc = json::object();
+            for (size_t k = 0; k < em.names.size(); ++k) acc[em.names[k]] = em.valAccuracy[k];
+            d.appendMetric({{"type", "eval"}, {"stage", label}, {"epoch", em.epoch}, {"step", em.step},
+                            {"val_accuracy", acc}});
+            if (cb.onEpoch) cb.onEpoch(em);
+            Position next = pos;
+            next.epoch = pos.epoch + 1;
+            next.batch = 0;
+            d.saveCheckpoint(*net, &optim, next, d.path(kLastCheckpoint));
+        }
+        return true;
+    };
+
+    EvalOptions ev = cfg.eval;
+    ev.maxImages = cfg.evalImages;
+    const QuantForm evalForm{Granularity::PerChannel, true, false};
+
+    // Stage 1: the FP network.
+    if (pos.stage == "fp") {
+        if (!cfg.fromFp.empty()) {
+            Supernet fp = Supernet::load(cfg.fromFp, cfg.device);
+            if (fp.spec().name != cfg.model) throw Error(cfg.fromFp + ": holds model " + fp.spec().name);
+            torch::NoGradGuard ng;
+            auto src = fp.impl().model->named_parameters(), dst = n.model->named_parameters();
+            for (const auto& p : src) dst[p.key()].copy_(p.value());
+            auto srcB = fp.impl().model->named_buffers(), dstB = n.model->named_buffers();
+            for (const auto& b : srcB) dstB[b.key()].copy_(b.value());
+            say("stage 1 taken from " + cfg.fromFp);
+        } else {
+            std::vector<torch::Tensor> params;
+            for (const auto& p : n.model->named_parameters())
+                if (p.key().find(".wq.") == std::string::npos && p.key().find(".aq.") == std::string::npos)
+                    params.push_back(p.value());
+            const bool done = runStage(
+                "fp", cfg.fpEpochs, params,
+                [&](const torch::Tensor& x, const torch::Tensor& y, int64_t) { return train::fpStep(n, x, y, cfg); },
+                [&](int epoch) {
+                    net->setFullPrecision();
+                    EpochMetrics em;
+                    em.epoch = epoch;
+                    em.names = {"fp"};
+                    em.valAccuracy = {net->evaluate(data, data.val, ev).accuracy};
+                    return em;
+                });
+            if (!done) {
+                outcome.fpSteps = pos.fpSteps;
+                outcome.seconds = secondsSince(t0);
+                return outcome;
+            }
+        }
+        net->setFullPrecision();
+        net->save(d.path(kFpCheckpoint));
+        say("calibrating the quantizer on " + std::to_string(cfg.calibImages) + " training images");
+        net->calibrate(data, cfg.calibImages);
+        pos.stage = "main";
+        pos.step = pos.epoch = pos.batch = 0;
+        d.saveCheckpoint(*net, nullptr, pos, d.path(kLastCheckpoint));
+        d.appendMetric({{"type", "event"}, {"what", "calibrated"}});
+    }
+
+    // Stage 2: the supernet (or the static baseline).
+    std::vector<torch::Tensor> all = n.model->parameters();
+    const bool done = runStage(
+        "main", cfg.epochs, all,
+        [&](const torch::Tensor& x, const torch::Tensor& y, int64_t step) {
+            return cfg.staticSubnet ? train::staticStep(n, x, y, cfg) : train::sandwichStep(n, x, y, cfg, step);
+        },
+        [&](int epoch) {
+            EpochMetrics em;
+            em.epoch = epoch;
+            if (cfg.staticSubnet) {
+                em.names = {"W" + std::to_string(cfg.staticBits) + "A" + std::to_string(cfg.staticBits)};
+                net->setSubnet(net->uniform(cfg.staticBits, cfg.staticBits, cfg.staticForm));
+                em.valAccuracy = {net->evaluate(data, data.val, ev).accuracy};
+            } else {
+                for (int b : {8, 2, 4}) {
+                    em.names.push_back("W" + std::to_string(b) + "A" + std::to_string(b));
+                    net->setSubnet(net->uniform(b, b, evalForm));
+                    em.valAccuracy.push_back(net->evaluate(data, data.val, ev).accuracy);
+                }
+            }
+            return em;
+        });
+    outcome.fpSteps = pos.fpSteps;
+    outcome.steps = pos.step;
+    outcome.seconds = secondsSince(t0);
+    if (!done) return outcome;
+    pos.stage = "done";
+    d.saveCheckpoint(*net, nullptr, pos, d.path(kLastCheckpoint));
+    d.appendMetric({{"type", "event"}, {"what", "finished"}, {"step", pos.step}});
+    outcome.finished = true;
+    return outcome;
+}
+
+Supernet loadRunSupernet(const std::string& runDir, const std::string& device) {
+    return Supernet::load((fs::path(runDir) / kLastCheckpoint).string(), device);
+}
+
+} // namespace eqnet

@@ -1,0 +1,315 @@
+// Supernet training (ALGORITHM.md §3): WDR-Loss, the GPG chain, static QAT, the run folder,
+// checkpoints, stop and exact resume.
+#include "eqtest.h"
+
+#include "engine/batches.h"
+#include "engine/supernet_impl.h"
+#include "eqnet/error.h"
+#include "eqnet/training.h"
+#include "train/sandwich_trainer.h"
+#include "train/wdr_loss.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+using namespace eqnet;
+namespace fs = std::filesystem;
+
+namespace {
+
+TrainConfig smallConfig() {
+    TrainConfig c;
+    c.data.format = DataFormat::Synthetic;
+    c.data.syntheticTrain = 256;
+    c.data.syntheticTest = 64;
+    c.data.validationSize = 64;
+    c.fpEpochs = 1;
+    c.epochs = 2;
+    c.batchSize = 32; // 8 steps per epoch
+    c.calibImages = 64;
+    c.eval.bnImages = 64;
+    c.seed = 5;
+    return c;
+}
+
+std::vector<nlohmann::json> readMetrics(const std::string& dir, const std::string& type) {
+    std::vector<nlohmann::json> out;
+    std::ifstream in(dir + "/metrics.jsonl");
+    std::string line;
+    while (std::getline(in, line)) {
+        auto j = nlohmann::json::parse(line);
+        if (j["type"] == type) out.push_back(j);
+    }
+    return out;
+}
+
+std::map<std::string, std::string> folderBytes(const std::string& dir) {
+    std::map<std::string, std::string> m;
+    for (const auto& e : fs::recursive_directory_iterator(dir))
+        if (e.is_regular_file()) {
+            std::ifstream in(e.path(), std::ios::binary);
+            m[e.path().string()] = std::string(std::istreambuf_iterator<char>(in), {});
+        }
+    return m;
+}
+
+} // namespace
+
+EQ_TEST(wdr_moments_of_known_distributions) {
+    torch::manual_seed(0);
+    auto [su, ku] = train::skewKurt(torch::linspace(-1, 1, 100001));
+    EQ_NEAR(su.item<double>(), 0.0, 1e-4);
+    EQ_NEAR(ku.item<double>(), 1.8, 1e-3); // uniform: 9/5
+    auto [sg, kg] = train::skewKurt(torch::randn({1000000}));
+    EQ_NEAR(sg.item<double>(), 0.0, 0.01);
+    EQ_NEAR(kg.item<double>(), 3.0, 0.02); // Gaussian
+    auto [se, ke] = train::skewKurt(-torch::log(torch::rand({1000000}))); // exponential
+    EQ_NEAR(se.item<double>(), 2.0, 0.05);
+    EQ_NEAR(ke.item<double>(), 9.0, 0.5);
+    // The loss of §3.1 on a uniform layer is ~0; on a Gaussian layer 0.015 * 1.2^2.
+    EQ_NEAR(train::wdrLoss({torch::linspace(-1, 1, 100001)}).loss.item<double>(), 0.0, 1e-6);
+    EQ_NEAR(train::wdrLoss({torch::randn({1000000})}).loss.item<double>(), 0.015 * 1.44, 0.002);
+}
+
+EQ_TEST(wdr_gradient_moves_weights_towards_uniform) {
+    torch::manual_seed(1);
+    auto w = torch::randn({64, 32, 3, 3}).requires_grad_(true);          // kurtosis ~3
+    auto v = (-torch::log(torch::rand({4096}))).requires_grad_(true);     // skewness ~2
+    auto [s0, k0] = train::skewKurt(w.detach());
+    auto [t0, u0] = train::skewKurt(v.detach());
+    // Plain gradient steps, normalised so that the largest move is 2% of a standard deviation.
+    for (int i = 0; i < 50; ++i) {
+        auto r = train::wdrLoss({w, v});
+        r.loss.backward();
+        torch::NoGradGuard ng;
+        w -= 0.02 * w.std() * w.grad() / w.grad().abs().max();
+        v -= 0.02 * v.std() * v.grad() / v.grad().abs().max();
+        w.mutable_grad().zero_();
+        v.mutable_grad().zero_();
+    }
+    auto [s1, k1] = train::skewKurt(w.detach());
+    auto [t1, u1] = train::skewKurt(v.detach());
+    EQ_VERIFY2(k1.item<double>() < k0.item<double>() - 0.1,
+               "kurtosis " + std::to_string(k0.item<double>()) + " -> " + std::to_string(k1.item<double>()));
+    EQ_VERIFY2(std::abs(t1.item<double>()) < std::abs(t0.item<double>()) - 0.2,
+               "skewness " + std::to_string(t0.item<double>()) + " -> " + std::to_string(t1.item<double>()));
+}
+
+EQ_TEST(gpg_chain_uses_detached_outputs) {
+    // The step's gradient must equal the sum of the per-subnet losses' gradients with each
+    // teacher a constant: the KL term never reaches the teacher subnet's path.
+    const TrainConfig cfg = [] {
+        TrainConfig c = smallConfig();
+        c.subnetsPerStep = 4;
+        return c;
+    }();
+    Dataset data = loadDataset(cfg.data);
+    Supernet net(modelSpecFor("fmnist-cnn", data.train), "cpu", 2);
+    net.calibrate(data, 64);
+    auto& n = net.impl();
+    std::vector<int64_t> idx(32);
+    for (int64_t i = 0; i < 32; ++i) idx[size_t(i)] = i;
+    const auto x = imagesTensor(data.train, idx, Normalization{data.mean, data.std}, n.device);
+    const auto y = labelsTensor(data.train, idx, n.device);
+    n.model->train();
+    n.model->zero_grad();
+    TrainConfig noWdr = cfg;
+    noWdr.wdr = false;
+    train::sandwichStep(n, x, y, noWdr, 7);
+    std::vector<torch::Tensor> stepGrads;
+    for (const auto& p : n.model->parameters()) stepGrads.push_back(p.grad().defined() ? p.grad().clone() : torch::zeros_like(p));
+
+    // Reproduce by hand: same draws, teachers computed under no_grad.
+    n.model->zero_grad();
+    auto rng = train::stepRng(noWdr.seed, 7);
+    torch::Tensor prev;
+    const size_t L = n.layers.size();
+    for (int k = 0; k < 4; ++k) {
+        const auto forms = train::drawForms(rng, L, true);
+        for (size_t i = 0; i < L; ++i) {
+            LayerBits b{8, 8};
+            if (!n.layers[i].fixedBits) {
+                if (k == 3) b = {2, 2};
+                else if (k > 0) b = {2 + int(rng() % 7), 2 + int(rng() % 7)};
+            }
+            n.applyLayer(i, b, forms[i]);
+        }
+        auto logits = n.model->forward(x);
+        auto loss = k == 0 ? train::labelLoss(logits, y, 0.1) : train::guidedLoss(logits, prev, y, 0.5, 0.1);
+        loss.backward();
+        prev = logits.detach();
+    }
+    size_t i = 0;
+    for (const auto& p : n.model->parameters()) {
+        auto g = p.grad().defined() ? p.grad() : torch::zeros_like(p);
+        EQ_VERIFY2(torch::allclose(g, stepGrads[i], 1e-4, 1e-6), "parameter " + std::to_string(i));
+        ++i;
+    }
+}
+
+EQ_TEST(static_step_trains_only_its_slots) {
+    TrainConfig cfg = smallConfig();
+    cfg.staticSubnet = true;
+    cfg.staticBits = 3;
+    cfg.staticForm = QuantForm{Granularity::PerTensor, false, true};
+    Dataset data = loadDataset(cfg.data);
+    Supernet net(modelSpecFor("fmnist-cnn", data.train), "cpu", 2);
+    net.calibrate(data, 64);
+    auto& n = net.impl();
+    std::vector<int64_t> idx{0, 1, 2, 3, 4, 5, 6, 7};
+    n.model->zero_grad();
+    train::staticStep(n, imagesTensor(data.train, idx, Normalization{data.mean, data.std}, n.device),
+                      labelsTensor(data.train, idx, n.device), cfg);
+    auto& mid = *n.qlayers[2].second; // a searchable layer: 3-bit slots
+    const auto grads = [](const torch::Tensor& t) { return t.grad().defined() ? t.grad() : torch::zeros_like(t); };
+    for (int k = 0; k < kNumBitSlots; ++k) {
+        const bool active = k == 3 - kMinBits;
+        EQ_VERIFY2((grads(mid.weightQuant->ptAsymScale)[k].item<float>() != 0) == active, "pt-asym slot " + std::to_string(k));
+        EQ_VERIFY2((grads(mid.actQuant->symScale)[k].item<float>() != 0) == active, "act sym slot " + std::to_string(k));
+    }
+    EQ_VERIFY(torch::all(grads(mid.weightQuant->pcSymScale) == 0).item<bool>());
+    EQ_VERIFY(torch::all(grads(mid.actQuant->asymScale) == 0).item<bool>());
+    // The fixed first layer trains its 8-bit slot.
+    auto& first = *n.qlayers[0].second;
+    EQ_VERIFY(grads(first.weightQuant->ptAsymScale)[kMaxBits - kMinBits].item<float>() != 0);
+}
+
+EQ_TEST(run_folder_and_metrics) {
+    const std::string dir = eqtest::scratchDir() + "/run";
+    TrainConfig cfg = smallConfig();
+    TrainingJob job = TrainingJob::create(dir, cfg);
+    int steps = 0, epochs = 0;
+    TrainCallbacks cb;
+    cb.onStep = [&](const StepMetrics& m) {
+        ++steps;
+        if (m.stage == "supernet") {
+            EQ_COMPARE(m.losses.size(), size_t(3));
+            EQ_COMPARE(m.subnetNames.back(), std::string("smallest"));
+        }
+    };
+    cb.onEpoch = [&](const EpochMetrics&) { ++epochs; };
+    const TrainOutcome o = job.run(cb);
+    EQ_VERIFY(o.finished);
+    EQ_COMPARE(o.fpSteps, int64_t(8));
+    EQ_COMPARE(o.steps, int64_t(16));
+    EQ_COMPARE(steps, 24);
+    EQ_COMPARE(epochs, 3);
+    EQ_VERIFY(fs::exists(dir + "/run.json") && fs::exists(dir + "/checkpoints/last.pt") &&
+              fs::exists(dir + "/checkpoints/fp.pt"));
+    const auto stepLines = readMetrics(dir, "step");
+    EQ_COMPARE(stepLines.size(), size_t(24));
+    const auto& last = stepLines.back();
+    EQ_COMPARE(last["stage"].get<std::string>(), std::string("supernet"));
+    EQ_VERIFY(last["losses"].contains("largest") && last["losses"].contains("random1"));
+    EQ_VERIFY(last["wdr"]["kurtosis"].get<double>() > 1.0);
+    EQ_NEAR(stepLines[16]["lr"].get<double>(), 0.5e-3 * (1 + std::cos(M_PI * 8 / 16)), 1e-12);
+    const auto evals = readMetrics(dir, "eval");
+    EQ_COMPARE(evals.size(), size_t(3));
+    EQ_VERIFY(evals.back()["val_accuracy"].contains("W2A2"));
+    // The run's config reads back; a second create refuses the folder.
+    EQ_COMPARE(TrainingJob::open(dir).config().batchSize, int64_t(32));
+    EQ_THROWS(TrainingJob::create(dir, cfg), Error, "already holds a run");
+    // The supernet it holds is calibrated and loads.
+    EQ_VERIFY(loadRunSupernet(dir).calibrated());
+}
+
+EQ_TEST(stop_ends_within_one_step_and_resume_reproduces_losses) {
+    const std::string base = eqtest::scratchDir();
+    TrainConfig cfg = smallConfig();
+    // Uninterrupted reference.
+    TrainingJob::create(base + "/a", cfg).run();
+    // Stopped in stage 2 after its 5th step, then resumed.
+    StopToken stop;
+    TrainCallbacks cb;
+    int64_t stoppedAt = -1;
+    cb.onStep = [&](const StepMetrics& m) {
+        if (m.stage == "supernet" && m.step == 5) {
+            stop.requestStop();
+            stoppedAt = m.step;
+        }
+    };
+    const TrainOutcome first = TrainingJob::create(base + "/b", cfg).run(cb, stop);
+    EQ_VERIFY(!first.finished);
+    EQ_COMPARE(first.steps, stoppedAt); // no step ran after the request
+    const TrainOutcome second = TrainingJob::open(base + "/b").run();
+    EQ_VERIFY(second.finished);
+    EQ_COMPARE(second.steps, int64_t(16));
+    const auto a = readMetrics(base + "/a", "step"), b = readMetrics(base + "/b", "step");
+    EQ_COMPARE(b.size(), a.size());
+    for (size_t i = 0; i < a.size(); ++i)
+        for (const auto& [name, v] : a[i]["losses"].items())
+            EQ_COMPARE(b[i]["losses"][name].get<double>(), v.get<double>()); // bit for bit
+    // A finished run resumed again does nothing.
+    EQ_VERIFY(TrainingJob::open(base + "/b").run().finished);
+}
+
+EQ_TEST(stop_during_fp_stage_resumes_there) {
+    const std::string dir = eqtest::scratchDir() + "/run";
+    TrainConfig cfg = smallConfig();
+    cfg.epochs = 1;
+    StopToken stop;
+    TrainCallbacks cb;
+    cb.onStep = [&](const StepMetrics& m) {
+        if (m.stage == "fp" && m.step == 3) stop.requestStop();
+    };
+    const TrainOutcome o = TrainingJob::create(dir, cfg).run(cb, stop);
+    EQ_VERIFY(!o.finished);
+    EQ_COMPARE(o.fpSteps, int64_t(3));
+    const TrainOutcome r = TrainingJob::open(dir).run();
+    EQ_VERIFY(r.finished);
+    EQ_COMPARE(r.fpSteps, int64_t(8));
+    const auto steps = readMetrics(dir, "step");
+    EQ_COMPARE(steps.size(), size_t(16));
+    EQ_COMPARE(steps[3]["step"].get<int>(), 4); // the FP stage continued at step 4
+}
+
+EQ_TEST(bad_checkpoint_fails_clearly_and_leaves_the_run_intact) {
+    const std::string dir = eqtest::scratchDir() + "/run";
+    TrainConfig cfg = smallConfig();
+    cfg.epochs = 1;
+    StopToken stop;
+    TrainCallbacks cb;
+    cb.onStep = [&](const StepMetrics& m) {
+        if (m.stage == "supernet" && m.step == 2) stop.requestStop();
+    };
+    TrainingJob::create(dir, cfg).run(cb, stop);
+    const std::string ck = dir + "/checkpoints/last.pt";
+    std::string bytes;
+    {
+        std::ifstream in(ck, std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    std::ofstream(ck, std::ios::binary | std::ios::trunc) << bytes.substr(0, bytes.size() / 3);
+    const auto before = folderBytes(dir);
+    EQ_THROWS(TrainingJob::open(dir).run(), Error, "last.pt: not a readable checkpoint");
+    EQ_VERIFY(folderBytes(dir) == before);
+    std::ofstream(ck, std::ios::binary | std::ios::trunc) << "{\"not\": \"a checkpoint\"}";
+    const auto before2 = folderBytes(dir);
+    EQ_THROWS(TrainingJob::open(dir).run(), Error, "last.pt");
+    EQ_VERIFY(folderBytes(dir) == before2);
+    // A malformed run.json names the field.
+    std::ofstream(dir + "/run.json", std::ios::trunc) << R"({"schema": "eqnet.run", "train": {"epochs": "three"}})";
+    EQ_THROWS(TrainingJob::open(dir), Error, "train.epochs");
+}
+
+EQ_TEST(config_json_round_trip) {
+    TrainConfig c = smallConfig();
+    c.guidance = Guidance::Teacher;
+    c.wdr = false;
+    c.staticSubnet = true;
+    c.staticBits = 6;
+    c.staticForm = QuantForm{Granularity::PerTensor, true, false};
+    c.alpha = 0.25;
+    const TrainConfig r = trainConfigFromJson(trainConfigToJson(c), "x");
+    EQ_VERIFY(r.guidance == Guidance::Teacher);
+    EQ_VERIFY(!r.wdr && r.staticSubnet && r.staticBits == 6 && r.staticForm == c.staticForm);
+    EQ_COMPARE(r.alpha, 0.25);
+    EQ_VERIFY(r.data.format == DataFormat::Synthetic);
+    EQ_THROWS(parseGuidance("sandwich"), Error, "allowed: gpg");
+    EQ_THROWS(trainConfigFromJson(R"({"schema": "eqnet.run", "train": {"alpha": 2}})", "r.json"), Error,
+              "r.json: field \"train.alpha\"");
+    EQ_THROWS(trainConfigFromJson("{", "r.json"), Error, "r.json: malformed JSON");
+}
