@@ -313,3 +313,45 @@ EQ_TEST(config_json_round_trip) {
               "r.json: field \"train.alpha\"");
     EQ_THROWS(trainConfigFromJson("{", "r.json"), Error, "r.json: malformed JSON");
 }
+
+EQ_TEST(weight_snapshots_describe_each_layer) {
+    const std::string dir = eqtest::scratchDir() + "/run";
+    TrainConfig cfg = smallConfig();
+    cfg.fpEpochs = 0;
+    cfg.epochs = 1;
+    cfg.snapshotEvery = 4;
+    TrainingJob job = TrainingJob::create(dir, cfg);
+    SnapshotRequest req;
+    req.bits = 3;
+    req.form = QuantForm{Granularity::PerTensor, false, false};
+    req.bins = 20;
+    job.setSnapshotRequest(req);
+    std::vector<int64_t> when;
+    std::vector<LayerSnapshot> last;
+    TrainCallbacks cb;
+    cb.onSnapshot = [&](int64_t step, const std::vector<LayerSnapshot>& s) {
+        when.push_back(step);
+        last = s;
+    };
+    job.run(cb);
+    EQ_COMPARE(when, (std::vector<int64_t>{4, 8}));
+    EQ_COMPARE(last.size(), size_t(6));
+    Supernet net = loadRunSupernet(dir);
+    const int64_t params[6] = {144, 4608, 9216, 18432, 36864, 640};
+    for (size_t i = 0; i < 6; ++i) {
+        double n = 0;
+        for (double c : last[i].counts) n += c;
+        EQ_COMPARE(n, double(params[i]));
+        EQ_COMPARE(last[i].edges.size(), size_t(21));
+        // 3-bit for searchable layers, 8-bit for the fixed first and last
+        EQ_COMPARE(last[i].levels.size(), size_t(i == 0 || i == 5 ? 256 : 8));
+        const auto [s, k] = train::skewKurt(net.impl().qlayers[i].second->weight.detach());
+        EQ_NEAR(last[i].kurtosis, k.item<double>(), 1e-5);
+        EQ_NEAR(last[i].skewness, s.item<double>(), 1e-5);
+    }
+    // levels are evenly spaced by the slot's step
+    const auto& lv = last[2].levels;
+    const double step = net.impl().qlayers[2].second->weightQuant->ptAsymScale[3 - kMinBits].item<double>();
+    EQ_NEAR(lv[1] - lv[0], step, 1e-6);
+    EQ_NEAR(lv[7] - lv[6], step, 1e-6);
+}
