@@ -25,13 +25,15 @@ struct Progress {
     std::string stage;   // e.g. "fp-train", "calibrate", "evaluate"
     int64_t done = 0;
     int64_t total = 0;
-    double elapsedSeconds = 0;
+    int64_t doneAtStart = 0;    // work done before elapsedSeconds began (a resumed job)
+    double elapsedSeconds = 0;  // of this stage, in this process
     std::map<std::string, double> values; // loss, accuracy, lr, images/s ...
     std::string message;
 
     double fraction() const { return total > 0 ? double(done) / double(total) : 0.0; }
     double etaSeconds() const {
-        return done > 0 && total > done ? elapsedSeconds * double(total - done) / double(done) : 0.0;
+        const int64_t timed = done - doneAtStart;
+        return timed > 0 && total > done ? elapsedSeconds * double(total - done) / double(timed) : 0.0;
     }
 };
 

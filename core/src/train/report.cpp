@@ -2,6 +2,8 @@
 
 #include "eqnet/error.h"
 #include "eqnet/training.h"
+#include "engine/supernet_impl.h"
+#include "train/sandwich_trainer.h"
 
 #include <chrono>
 #include <cstdio>
@@ -35,7 +37,23 @@ std::string runReport(const std::string& runDir, const ReportOptions& opt, const
                                                            s.evaluate(data, data.test, opt.eval).accuracy};
     }
 
+    char buf[96];
     std::ostringstream md;
+    {
+        // The shape of the shared weights WDR acts on: every quantized layer but the first.
+        torch::NoGradGuard ng;
+        const auto w = train::wdrWeights(net.impl());
+        double sk = 0, ku = 0;
+        for (const auto& t : w) {
+            auto [s, k] = train::skewKurt(t.detach());
+            sk += s.item<double>();
+            ku += k.item<double>();
+        }
+        std::snprintf(buf, sizeof buf, "%.3f, mean kurtosis %.3f", sk / double(w.size()), ku / double(w.size()));
+        md << "Shared FP weights (all quantized layers but the first): mean skewness " << buf
+           << " (WDR " << (job.config().wdr ? "on" : "off") << ", guidance "
+           << guidanceName(job.config().guidance) << ").\n\n";
+    }
     md << "Uniform subnets of the supernet in " << runDir << " (" << job.config().model
        << "), accuracy (%) on the validation split (" << data.val.size() << " images) and the test split ("
        << data.test.size() << "), BN re-estimated on " << opt.eval.bnImages << " training images per subnet.\n\n";
@@ -44,7 +62,6 @@ std::string runReport(const std::string& runDir, const ReportOptions& opt, const
     const auto t0 = std::chrono::steady_clock::now();
     int64_t done = 0;
     const int64_t total = int64_t(forms.size() * bits.size());
-    char buf[64];
     for (const QuantForm& f : forms) {
         for (int b : bits) {
             if (stop.stopRequested()) throw Error("report stopped");

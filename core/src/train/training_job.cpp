@@ -289,6 +289,9 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
         const int64_t perEpoch = stream.batchesPerEpoch();
         const int64_t total = perEpoch * epochs;
         const std::string label = stage == "fp" ? "fp" : (cfg.staticSubnet ? "static" : "supernet");
+        // The ETA extrapolates this stage's own pace, from where this process started it.
+        const auto stageStart = std::chrono::steady_clock::now();
+        const int64_t firstStep = pos.step;
         n.model->train();
         for (; pos.epoch < epochs; ++pos.epoch, pos.batch = 0) {
             stream.startEpoch(pos.epoch);
@@ -341,7 +344,8 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
                     p.stage = label;
                     p.done = pos.step;
                     p.total = total;
-                    p.elapsedSeconds = secondsSince(t0);
+                    p.doneAtStart = firstStep; // a resumed stage times only its own steps
+                    p.elapsedSeconds = secondsSince(stageStart);
                     p.values["loss"] = r.losses.back();
                     cb.onProgress(p);
                 }
