@@ -13,7 +13,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <atomic>
 #include <map>
+#include <thread>
 
 using namespace eqnet;
 namespace fs = std::filesystem;
@@ -354,4 +356,33 @@ EQ_TEST(weight_snapshots_describe_each_layer) {
     const double step = net.impl().qlayers[2].second->weightQuant->ptAsymScale[3 - kMinBits].item<double>();
     EQ_NEAR(lv[1] - lv[0], step, 1e-6);
     EQ_NEAR(lv[7] - lv[6], step, 1e-6);
+}
+
+EQ_TEST(pause_holds_the_job_and_resume_continues) {
+    const std::string dir = eqtest::scratchDir() + "/run";
+    TrainConfig cfg = smallConfig();
+    cfg.fpEpochs = 1;
+    cfg.epochs = 0;
+    TrainingJob job = TrainingJob::create(dir, cfg);
+    PauseToken pause;
+    std::atomic<int> steps{0};
+    TrainCallbacks cb;
+    cb.onStep = [&](const StepMetrics& m) {
+        steps = int(m.step);
+        if (m.step == 2) pause.pause();
+    };
+    TrainOutcome out;
+    std::thread worker([&] { out = job.run(cb, StopToken(), pause); });
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (steps < 2 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    const int heldAt = steps;
+    const bool paused = pause.paused();
+    pause.resume();
+    worker.join();
+    EQ_COMPARE(heldAt, 2); // no step ran while paused
+    EQ_VERIFY(paused);
+    EQ_VERIFY(out.finished);
+    EQ_COMPARE(out.fpSteps, int64_t(8));
 }

@@ -2,6 +2,7 @@
 
 #include "engine/batches.h"
 #include "engine/supernet_impl.h"
+#include "train/sandwich_trainer.h"
 #include "eqnet/error.h"
 
 #include <chrono>
@@ -24,10 +25,7 @@ FpTrainResult trainFullPrecision(Supernet& net, const Dataset& data, const FpTra
     auto& model = *d.model;
     model.train();
     // Only the shared weights and BN train here; the quantizer slots are set by calibration.
-    std::vector<torch::Tensor> params;
-    for (const auto& p : model.named_parameters())
-        if (p.key().find(".wq.") == std::string::npos && p.key().find(".aq.") == std::string::npos)
-            params.push_back(p.value());
+    const std::vector<torch::Tensor> params = d.sharedParameters();
     torch::optim::Adam optim(params, torch::optim::AdamOptions(opt.lr).weight_decay(opt.weightDecay));
     BatchStream stream(data.train, Normalization{data.mean, data.std}, opt.batchSize, true, opt.seed,
                        d.device, /*dropLast=*/true);
@@ -44,18 +42,17 @@ FpTrainResult trainFullPrecision(Supernet& net, const Dataset& data, const FpTra
                 res.stopped = true;
                 break;
             }
-            const double lr = 0.5 * opt.lr * (1.0 + std::cos(M_PI * double(res.steps) / double(total)));
+            const double lr = train::cosineLr(opt.lr, res.steps, total);
             for (auto& g : optim.param_groups()) static_cast<torch::optim::AdamOptions&>(g.options()).lr(lr);
-            optim.zero_grad();
-            auto loss = torch::nn::functional::cross_entropy(
-                model.forward(x), y,
-                torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(opt.labelSmoothing));
-            loss.backward();
+            train::clearGradients(params);
+            TrainConfig stepCfg;
+            stepCfg.labelSmoothing = opt.labelSmoothing;
+            const train::StepResult r = train::fpStep(d, x, y, stepCfg);
             torch::nn::utils::clip_grad_value_(params, opt.gradClip);
             optim.step();
             ++res.steps;
             imagesSinceReport += x.size(0);
-            res.finalLoss = loss.item<double>();
+            res.finalLoss = r.losses.front();
             if (progress) {
                 const auto now = std::chrono::steady_clock::now();
                 Progress p;

@@ -118,6 +118,14 @@ void Supernet::Impl::applyLayer(size_t i, const LayerBits& bits, const QuantForm
     s.form = form;
 }
 
+std::vector<torch::Tensor> Supernet::Impl::sharedParameters() const {
+    std::vector<torch::Tensor> params;
+    for (const auto& p : model->named_parameters())
+        if (p.key().find(".wq.") == std::string::npos && p.key().find(".aq.") == std::string::npos)
+            params.push_back(p.value());
+    return params;
+}
+
 Supernet::Supernet(const ModelSpec& spec, const std::string& device, uint64_t seed)
     : d_(std::make_unique<Impl>()) {
     d_->spec = spec;

@@ -19,6 +19,8 @@ struct Supernet::Impl {
 
     // Sets per-layer settings directly (training draws a form per layer, §3.3).
     void applyLayer(size_t i, const LayerBits& bits, const QuantForm& form);
+    // The shared FP weights and BN parameters: everything but the quantizer slots.
+    std::vector<torch::Tensor> sharedParameters() const;
 };
 
 // Layer table of a freshly built model, from one forward pass at the spec's image size.

@@ -29,6 +29,10 @@ torch::Tensor guidedLoss(const torch::Tensor& student, const torch::Tensor& teac
     return alpha * kl + (1.0 - alpha) * labelLoss(student, y, smoothing);
 }
 
+double cosineLr(double base, int64_t step, int64_t total) {
+    return total > 0 ? 0.5 * base * (1.0 + std::cos(M_PI * double(step) / double(total))) : base;
+}
+
 void clearGradients(const std::vector<torch::Tensor>& params) {
     for (const auto& p : params)
         if (p.grad().defined()) p.mutable_grad().reset();

@@ -33,6 +33,9 @@ torch::Tensor guidedLoss(const torch::Tensor& student, const torch::Tensor& teac
 // The weights WDR regularises: every quantized layer but the first (§3.1).
 std::vector<torch::Tensor> wdrWeights(Supernet::Impl& net);
 
+// §3: the learning rate decays from `base` to 0 along a half cosine over all steps.
+double cosineLr(double base, int64_t step, int64_t total);
+
 // Sets every gradient to undefined (PyTorch's zero_grad(set_to_none=True)).
 void clearGradients(const std::vector<torch::Tensor>& params);
 

@@ -211,9 +211,6 @@ std::vector<LayerSnapshot> weightSnapshots(Supernet::Impl& net, const SnapshotRe
     return out;
 }
 
-double cosineLr(double base, int64_t step, int64_t total) {
-    return total > 0 ? 0.5 * base * (1.0 + std::cos(M_PI * double(step) / double(total))) : base;
-}
 
 } // namespace
 
@@ -307,7 +304,7 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
                 }
                 if (!stream.next(x, y)) break;
                 const auto ts = std::chrono::steady_clock::now();
-                const double lr = cosineLr(cfg.lr, pos.step, total);
+                const double lr = train::cosineLr(cfg.lr, pos.step, total);
                 for (auto& g : optim.param_groups()) static_cast<torch::optim::AdamOptions&>(g.options()).lr(lr);
                 // Gradients to "none", not to zero: Adam then leaves a slot that this step did
                 // not use untouched (no momentum drift), and a resumed run, whose parameters
@@ -385,12 +382,8 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
             for (const auto& b : srcB) dstB[b.key()].copy_(b.value());
             say("stage 1 taken from " + cfg.fromFp);
         } else {
-            std::vector<torch::Tensor> params;
-            for (const auto& p : n.model->named_parameters())
-                if (p.key().find(".wq.") == std::string::npos && p.key().find(".aq.") == std::string::npos)
-                    params.push_back(p.value());
             const bool done = runStage(
-                "fp", cfg.fpEpochs, params,
+                "fp", cfg.fpEpochs, n.sharedParameters(),
                 [&](const torch::Tensor& x, const torch::Tensor& y, int64_t) { return train::fpStep(n, x, y, cfg); },
                 [&](int epoch) {
                     net->setFullPrecision();
