@@ -30,6 +30,8 @@ FpTrainResult trainFullPrecision(Supernet& net, const Dataset& data, const FpTra
     BatchStream stream(data.train, Normalization{data.mean, data.std}, opt.batchSize, true, opt.seed,
                        d.device, /*dropLast=*/true);
     const int64_t total = stream.batchesPerEpoch() * opt.epochs;
+    TrainConfig stepCfg; // what fpStep reads: the label smoothing
+    stepCfg.labelSmoothing = opt.labelSmoothing;
     FpTrainResult res;
     const auto t0 = std::chrono::steady_clock::now();
     auto lastReport = t0;
@@ -45,8 +47,6 @@ FpTrainResult trainFullPrecision(Supernet& net, const Dataset& data, const FpTra
             const double lr = train::cosineLr(opt.lr, res.steps, total);
             for (auto& g : optim.param_groups()) static_cast<torch::optim::AdamOptions&>(g.options()).lr(lr);
             train::clearGradients(params);
-            TrainConfig stepCfg;
-            stepCfg.labelSmoothing = opt.labelSmoothing;
             const train::StepResult r = train::fpStep(d, x, y, stepCfg);
             torch::nn::utils::clip_grad_value_(params, opt.gradClip);
             optim.step();
