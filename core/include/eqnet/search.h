@@ -74,8 +74,8 @@ ParetoResult paretoSearch(const std::vector<LayerInfo>& layers, const HardwarePr
 struct SearchBudget {
     std::optional<double> bitops;            // per image (§7)
     std::optional<double> sizeBits;          // SubnetCost::sizeBits
-    std::optional<double> averageWeightBits; // SubnetConfig::averageWeightBits(): mean over all
-                                             // layers, first and last included (as published)
+    std::optional<double> averageWeightBits; // SubnetConfig::averageWeightBits(): plain mean over
+                                             // all layers, first and last (8-bit) included
 };
 
 struct BudgetSearchOptions {
