@@ -38,6 +38,8 @@ struct DataSpec {
     uint64_t splitSeed = 0;       // the split is a pure function of this seed
     int64_t syntheticTrain = 2048; // DataFormat::Synthetic: training images after the split
     int64_t syntheticTest = 512;   // (validationSize more are made for validation)
+    int64_t trainLimit = 0;        // keep only the first N training images after the split
+                                   // (0: all); quick runs and experiments
 };
 
 struct Dataset {

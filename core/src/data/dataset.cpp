@@ -750,6 +750,12 @@ Dataset loadDataset(const DataSpec& spec) {
     }
 
     splitTrainValidation(all, spec.validationSize, spec.splitSeed, ds.train, ds.val);
+    if (spec.trainLimit < 0) throw Error("data: trainLimit must not be negative");
+    if (spec.trainLimit > 0 && spec.trainLimit < ds.train.size()) {
+        std::vector<int64_t> keep(size_t(spec.trainLimit));
+        for (int64_t i = 0; i < spec.trainLimit; ++i) keep[size_t(i)] = i;
+        ds.train = ds.train.subset(keep);
+    }
     channelStats(ds.train, ds.mean, ds.std);
     return ds;
 }

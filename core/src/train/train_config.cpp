@@ -35,7 +35,8 @@ std::string trainConfigToJson(const TrainConfig& c) {
                  {"validation_size", c.data.validationSize},
                  {"split_seed", c.data.splitSeed},
                  {"synthetic_train", c.data.syntheticTrain},
-                 {"synthetic_test", c.data.syntheticTest}};
+                 {"synthetic_test", c.data.syntheticTest},
+                 {"train_images", c.data.trainLimit}};
     j["seed"] = c.seed;
     j["device"] = c.device;
     j["fp"] = {{"epochs", c.fpEpochs}, {"from", c.fromFp}};
@@ -100,6 +101,8 @@ TrainConfig trainConfigFromJson(const std::string& text, const std::string& sour
     field(d, "split_seed", "data.", source, c.data.splitSeed);
     field(d, "synthetic_train", "data.", source, c.data.syntheticTrain);
     field(d, "synthetic_test", "data.", source, c.data.syntheticTest);
+    field(d, "train_images", "data.", source, c.data.trainLimit);
+    if (c.data.trainLimit < 0) throw Error(source + ": field \"data.train_images\" must not be negative");
     field(j, "seed", "", source, c.seed);
     field(j, "device", "", source, c.device);
     const json& fp = section(j, "fp", source);

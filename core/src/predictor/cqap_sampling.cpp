@@ -1,0 +1,283 @@
+// CQAP data (ALGORITHM.md §5): subnets of every form spread over the whole bit-width range,
+// each measured as in §4 and appended to the run's samples file the moment it is measured.
+#include "eqnet/cqap.h"
+
+#include "eqnet/error.h"
+#include "eqnet/files.h"
+
+#include <nlohmann/json.hpp>
+#include <zlib.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <torch/torch.h>
+
+namespace eqnet {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+uint64_t splitmix(uint64_t x) {
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+// Uniform in [0, 1) from the top 53 bits (the mapping is ours, so it is the same everywhere).
+double unit(std::mt19937_64& rng) { return double(rng() >> 11) * (1.0 / 9007199254740992.0); }
+
+// Half-width of the spread of a sample's bits around its centre: wide enough that layers
+// differ (mixed precision), narrow enough that the average follows the centre.
+constexpr double kSpread = 1.5;
+
+int drawBits(std::mt19937_64& rng, double centre) {
+    const double v = centre + (2.0 * unit(rng) - 1.0) * kSpread;
+    return std::clamp(int(std::lround(v)), kMinBits, kMaxBits);
+}
+
+json sampleLine(const CqapSample& s, const std::string& checkpointId, uint64_t seed) {
+    std::vector<int> w, a;
+    for (const auto& l : s.config.layers) {
+        w.push_back(l.w);
+        a.push_back(l.a);
+    }
+    return {{"checkpoint", checkpointId}, {"seed", seed},          {"form", formName(s.config.form)},
+            {"index", s.index},           {"w_bits", w},            {"a_bits", a},
+            {"accuracy", s.accuracy},     {"loss", s.loss},         {"seconds", s.seconds}};
+}
+
+} // namespace
+
+SubnetConfig cqapSampleConfig(const std::vector<LayerInfo>& layers, const QuantForm& form, uint64_t seed,
+                              int64_t index) {
+    std::mt19937_64 rng(splitmix(splitmix(seed) ^ splitmix(uint64_t(formIndex(form)) * 0x100000001ull +
+                                                           uint64_t(index))));
+    const double cw = kMinBits + unit(rng) * (kMaxBits - kMinBits);
+    const double ca = kMinBits + unit(rng) * (kMaxBits - kMinBits);
+    SubnetConfig cfg;
+    cfg.form = form;
+    for (const auto& l : layers) {
+        if (l.fixedBits) {
+            cfg.layers.push_back({kFixedLayerBits, kFixedLayerBits});
+            continue;
+        }
+        const int w = drawBits(rng, cw);
+        const int a = drawBits(rng, ca);
+        cfg.layers.push_back({w, a});
+    }
+    return cfg;
+}
+
+std::string fileIdentity(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(path + ": cannot open");
+    uLong crc = crc32(0L, Z_NULL, 0);
+    std::vector<char> buf(1 << 20);
+    uint64_t size = 0;
+    while (in) {
+        in.read(buf.data(), std::streamsize(buf.size()));
+        const auto n = in.gcount();
+        if (n <= 0) break;
+        crc = crc32(crc, reinterpret_cast<const Bytef*>(buf.data()), uInt(n));
+        size += uint64_t(n);
+    }
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "%08lx", static_cast<unsigned long>(crc));
+    return "crc32:" + std::string(hex) + ":" + std::to_string(size);
+}
+
+namespace {
+struct FileSample {
+    CqapSample sample;
+    uint64_t seed = 0;
+};
+
+std::vector<FileSample> readLines(const std::string& path, const std::vector<LayerInfo>& layers,
+                                  const std::string& checkpointId, int* skipped) {
+    std::vector<FileSample> out;
+    int bad = 0;
+    std::ifstream in(path);
+    if (!in) {
+        if (skipped) *skipped = 0;
+        return out;
+    }
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty()) continue;
+        const json j = json::parse(line, nullptr, false);
+        if (j.is_discarded() || !j.is_object()) {
+            ++bad;
+            continue;
+        }
+        try {
+            if (j.at("checkpoint").get<std::string>() != checkpointId) continue;
+            FileSample fsmp;
+            fsmp.seed = j.at("seed").get<uint64_t>();
+            CqapSample& s = fsmp.sample;
+            s.config.form = parseForm(j.at("form").get<std::string>());
+            const auto w = j.at("w_bits").get<std::vector<int>>();
+            const auto a = j.at("a_bits").get<std::vector<int>>();
+            if (w.size() != layers.size() || a.size() != layers.size()) {
+                ++bad;
+                continue;
+            }
+            bool ok = true;
+            for (size_t i = 0; i < w.size(); ++i) {
+                ok = ok && w[i] >= kMinBits && w[i] <= kMaxBits && a[i] >= kMinBits && a[i] <= kMaxBits;
+                s.config.layers.push_back({w[i], a[i]});
+            }
+            s.accuracy = j.at("accuracy").get<double>();
+            s.loss = j.value("loss", 0.0);
+            s.seconds = j.value("seconds", 0.0);
+            s.index = j.at("index").get<int64_t>();
+            if (!ok || !(s.accuracy >= 0.0 && s.accuracy <= 1.0)) {
+                ++bad;
+                continue;
+            }
+            out.push_back(std::move(fsmp));
+        } catch (const std::exception&) {
+            ++bad;
+        }
+    }
+    if (skipped) *skipped = bad;
+    return out;
+}
+} // namespace
+
+std::vector<CqapSample> readCqapSamples(const std::string& path, const std::vector<LayerInfo>& layers,
+                                        const std::string& checkpointId, int* skipped) {
+    std::vector<CqapSample> out;
+    for (auto& f : readLines(path, layers, checkpointId, skipped)) out.push_back(std::move(f.sample));
+    return out;
+}
+
+CqapSamplingOutcome sampleCqap(Supernet& net, const Dataset& data, const std::string& samplesPath,
+                               const std::string& checkpointId, const CqapSamplingOptions& opt,
+                               const ProgressFn& progress, const StopToken& stop,
+                               const std::function<Supernet()>& makeWorker) {
+    if (opt.perForm < 0) throw Error("CQAP: the number of samples per form must not be negative");
+    if (opt.forms.empty()) throw Error("CQAP: no form to sample");
+    if (!net.calibrated()) throw Error("CQAP: the supernet is not calibrated (train it first)");
+    if (data.val.size() == 0) throw Error("CQAP: the data set has no validation split to measure subnets on");
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto& layers = net.layers();
+
+    CqapSamplingOutcome outcome;
+    std::set<std::pair<int, int64_t>> have; // (form, index) of this seed's sequence
+    for (auto& f : readLines(samplesPath, layers, checkpointId, nullptr)) {
+        if (f.seed == opt.seed) have.insert({formIndex(f.sample.config.form), f.sample.index});
+        outcome.samples.push_back(std::move(f.sample));
+    }
+
+    // Interleaved order: sample 0 of every form, then sample 1, ...
+    std::vector<std::pair<QuantForm, int64_t>> todo;
+    for (int64_t i = 0; i < opt.perForm; ++i)
+        for (const auto& form : opt.forms) {
+            if (have.count({formIndex(form), i})) ++outcome.reused;
+            else todo.push_back({form, i});
+        }
+
+    ensureParentFolder(samplesPath);
+    // A crash may have cut the last line: start appending on a fresh line.
+    if (fs::exists(samplesPath) && fs::file_size(samplesPath) > 0) {
+        std::ifstream tail(samplesPath, std::ios::binary);
+        tail.seekg(-1, std::ios::end);
+        char c = 0;
+        tail.get(c);
+        if (c != '\n') {
+            std::ofstream fix(samplesPath, std::ios::app);
+            fix << "\n";
+        }
+    }
+
+    Progress pr;
+    pr.stage = "cqap-sample";
+    pr.total = opt.perForm * int64_t(opt.forms.size());
+    pr.done = outcome.reused;
+    pr.doneAtStart = outcome.reused;
+
+    int workers = opt.workers > 0 ? opt.workers : std::clamp(int(std::thread::hardware_concurrency()), 1, 4);
+    if (!makeWorker) workers = 1;
+    workers = std::max(1, std::min<int>(workers, int(todo.size())));
+    std::vector<Supernet> extra;
+    for (int w = 1; w < workers; ++w) extra.push_back(makeWorker());
+    std::vector<Supernet*> nets{&net};
+    for (auto& e : extra) nets.push_back(&e);
+
+    // The queue, the file and the outcome are shared; a measurement runs unlocked.
+    std::mutex mutex;
+    size_t next = 0;
+    std::exception_ptr failure;
+    const bool wasFp = net.isFullPrecision();
+    const int threadsBefore = torch::get_num_threads();
+    const int perWorker = std::max(1, threadsBefore / workers);
+    auto work = [&](Supernet& wnet) {
+        // Each worker measures on its share of the cores (OpenMP's thread count is per thread).
+        if (workers > 1) torch::set_num_threads(perWorker);
+        try {
+            for (;;) {
+                size_t k;
+                {
+                    std::lock_guard<std::mutex> lock(mutex);
+                    if (failure || stop.stopRequested() || next >= todo.size()) return;
+                    k = next++;
+                }
+                const auto& [form, index] = todo[k];
+                CqapSample s;
+                s.config = cqapSampleConfig(layers, form, opt.seed, index);
+                s.index = index;
+                wnet.setSubnet(s.config);
+                const EvalResult r = wnet.evaluate(data, data.val, opt.eval);
+                s.accuracy = r.accuracy;
+                s.loss = r.loss;
+                s.seconds = r.seconds;
+                std::lock_guard<std::mutex> lock(mutex);
+                {
+                    std::ofstream out(samplesPath, std::ios::app);
+                    out << sampleLine(s, checkpointId, opt.seed).dump() << "\n";
+                    out.flush();
+                    if (!out) throw Error(samplesPath + ": cannot append (disk full?)");
+                }
+                outcome.samples.push_back(s);
+                ++outcome.measured;
+                if (progress) {
+                    pr.done = outcome.reused + outcome.measured;
+                    pr.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+                    pr.values["accuracy"] = s.accuracy;
+                    pr.values["avg_w_bits"] = s.config.averageWeightBits();
+                    pr.message = formName(form) + " #" + std::to_string(index);
+                    progress(pr);
+                }
+            }
+        } catch (...) {
+            std::lock_guard<std::mutex> lock(mutex);
+            if (!failure) failure = std::current_exception();
+        }
+    };
+    if (workers == 1) {
+        work(net);
+    } else {
+        std::vector<std::thread> threads;
+        for (size_t w = 1; w < nets.size(); ++w) threads.emplace_back(work, std::ref(*nets[w]));
+        work(net);
+        for (auto& t : threads) t.join();
+        torch::set_num_threads(threadsBefore);
+    }
+    if (failure) std::rethrow_exception(failure);
+    if (wasFp) net.setFullPrecision();
+    outcome.finished = int64_t(outcome.reused + outcome.measured) == pr.total;
+    outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return outcome;
+}
+
+} // namespace eqnet
