@@ -70,6 +70,11 @@ public:
         for (size_t i = 0; i < convs_.size(); ++i) x = torch::relu(bns_[i]->forward(convs_[i]->forward(x)));
         return fc_->forward(x.mean({2, 3}));
     }
+    exporter::Value emit(exporter::GraphBuilder& g, const exporter::Value& in) override {
+        exporter::Value x = in;
+        for (size_t i = 0; i < convs_.size(); ++i) x = g.relu(g.batchNorm(g.quantLayer(x, *convs_[i]), *bns_[i]));
+        return g.quantLayer(g.globalAveragePool(x), *fc_);
+    }
 
 private:
     std::vector<QuantLayer> convs_;
@@ -95,6 +100,12 @@ public:
         h = bn2->forward(conv2->forward(h));
         auto sc = down ? downBn->forward(down->forward(x)) : x;
         return torch::relu(h + sc);
+    }
+    exporter::Value emit(exporter::GraphBuilder& g, const exporter::Value& x) {
+        auto h = g.relu(g.batchNorm(g.quantLayer(x, *conv1), *bn1));
+        h = g.batchNorm(g.quantLayer(h, *conv2), *bn2);
+        auto sc = down ? g.batchNorm(g.quantLayer(x, *down), *downBn) : x;
+        return g.relu(g.add(h, sc));
     }
     QuantLayer conv1{nullptr}, conv2{nullptr}, down{nullptr};
     nn::BatchNorm2d bn1{nullptr}, bn2{nullptr}, downBn{nullptr};
@@ -130,6 +141,12 @@ public:
         for (auto& b : blocks_) x = b->forward(x);
         return fc_->forward(x.mean({2, 3}));
     }
+    exporter::Value emit(exporter::GraphBuilder& g, const exporter::Value& in) override {
+        auto x = g.relu(g.batchNorm(g.quantLayer(in, *stem_), *stemBn_));
+        if (imagenet_) x = g.maxPool(x, 3, 2, 1);
+        for (auto& b : blocks_) x = b->emit(g, x);
+        return g.quantLayer(g.globalAveragePool(x), *fc_);
+    }
 
 private:
     bool imagenet_;
@@ -163,6 +180,13 @@ public:
         h = projectBn->forward(project->forward(h));
         return residual ? x + h : h;
     }
+    exporter::Value emit(exporter::GraphBuilder& g, const exporter::Value& x) {
+        auto h = x;
+        if (expand) h = g.relu6(g.batchNorm(g.quantLayer(h, *expand), *expandBn));
+        h = g.relu6(g.batchNorm(g.quantLayer(h, *dw), *dwBn));
+        h = g.batchNorm(g.quantLayer(h, *project), *projectBn);
+        return residual ? g.add(x, h) : h;
+    }
     bool residual = false;
     QuantLayer expand{nullptr}, dw{nullptr}, project{nullptr};
     nn::BatchNorm2d expandBn{nullptr}, dwBn{nullptr}, projectBn{nullptr};
@@ -195,6 +219,12 @@ public:
         for (auto& b : blocks_) x = b->forward(x);
         x = relu6Act(headBn_->forward(head_->forward(x)));
         return fc_->forward(x.mean({2, 3}));
+    }
+    exporter::Value emit(exporter::GraphBuilder& g, const exporter::Value& in) override {
+        auto x = g.relu6(g.batchNorm(g.quantLayer(in, *stem_), *stemBn_));
+        for (auto& b : blocks_) x = b->emit(g, x);
+        x = g.relu6(g.batchNorm(g.quantLayer(x, *head_), *headBn_));
+        return g.quantLayer(g.globalAveragePool(x), *fc_);
     }
 
 private:

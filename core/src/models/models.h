@@ -2,6 +2,7 @@
 // The networks the supernet is built from. Every Conv2d and Linear is a QuantLayer; the
 // model lists them in network order (registration order = execution order of first use).
 #include "eqnet/supernet.h"
+#include "export/graph_builder.h"
 #include "quant/quant_layer.h"
 
 #include <torch/torch.h>
@@ -11,6 +12,9 @@ namespace eqnet::models {
 class QuantModelImpl : public torch::nn::Module {
 public:
     virtual torch::Tensor forward(torch::Tensor x) = 0;
+    // The same computation as forward() in eval mode, emitted op by op for an exporter
+    // (export/graph_builder.h); returns the logits value. Mirrors forward() exactly.
+    virtual exporter::Value emit(exporter::GraphBuilder& g, const exporter::Value& x) = 0;
 
     // The quantized layers with their dotted module names, in network order.
     std::vector<std::pair<std::string, quant::QuantLayer>> quantLayers();
