@@ -20,14 +20,34 @@ ensure_packages() {
         say "all Debian packages present"
         return
     fi
-    say "installing: ${missing[*]}"
+    apt_install "${missing[@]}"
+}
+
+apt_install() {
+    say "installing: $*"
     local sudo=()
     if [[ $(id -u) -ne 0 ]]; then
-        command -v sudo >/dev/null || { echo "need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+        command -v sudo >/dev/null || { echo "need root (or sudo) to install: $*" >&2; exit 1; }
         sudo=(sudo)
     fi
     "${sudo[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "$@"
+}
+
+# ONNX Runtime for the export acceptance test (tests/core/tst_onnx_runtime.cpp): the npm
+# package pinned in tests/onnx/package-lock.json, installed with `npm ci` when node_modules is
+# missing (--ignore-scripts: the CPU binaries ship in the package; its install script would only
+# fetch CUDA ones). node comes from the package list (nodejs); npm is installed from Debian only
+# when no npm is on PATH (a NodeSource nodejs brings its own and conflicts with Debian's npm).
+ensure_onnxruntime() {
+    local dir="$EQNET_ROOT/tests/onnx"
+    if [[ -f "$dir/node_modules/onnxruntime-node/package.json" ]]; then
+        say "ONNX Runtime present (tests/onnx/node_modules)"
+        return
+    fi
+    command -v npm >/dev/null || apt_install npm
+    say "installing ONNX Runtime (npm ci in tests/onnx)"
+    (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund)
 }
 
 build_project() {

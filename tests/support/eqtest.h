@@ -4,7 +4,7 @@
 //    function (tests/support/qt_runner.cpp), so CTest output, -o, -xml and row selection
 //    (`tst_quant cases:name`) work as in any Qt Test suite;
 //  - in a headless build without Qt (-DEQNET_GUI=OFF on a GPU server), under a plain runner
-//    (tests/support/plain_runner.cpp) that prints "N passed, N failed".
+//    (tests/support/plain_runner.cpp) that prints "N passed, N failed, N skipped".
 // Test files never include Qt, so they may include LibTorch freely.
 #include <cmath>
 #include <sstream>
@@ -30,6 +30,9 @@ struct Registrar {
 
 // Implemented by the runner: records the failure of the current case.
 void fail(const std::string& message, const char* file, int line);
+// Implemented by the runner: marks the current case skipped (prints "SKIP   : ..."; CTest
+// reports a suite as skipped where its SKIP_REGULAR_EXPRESSION matches that).
+void skip(const std::string& message, const char* file, int line);
 // Implemented by the runner: where a test may write scratch files (removed afterwards).
 std::string scratchDir();
 
@@ -73,6 +76,13 @@ std::string compareMessage(const char* ea, const char* eb, const A& a, const B& 
 #define EQ_FAIL(msg)                                                                          \
     do {                                                                                      \
         ::eqtest::fail((msg), __FILE__, __LINE__);                                            \
+        return;                                                                               \
+    } while (0)
+
+// Ends the case as skipped (a prerequisite outside the project is missing), not failed.
+#define EQ_SKIP(msg)                                                                          \
+    do {                                                                                      \
+        ::eqtest::skip((msg), __FILE__, __LINE__);                                            \
         return;                                                                               \
     } while (0)
 

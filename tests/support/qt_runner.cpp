@@ -15,6 +15,10 @@ void eqtest::fail(const std::string& message, const char* file, int line) {
     QTest::qFail(message.c_str(), file, line);
 }
 
+void eqtest::skip(const std::string& message, const char* file, int line) {
+    QTest::qSkip(message.c_str(), file, line);
+}
+
 std::string eqtest::scratchDir() {
     // One fresh folder per case, so cases never see each other's files.
     g_scratch = std::make_unique<QTemporaryDir>();
