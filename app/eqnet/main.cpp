@@ -1,4 +1,5 @@
 // eqnet: the EQ-Net engine from the command line (headless: no Qt).
+#include "commands.h"
 #include "terminal_progress.h"
 
 #include "eqnet/bench.h"
@@ -281,6 +282,8 @@ int runBenchFakeQuant(const RuntimeOptions& rt, int bits, double minSeconds) {
 
 } // namespace
 
+const eqnet::StopToken& eqcli::stopToken() { return g_stop; }
+
 int main(int argc, char** argv) {
     CLI::App app{"eqnet: elastic quantization (EQ-Net) from the command line"};
     app.set_version_flag("--version", std::string("eqnet ") + EQNET_VERSION + ", LibTorch " + libtorchVersion());
@@ -401,9 +404,13 @@ int main(int argc, char** argv) {
     benchTs->add_option("--seconds", benchSeconds, "minimum time per measurement")->capture_default_str();
     addRuntimeOptions(benchTs, rt);
 
+    std::function<int()> stageAction;
+    eqcli::addStageCommands(app, stageAction);
+
     CLI11_PARSE(app, argc, argv);
     std::signal(SIGINT, onSigint);
     try {
+        if (stageAction) return stageAction();
         if (*info) {
             ModelSpec m = defaultModelSpec(infoModel);
             if (infoSize > 0) m.imageSize = infoSize;

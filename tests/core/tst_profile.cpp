@@ -275,7 +275,9 @@ EQ_TEST(find_and_list_profiles) {
     EQ_COMPARE(findProfile("alpha").description, std::string("about alpha"));
     EQ_COMPARE(findProfile("beta").source, root + "/xdg/eqnet/profiles/beta.json");
     EQ_COMPARE(findProfile(root + "/second/alpha.json").description, std::string("shadowed")); // a path
-    EQ_THROWS(findProfile("gamma"), Error, "no hardware profile named 'gamma'; available: alpha, beta, broken");
+    // The user's and the listed folders first in the list of names (sorted), presets after them.
+    EQ_THROWS(findProfile("gamma"), Error, "no hardware profile named 'gamma'; available: alpha, beta, ");
+    EQ_THROWS(findProfile("gamma"), Error, ", broken");
     EQ_THROWS(findProfile("gamma"), Error, root + "/first");
     EQ_THROWS(findProfile(root + "/nowhere.json"), Error, "nowhere.json: no such hardware profile file");
     EQ_THROWS(findProfile("broken"), Error, "broken.json: malformed JSON");

@@ -143,8 +143,9 @@ struct CqapSamplingOptions {
 };
 
 // The index-th subnet of a form's sample sequence: deterministic in (seed, form, index). Its
-// weight and activation bits are drawn around two centres each drawn uniformly in [2, 8],
-// so the average bit-widths cover the whole range.
+// weight and activation bits are drawn around two centres 2 + 6u^2 (u uniform in [0, 1)),
+// so the average bit-widths cover the whole range 2..8, denser at the low end where accuracy
+// changes (cqap_sampling.cpp says why).
 SubnetConfig cqapSampleConfig(const std::vector<LayerInfo>& layers, const QuantForm& form,
                               uint64_t seed, int64_t index);
 
@@ -152,7 +153,8 @@ SubnetConfig cqapSampleConfig(const std::vector<LayerInfo>& layers, const QuantF
 // another checkpoint are not reused.
 std::string fileIdentity(const std::string& path);
 
-// Reads the samples file (JSON lines) and keeps those of `checkpointId` that fit the layers.
+// Reads the samples file (JSON lines) and keeps those of `checkpointId` (any when empty) that
+// fit the layers.
 // A damaged line (e.g. the last one, cut by a crash) is skipped and counted in *skipped.
 std::vector<CqapSample> readCqapSamples(const std::string& path, const std::vector<LayerInfo>& layers,
                                         const std::string& checkpointId, int* skipped = nullptr);

@@ -5,13 +5,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include <ctime>
+
 
 namespace eqnet {
 
 using nlohmann::json;
 
 std::string subnetToJson(const SubnetConfig& cfg, const std::string& model,
-                         const std::vector<LayerInfo>& layers) {
+                         const std::vector<LayerInfo>& layers, const SubnetProvenance* prov) {
     json j;
     j["schema"] = kSubnetSchema;
     j["version"] = kSubnetSchemaVersion;
@@ -19,15 +21,48 @@ std::string subnetToJson(const SubnetConfig& cfg, const std::string& model,
     j["form"] = {{"granularity", cfg.form.granularity == Granularity::PerChannel ? "per-channel" : "per-tensor"},
                  {"weight_symmetric", cfg.form.weightSymmetric},
                  {"activation_symmetric", cfg.form.actSymmetric}};
+    const bool known = cfg.layers.size() == layers.size();
     json ls = json::array();
-    for (size_t i = 0; i < cfg.layers.size(); ++i)
-        ls.push_back({{"name", i < layers.size() ? layers[i].name : ""},
-                      {"w_bits", cfg.layers[i].w},
-                      {"a_bits", cfg.layers[i].a}});
+    for (size_t i = 0; i < cfg.layers.size(); ++i) {
+        json l = {{"name", i < layers.size() ? layers[i].name : ""},
+                  {"w_bits", cfg.layers[i].w},
+                  {"a_bits", cfg.layers[i].a}};
+        if (known) {
+            // One layer's share of §7's cost: the subnet cost of that layer alone.
+            const SubnetCost c = subnetCost({layers[i]}, SubnetConfig{cfg.form, {cfg.layers[i]}});
+            l["bitops"] = c.bitops;
+            l["size_bits"] = c.sizeBits;
+        }
+        ls.push_back(l);
+    }
     j["layers"] = ls;
-    if (cfg.layers.size() == layers.size()) {
+    if (known) {
         const SubnetCost c = subnetCost(layers, cfg);
         j["cost"] = {{"bitops", c.bitops}, {"size_bits", c.sizeBits}};
+    }
+    if (prov) {
+        json acc = json::object();
+        if (prov->predicted >= 0) acc["predicted"] = prov->predicted;
+        if (prov->validation >= 0) acc["validation"] = prov->validation;
+        if (prov->test >= 0) acc["test"] = prov->test;
+        if (!acc.empty()) j["accuracy"] = acc;
+        json pv = json::object();
+        auto put = [&](const char* k, const std::string& v) {
+            if (!v.empty()) pv[k] = v;
+        };
+        put("run", prov->run);
+        put("checkpoint", prov->checkpoint);
+        put("checkpoint_id", prov->checkpointId);
+        put("profile", prov->profile);
+        put("profile_file", prov->profileFile);
+#ifdef EQNET_VERSION
+        pv["eqnet_version"] = EQNET_VERSION;
+#endif
+        const std::time_t now = std::time(nullptr);
+        char when[32];
+        std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+        pv["created"] = when;
+        j["provenance"] = pv;
     }
     return j.dump(2) + "\n";
 }
@@ -124,8 +159,47 @@ SubnetConfig readSubnetFile(const std::string& path, const std::string& model,
 }
 
 void writeSubnetFile(const std::string& path, const SubnetConfig& cfg, const std::string& model,
-                     const std::vector<LayerInfo>& layers) {
-    writeFileAtomic(path, subnetToJson(cfg, model, layers));
+                     const std::vector<LayerInfo>& layers, const SubnetProvenance* provenance) {
+    writeFileAtomic(path, subnetToJson(cfg, model, layers, provenance));
+}
+
+SubnetProvenance subnetProvenanceFromJson(const std::string& text, const std::string& source) {
+    SubnetProvenance p;
+    json j;
+    try {
+        j = json::parse(text);
+    } catch (const json::parse_error& e) {
+        fail(source, std::string("malformed JSON: ") + e.what());
+    }
+    if (!j.is_object()) fail(source, "expected a JSON object at the top level");
+    auto str = [&](const json& o, const char* k, const std::string& where) {
+        auto it = o.find(k);
+        if (it == o.end()) return std::string();
+        if (!it->is_string()) fail(source, "field \"" + where + k + "\" must be a string");
+        return it->get<std::string>();
+    };
+    auto num = [&](const json& o, const char* k, const std::string& where) {
+        auto it = o.find(k);
+        if (it == o.end()) return -1.0;
+        if (!it->is_number() || it->get<double>() < 0 || it->get<double>() > 1)
+            fail(source, "field \"" + where + k + "\" must be an accuracy between 0 and 1");
+        return it->get<double>();
+    };
+    if (auto it = j.find("accuracy"); it != j.end()) {
+        if (!it->is_object()) fail(source, "field \"accuracy\" must be an object");
+        p.predicted = num(*it, "predicted", "accuracy.");
+        p.validation = num(*it, "validation", "accuracy.");
+        p.test = num(*it, "test", "accuracy.");
+    }
+    if (auto it = j.find("provenance"); it != j.end()) {
+        if (!it->is_object()) fail(source, "field \"provenance\" must be an object");
+        p.run = str(*it, "run", "provenance.");
+        p.checkpoint = str(*it, "checkpoint", "provenance.");
+        p.checkpointId = str(*it, "checkpoint_id", "provenance.");
+        p.profile = str(*it, "profile", "provenance.");
+        p.profileFile = str(*it, "profile_file", "provenance.");
+    }
+    return p;
 }
 
 } // namespace eqnet

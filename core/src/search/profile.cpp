@@ -221,6 +221,12 @@ std::string userProfileDir() {
 }
 
 std::string shippedProfileDir() {
+    // An installed build reads the presets from <datadir>/eqnet/profiles; a build run in place
+    // (or whose install has no presets) from the source tree.
+#ifdef EQNET_INSTALLED_PROFILE_DIR
+    std::error_code ec;
+    if (fs::is_directory(EQNET_INSTALLED_PROFILE_DIR, ec)) return EQNET_INSTALLED_PROFILE_DIR;
+#endif
 #ifdef EQNET_SHIPPED_PROFILE_DIR
     return EQNET_SHIPPED_PROFILE_DIR;
 #else

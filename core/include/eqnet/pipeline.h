@@ -1,0 +1,179 @@
+#pragma once
+// The stages after training, each over a run folder and each resumable (DESIGN.md):
+//   cqap/      samples.jsonl (appended as measured), predictor.json, predictor-unconditional.json,
+//              scores.json
+//   search/    <profile>/front.json: the Pareto front searched for a hardware profile, with
+//              predicted and measured accuracy side by side and the uniform baselines
+//   exports/   subnet configs (JSON, with provenance) and ONNX models
+// and `eqnet pipeline`, which runs training and all of these end to end.
+#include "eqnet/cqap.h"
+#include "eqnet/job.h"
+#include "eqnet/onnx_export.h"
+#include "eqnet/profile.h"
+#include "eqnet/search.h"
+#include "eqnet/subnet_json.h"
+#include "eqnet/supernet.h"
+#include "eqnet/training.h"
+
+#include <optional>
+#include <string>
+
+namespace eqnet {
+
+// Files of a run folder.
+std::string runCheckpointPath(const std::string& runDir);      // checkpoints/last.pt
+std::string cqapSamplesPath(const std::string& runDir);        // cqap/samples.jsonl
+std::string cqapPredictorPath(const std::string& runDir, bool conditional = true);
+std::string cqapScoresPath(const std::string& runDir);         // cqap/scores.json
+
+struct CqapStageOptions {
+    CqapSamplingOptions sampling;
+    CqapFitOptions fit;
+    bool ablation = true;       // also fit the unconditional predictor (no form bits)
+    bool sampleOnly = false;    // measure, do not fit
+    std::string device = "cpu";
+};
+
+struct CqapStageResult {
+    CqapSamplingOutcome sampling;
+    bool fitted = false;
+    CqapScores conditional, unconditional;
+};
+
+// Measures the missing samples of the run's finished supernet (appending each), then fits
+// the conditional predictor (and the unconditional one) on every sample of this checkpoint
+// and saves them with their scores. A stop during sampling returns with fitted == false.
+CqapStageResult runCqapStage(const std::string& runDir, const CqapStageOptions& opt,
+                             const ProgressFn& progress = {}, const StopToken& stop = {});
+
+// The run's fitted predictor; throws eqnet::Error naming the file (and telling how to make it).
+CqapPredictor loadRunPredictor(const std::string& runDir, bool conditional = true);
+
+// ---- Search and verification (§6) --------------------------------------------------------
+
+// One subnet of a front (or a uniform baseline) with its cost, its prediction and, once
+// verified, its measured accuracy (§4) on the validation and the test split.
+struct FrontPoint {
+    SubnetConfig config;
+    SubnetCost cost;
+    double predicted = 0;
+    std::optional<double> validation, test;
+    std::string label; // "W4A4" for a uniform subnet; "" for a searched one
+};
+
+struct FrontVerification {
+    int64_t measured = 0;     // front points with a validation measurement
+    double rmse = 0, mae = 0; // predicted vs measured (validation), percentage points
+    double bias = 0;          // mean (predicted - measured), percentage points
+    double kendallTau = 0;    // over the measured front points
+    int64_t baselinesBeaten = 0; // uniform baselines some front point beats (no more BitOps, higher
+                                 // measured validation accuracy)
+    int64_t baselines = 0;       // uniform baselines measured
+};
+
+// search/<profile>/front.json ("eqnet.front" v1).
+struct FrontFile {
+    std::string model;
+    std::string checkpointId;  // the supernet the points were measured on
+    HardwareProfile profile;
+    ParetoOptions search;
+    int64_t evaluations = 0;
+    double searchSeconds = 0;
+    bool exhaustive = false;
+    double predictorTau = 0;   // the predictor's held-out Kendall tau when it was used
+    std::vector<FrontPoint> points;  // sorted by BitOps
+    std::vector<FrontPoint> uniform; // uniform baselines of the profile's form
+    FrontVerification verification;
+};
+
+std::string frontToJson(const FrontFile& f, const std::vector<LayerInfo>& layers);
+FrontFile frontFromJson(const std::string& text, const std::string& source, const std::vector<LayerInfo>& layers);
+std::string frontPath(const std::string& runDir, const std::string& profileName);
+FrontFile readFront(const std::string& runDir, const std::string& profileName, const std::vector<LayerInfo>& layers);
+// Recomputes `verification` from the points.
+FrontVerification summariseVerification(const FrontFile& f);
+
+struct SearchStageOptions {
+    std::string profile = "flex-2to8-pt"; // a profile name or a file
+    ParetoOptions search;
+    bool verify = true;
+    int verifyTop = 0;         // measure only the K most accurate predicted points (0: all)
+    bool verifyTest = true;    // also measure on the test split (reports only; never searched on)
+    bool uniformBaselines = true;
+    bool fresh = false;        // search again even when a front for this checkpoint exists
+    std::string device = "cpu";
+};
+
+// Searches the run's space for the profile with its CQAP predictor, writes the front, then
+// measures its points and the uniform baselines, rewriting the front file after each
+// measurement (so a stop keeps every measurement made, and running again goes on).
+FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& opt,
+                         const ProgressFn& progress = {}, const StopToken& stop = {});
+
+// ---- Export ---------------------------------------------------------------------------------
+
+struct ExportStageOptions {
+    std::string profile = "flex-2to8-pt";
+    int point = -1;             // index into the front; -1: choose (below)
+    // With point = -1: of the front points whose BitOps are at most this (0: the profile's
+    // budget, if any), the one with the best measured validation accuracy (the best predicted
+    // one when none of them is measured).
+    double maxBitops = 0;
+    std::string name;           // file names exports/<name>.json/.onnx; "" = <profile>-p<index>
+    bool json = true;
+    bool onnx = true;
+    std::string outDir;         // "" = <run>/exports
+    std::string device = "cpu";
+};
+
+struct ExportStageResult {
+    int pointIndex = -1;
+    FrontPoint point;
+    std::string jsonPath, onnxPath;
+    OnnxExportSummary onnx;
+};
+
+ExportStageResult runExportStage(const std::string& runDir, const ExportStageOptions& opt,
+                                 const ProgressFn& progress = {});
+
+// ---- The whole pipeline -----------------------------------------------------------------------
+
+struct PipelineOptions {
+    std::string preset;        // "fmnist" or "quick"
+    TrainConfig train;
+    CqapStageOptions cqap;
+    SearchStageOptions search;
+    ExportStageOptions exportOptions;
+    // Export budget as a uniform subnet: the best subnet whose BitOps are at most those of
+    // uniform W<b>A<b> in the profile's form (0: the profile's own budget).
+    int exportBudgetBits = 4;
+};
+
+// "fmnist": the published schedule shortened for this data set (FP 2 + supernet 3 epochs,
+// 100 subnets per form, NSGA-II 100 x 500); "quick": the same stages in about five minutes.
+PipelineOptions pipelinePreset(const std::string& name);
+std::vector<std::string> pipelinePresetNames();
+
+struct PipelineCallbacks {
+    TrainCallbacks train;
+    ProgressFn progress;                              // the stages after training
+    std::function<void(const std::string&)> onStage; // "train", "cqap", "search", "export"
+};
+
+struct PipelineResult {
+    bool finished = false; // false: stopped (run the same command again to go on)
+    FrontFile front;
+    ExportStageResult exported;
+    CqapScores cqap, cqapUnconditional;
+    double seconds = 0;
+};
+
+// Runs every stage into runDir, skipping what is already done (each stage resumes where it
+// stopped). pipeline.json records the options; running again with other options is refused.
+PipelineResult runPipeline(const std::string& runDir, const PipelineOptions& opt,
+                           const PipelineCallbacks& cb = {}, const StopToken& stop = {});
+
+// A markdown table of a verified front and its baselines.
+std::string frontTable(const FrontFile& f, const std::vector<LayerInfo>& layers);
+
+} // namespace eqnet

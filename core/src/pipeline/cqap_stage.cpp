@@ -1,0 +1,110 @@
+#include "eqnet/pipeline.h"
+
+#include "eqnet/error.h"
+#include "eqnet/files.h"
+#include "eqnet/training.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+
+namespace eqnet {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+std::string runCheckpointPath(const std::string& runDir) { return (fs::path(runDir) / "checkpoints" / "last.pt").string(); }
+std::string cqapSamplesPath(const std::string& runDir) { return (fs::path(runDir) / "cqap" / "samples.jsonl").string(); }
+std::string cqapPredictorPath(const std::string& runDir, bool conditional) {
+    return (fs::path(runDir) / "cqap" / (conditional ? "predictor.json" : "predictor-unconditional.json")).string();
+}
+std::string cqapScoresPath(const std::string& runDir) { return (fs::path(runDir) / "cqap" / "scores.json").string(); }
+
+namespace {
+json scoresJson(const CqapScores& s) {
+    return {{"kendall_tau", s.kendallTau},     {"rmse_pp", s.rmse},
+            {"mae_pp", s.mae},                 {"train_rmse_pp", s.trainRmse},
+            {"train_samples", s.trainSamples}, {"test_samples", s.testSamples},
+            {"epochs", s.epochs},              {"seconds", s.seconds},
+            {"kendall_tau_per_form", s.kendallTauPerForm}};
+}
+} // namespace
+
+CqapStageResult runCqapStage(const std::string& runDir, const CqapStageOptions& opt, const ProgressFn& progress,
+                             const StopToken& stop) {
+    const TrainingJob job = TrainingJob::open(runDir);
+    const TrainConfig& cfg = job.config();
+    const std::string ckpt = runCheckpointPath(runDir);
+    if (!fs::exists(ckpt))
+        throw Error(runDir + ": no trained supernet (" + ckpt + " is missing); run `eqnet train` first");
+    Supernet net = Supernet::load(ckpt, opt.device);
+    if (!net.calibrated())
+        throw Error(ckpt + ": the supernet has not reached stage 2 yet (not calibrated); finish training first");
+    const Dataset data = loadDataset(cfg.data);
+    const std::string id = fileIdentity(ckpt);
+
+    CqapStageResult res;
+    CqapSamplingOptions so = opt.sampling;
+    const std::string device = opt.device;
+    res.sampling = sampleCqap(net, data, cqapSamplesPath(runDir), id, so, progress, stop,
+                              [&ckpt, device] { return Supernet::load(ckpt, device); });
+    if (!res.sampling.finished || opt.sampleOnly) return res;
+
+    // Already fitted on exactly these samples with these settings: keep it.
+    const json fitKey = {{"hidden", opt.fit.hidden}, {"seed", opt.fit.seed}, {"lr", opt.fit.lr},
+                         {"weight_decay", opt.fit.weightDecay}, {"test_fraction", opt.fit.testFraction},
+                         {"ablation", opt.ablation}};
+    if (fs::exists(cqapScoresPath(runDir)) && fs::exists(cqapPredictorPath(runDir, true))) {
+        const json old = json::parse(readTextFile(cqapScoresPath(runDir)), nullptr, false);
+        if (!old.is_discarded() && old.value("checkpoint", "") == id &&
+            old.value("samples", size_t(0)) == res.sampling.samples.size() && old.value("fit", json()) == fitKey) {
+            try {
+                res.conditional = CqapPredictor::load(cqapPredictorPath(runDir, true)).scores();
+                if (opt.ablation) res.unconditional = CqapPredictor::load(cqapPredictorPath(runDir, false)).scores();
+                res.fitted = true;
+                return res;
+            } catch (const Error&) {
+                // unreadable: fit again below
+            }
+        }
+    }
+
+    if (progress) {
+        Progress p;
+        p.stage = "cqap-fit";
+        p.message = "fitting the predictor on " + std::to_string(res.sampling.samples.size()) + " subnets";
+        progress(p);
+    }
+    CqapFitOptions fo = opt.fit;
+    fo.conditional = true;
+    const CqapPredictor cond = CqapPredictor::fit(net.spec().name, net.layers(), res.sampling.samples, fo, stop);
+    res.conditional = cond.scores();
+    json scores;
+    scores["schema"] = "eqnet.cqap-scores";
+    scores["version"] = 1;
+    scores["checkpoint"] = id;
+    scores["samples"] = res.sampling.samples.size();
+    scores["fit"] = fitKey;
+    scores["conditional"] = scoresJson(res.conditional);
+    CqapPredictor uncond;
+    if (opt.ablation) {
+        fo.conditional = false;
+        uncond = CqapPredictor::fit(net.spec().name, net.layers(), res.sampling.samples, fo, stop);
+        res.unconditional = uncond.scores();
+        scores["unconditional"] = scoresJson(res.unconditional);
+    }
+    // Write only once everything is fitted: the files always belong together.
+    cond.save(cqapPredictorPath(runDir, true));
+    if (opt.ablation) uncond.save(cqapPredictorPath(runDir, false));
+    writeFileAtomic(cqapScoresPath(runDir), scores.dump(2) + "\n");
+    res.fitted = true;
+    return res;
+}
+
+CqapPredictor loadRunPredictor(const std::string& runDir, bool conditional) {
+    const std::string p = cqapPredictorPath(runDir, conditional);
+    if (!fs::exists(p)) throw Error(p + " does not exist; fit the predictor first (`eqnet cqap --run " + runDir + "`)");
+    return CqapPredictor::load(p);
+}
+
+} // namespace eqnet

@@ -1,0 +1,371 @@
+// §6 over a run folder: search the profile's space with the run's CQAP predictor, then verify
+// the front by measuring its points (§4) beside the uniform baselines of the same form.
+#include "eqnet/pipeline.h"
+
+#include "eqnet/error.h"
+#include "eqnet/files.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <set>
+
+namespace eqnet {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kFrontSchema = "eqnet.front";
+constexpr int kFrontVersion = 1;
+
+json optNumber(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+json pointJson(const FrontPoint& p) {
+    std::vector<int> w, a;
+    for (const auto& l : p.config.layers) {
+        w.push_back(l.w);
+        a.push_back(l.a);
+    }
+    json j = {{"form", formName(p.config.form)}, {"w_bits", w},           {"a_bits", a},
+              {"bitops", p.cost.bitops},        {"size_bits", p.cost.sizeBits},
+              {"predicted", p.predicted},       {"validation", optNumber(p.validation)},
+              {"test", optNumber(p.test)}};
+    if (!p.label.empty()) j["label"] = p.label;
+    return j;
+}
+
+[[noreturn]] void bad(const std::string& source, const std::string& what) { throw Error(source + ": " + what); }
+
+FrontPoint pointFromJson(const json& j, const std::string& where, const std::string& source,
+                         const std::vector<LayerInfo>& layers) {
+    FrontPoint p;
+    try {
+        p.config.form = parseForm(j.at("form").get<std::string>());
+        const auto w = j.at("w_bits").get<std::vector<int>>();
+        const auto a = j.at("a_bits").get<std::vector<int>>();
+        if (w.size() != layers.size() || a.size() != layers.size())
+            bad(source, "field \"" + where + ".w_bits\" has " + std::to_string(w.size()) + " layers; the model has " +
+                            std::to_string(layers.size()));
+        for (size_t i = 0; i < w.size(); ++i) {
+            if (w[i] < kMinBits || w[i] > kMaxBits || a[i] < kMinBits || a[i] > kMaxBits)
+                bad(source, "field \"" + where + "\": layer " + std::to_string(i) + " has bits outside 2..8");
+            p.config.layers.push_back({w[i], a[i]});
+        }
+        p.predicted = j.at("predicted").get<double>();
+        if (j.contains("validation") && !j["validation"].is_null()) p.validation = j["validation"].get<double>();
+        if (j.contains("test") && !j["test"].is_null()) p.test = j["test"].get<double>();
+        p.label = j.value("label", std::string());
+    } catch (const json::exception& e) {
+        bad(source, "field \"" + where + "\": " + e.what());
+    } catch (const Error& e) {
+        const std::string m = e.what();
+        if (m.rfind(source, 0) == 0) throw;
+        bad(source, "field \"" + where + "\": " + m);
+    }
+    p.cost = subnetCost(layers, p.config);
+    return p;
+}
+
+std::string profileKey(const HardwareProfile& p) {
+    HardwareProfile q = p;
+    q.source.clear();
+    return profileToJson(q);
+}
+
+bool sameSearch(const ParetoOptions& a, const ParetoOptions& b) {
+    return a.population == b.population && a.generations == b.generations && a.mutationProb == b.mutationProb &&
+           a.mutationShare == b.mutationShare && a.seed == b.seed;
+}
+
+std::vector<LayerBits> uniformPairs(const HardwareProfile& p) {
+    std::vector<LayerBits> out;
+    if (p.weightBits.size() * p.actBits.size() <= 16) {
+        for (int w : p.weightBits)
+            for (int a : p.actBits) out.push_back({w, a});
+        return out;
+    }
+    for (int b : p.weightBits)
+        if (std::find(p.actBits.begin(), p.actBits.end(), b) != p.actBits.end()) out.push_back({b, b});
+    if (out.empty()) {
+        out.push_back({p.weightBits.front(), p.actBits.front()});
+        out.push_back({p.weightBits.back(), p.actBits.back()});
+    }
+    return out;
+}
+
+void sortFront(std::vector<FrontPoint>& v) {
+    std::stable_sort(v.begin(), v.end(), [](const FrontPoint& a, const FrontPoint& b) {
+        if (a.cost.bitops != b.cost.bitops) return a.cost.bitops < b.cost.bitops;
+        return a.predicted > b.predicted;
+    });
+}
+
+} // namespace
+
+std::string frontPath(const std::string& runDir, const std::string& profileName) {
+    return (fs::path(runDir) / "search" / profileName / "front.json").string();
+}
+
+std::string frontToJson(const FrontFile& f, const std::vector<LayerInfo>& layers) {
+    json j;
+    j["schema"] = kFrontSchema;
+    j["version"] = kFrontVersion;
+    j["model"] = f.model;
+    j["checkpoint_id"] = f.checkpointId;
+    j["layers"] = json::array();
+    for (const auto& l : layers) j["layers"].push_back(l.name);
+    j["profile"] = json::parse(profileToJson(f.profile));
+    j["search"] = {{"population", f.search.population}, {"generations", f.search.generations},
+                   {"mutation_prob", f.search.mutationProb}, {"mutation_share", f.search.mutationShare},
+                   {"seed", f.search.seed}, {"evaluations", f.evaluations},
+                   {"seconds", f.searchSeconds}, {"exhaustive", f.exhaustive},
+                   {"predictor_kendall_tau", f.predictorTau}};
+    j["points"] = json::array();
+    for (const auto& p : f.points) j["points"].push_back(pointJson(p));
+    j["uniform"] = json::array();
+    for (const auto& p : f.uniform) j["uniform"].push_back(pointJson(p));
+    const FrontVerification& v = f.verification;
+    j["verification"] = {{"measured", v.measured}, {"rmse_pp", v.rmse}, {"mae_pp", v.mae}, {"bias_pp", v.bias},
+                         {"kendall_tau", v.kendallTau}, {"baselines", v.baselines},
+                         {"baselines_beaten", v.baselinesBeaten}};
+    return j.dump(1) + "\n";
+}
+
+FrontFile frontFromJson(const std::string& text, const std::string& source, const std::vector<LayerInfo>& layers) {
+    json j;
+    try {
+        j = json::parse(text);
+    } catch (const json::parse_error& e) {
+        bad(source, std::string("not valid JSON (") + e.what() + ")");
+    }
+    if (!j.is_object() || j.value("schema", std::string()) != kFrontSchema)
+        bad(source, std::string("not a front file (\"schema\" must be \"") + kFrontSchema + "\")");
+    if (j.value("version", 0) != kFrontVersion)
+        bad(source, "field \"version\" is not supported (this build reads version " + std::to_string(kFrontVersion) + ")");
+    FrontFile f;
+    try {
+        f.model = j.at("model").get<std::string>();
+        f.checkpointId = j.at("checkpoint_id").get<std::string>();
+        const auto names = j.at("layers").get<std::vector<std::string>>();
+        bool same = names.size() == layers.size();
+        for (size_t i = 0; same && i < names.size(); ++i) same = names[i] == layers[i].name;
+        if (!same) bad(source, "field \"layers\" does not match the supernet's layers");
+        f.profile = profileFromJson(j.at("profile").dump(), source + " (field \"profile\")");
+        const json& s = j.at("search");
+        f.search.population = s.at("population").get<int>();
+        f.search.generations = s.at("generations").get<int>();
+        f.search.mutationProb = s.at("mutation_prob").get<double>();
+        f.search.mutationShare = s.value("mutation_share", f.search.mutationShare);
+        f.search.seed = s.at("seed").get<uint64_t>();
+        f.evaluations = s.value("evaluations", int64_t(0));
+        f.searchSeconds = s.value("seconds", 0.0);
+        f.exhaustive = s.value("exhaustive", false);
+        f.predictorTau = s.value("predictor_kendall_tau", 0.0);
+        const json& pts = j.at("points");
+        for (size_t i = 0; i < pts.size(); ++i)
+            f.points.push_back(pointFromJson(pts[i], "points[" + std::to_string(i) + "]", source, layers));
+        const json& uni = j.at("uniform");
+        for (size_t i = 0; i < uni.size(); ++i)
+            f.uniform.push_back(pointFromJson(uni[i], "uniform[" + std::to_string(i) + "]", source, layers));
+    } catch (const json::exception& e) {
+        bad(source, std::string("a field is missing or has the wrong type (") + e.what() + ")");
+    }
+    f.verification = summariseVerification(f);
+    return f;
+}
+
+FrontFile readFront(const std::string& runDir, const std::string& profileName, const std::vector<LayerInfo>& layers) {
+    const std::string p = frontPath(runDir, profileName);
+    if (!fs::exists(p))
+        throw Error(p + " does not exist; search first (`eqnet search --run " + runDir + " --profile " + profileName + "`)");
+    return frontFromJson(readTextFile(p), p, layers);
+}
+
+FrontVerification summariseVerification(const FrontFile& f) {
+    FrontVerification v;
+    std::vector<double> pred, meas;
+    double se = 0, ae = 0, bias = 0;
+    for (const auto& p : f.points) {
+        if (!p.validation) continue;
+        const double e = 100.0 * (p.predicted - *p.validation);
+        se += e * e;
+        ae += std::fabs(e);
+        bias += e;
+        pred.push_back(p.predicted);
+        meas.push_back(*p.validation);
+    }
+    v.measured = int64_t(pred.size());
+    if (v.measured > 0) {
+        v.rmse = std::sqrt(se / double(v.measured));
+        v.mae = ae / double(v.measured);
+        v.bias = bias / double(v.measured);
+        v.kendallTau = kendallTau(pred, meas);
+    }
+    for (const auto& u : f.uniform) {
+        if (!u.validation) continue;
+        ++v.baselines;
+        for (const auto& p : f.points)
+            if (p.validation && p.cost.bitops <= u.cost.bitops && *p.validation > *u.validation && p.config != u.config) {
+                ++v.baselinesBeaten;
+                break;
+            }
+    }
+    return v;
+}
+
+FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& opt, const ProgressFn& progress,
+                         const StopToken& stop) {
+    const TrainingJob job = TrainingJob::open(runDir);
+    const TrainConfig& cfg = job.config();
+    const std::string ckpt = runCheckpointPath(runDir);
+    if (!fs::exists(ckpt)) throw Error(runDir + ": no trained supernet (" + ckpt + " is missing)");
+    const std::string id = fileIdentity(ckpt);
+    Supernet net = Supernet::load(ckpt, opt.device);
+    const auto& layers = net.layers();
+    const HardwareProfile profile = findProfile(opt.profile);
+    checkFeasible(profile, layers);
+    const std::string path = frontPath(runDir, profile.name);
+
+    FrontFile f;
+    bool reuse = false;
+    if (!opt.fresh && fs::exists(path)) {
+        try {
+            FrontFile old = frontFromJson(readTextFile(path), path, layers);
+            reuse = old.checkpointId == id && profileKey(old.profile) == profileKey(profile) &&
+                    sameSearch(old.search, opt.search);
+            if (reuse) f = std::move(old);
+        } catch (const Error&) {
+            reuse = false; // unreadable: search again, and replace it atomically below
+        }
+    }
+    if (!reuse) {
+        const CqapPredictor predictor = loadRunPredictor(runDir, true);
+        predictor.checkLayers(net.spec().name, layers, cqapPredictorPath(runDir, true));
+        const BatchPredictor predict = [&predictor](const std::vector<SubnetConfig>& c) { return predictor.predict(c); };
+        const ParetoResult r = paretoSearch(layers, profile, predict, opt.search, progress, stop);
+        if (r.stopped) return f; // nothing written: the search is quick to run again
+        f.model = net.spec().name;
+        f.checkpointId = id;
+        f.profile = profile;
+        f.search = opt.search;
+        f.evaluations = r.evaluations;
+        f.searchSeconds = r.seconds;
+        f.exhaustive = r.exhaustive;
+        f.predictorTau = predictor.scores().kendallTau;
+        for (const auto& c : r.front) f.points.push_back({c.config, c.cost, c.predicted, {}, {}, ""});
+        sortFront(f.points);
+        if (opt.uniformBaselines) {
+            std::vector<SubnetConfig> cs;
+            std::vector<std::string> labels;
+            for (const auto& b : uniformPairs(profile)) {
+                SubnetConfig c = net.uniform(b.w, b.a, profile.form);
+                if (!allows(profile, c, layers)) continue;
+                cs.push_back(c);
+                labels.push_back("W" + std::to_string(b.w) + "A" + std::to_string(b.a));
+            }
+            const auto pred = predictor.predict(cs);
+            for (size_t i = 0; i < cs.size(); ++i)
+                f.uniform.push_back({cs[i], subnetCost(layers, cs[i]), pred[i], {}, {}, labels[i]});
+            sortFront(f.uniform);
+        }
+        f.verification = summariseVerification(f);
+        writeFileAtomic(path, frontToJson(f, layers));
+    }
+    if (!opt.verify) return f;
+
+    // Verification: what to measure, most accurate predicted first when only the top K are.
+    std::vector<FrontPoint*> todo;
+    std::vector<size_t> order(f.points.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    if (opt.verifyTop > 0) {
+        std::stable_sort(order.begin(), order.end(),
+                         [&](size_t a, size_t b) { return f.points[a].predicted > f.points[b].predicted; });
+        order.resize(std::min(order.size(), size_t(opt.verifyTop)));
+    }
+    for (size_t i : order) todo.push_back(&f.points[i]);
+    for (auto& u : f.uniform) todo.push_back(&u);
+    auto pending = [&](const FrontPoint* p) { return !p->validation || (opt.verifyTest && !p->test); };
+    int64_t done = 0, total = int64_t(todo.size());
+    for (const auto* p : todo) done += !pending(p);
+    if (done == total) return f;
+
+    const Dataset data = loadDataset(cfg.data);
+    Progress pr;
+    pr.stage = "verify";
+    pr.total = total;
+    pr.done = done;
+    pr.doneAtStart = done;
+    const auto t0 = std::chrono::steady_clock::now();
+    for (FrontPoint* p : todo) {
+        if (stop.stopRequested()) break;
+        if (!pending(p)) continue;
+        net.setSubnet(p->config);
+        if (!p->validation) p->validation = net.evaluate(data, data.val, cfg.eval).accuracy;
+        if (opt.verifyTest && !p->test) p->test = net.evaluate(data, data.test, cfg.eval).accuracy;
+        f.verification = summariseVerification(f);
+        writeFileAtomic(path, frontToJson(f, layers));
+        ++pr.done;
+        if (progress) {
+            pr.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            pr.values["predicted"] = p->predicted;
+            pr.values["measured"] = *p->validation;
+            pr.message = p->label.empty() ? formatBitops(p->cost.bitops) : p->label;
+            progress(pr);
+        }
+    }
+    return f;
+}
+
+std::string frontTable(const FrontFile& f, const std::vector<LayerInfo>& layers) {
+    std::string out;
+    char line[512];
+    auto bitsText = [&](const SubnetConfig& c) {
+        std::string s;
+        for (size_t i = 0; i < c.layers.size(); ++i) {
+            if (i < layers.size() && layers[i].fixedBits) continue;
+            s += (s.empty() ? "" : " ") + std::to_string(c.layers[i].w) + "/" + std::to_string(c.layers[i].a);
+        }
+        return s;
+    };
+    auto pct = [](const std::optional<double>& v) {
+        if (!v) return std::string("-");
+        char b[16];
+        std::snprintf(b, sizeof b, "%.2f", 100.0 * *v);
+        return std::string(b);
+    };
+    std::snprintf(line, sizeof line, "Front for profile %s (%s), %zu points, %lld predictions in %.2f s\n\n",
+                  f.profile.name.c_str(), formName(f.profile.form).c_str(), f.points.size(),
+                  (long long)f.evaluations, f.searchSeconds);
+    out += line;
+    out += "| # | subnet | W/A bits (searchable layers) | BitOps | size | predicted | val | test |\n";
+    out += "|---:|---|---|---:|---:|---:|---:|---:|\n";
+    auto row = [&](const std::string& idx, const FrontPoint& p) {
+        char pred[16];
+        std::snprintf(pred, sizeof pred, "%.2f", 100.0 * p.predicted);
+        std::snprintf(line, sizeof line, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", idx.c_str(),
+                      p.label.empty() ? "searched" : ("uniform " + p.label).c_str(), bitsText(p.config).c_str(),
+                      formatBitops(p.cost.bitops).c_str(), formatSizeBits(p.cost.sizeBits).c_str(), pred,
+                      pct(p.validation).c_str(), pct(p.test).c_str());
+        out += line;
+    };
+    for (size_t i = 0; i < f.points.size(); ++i) row(std::to_string(i), f.points[i]);
+    for (const auto& u : f.uniform) row("", u);
+    const FrontVerification& v = f.verification;
+    if (v.measured > 0) {
+        std::snprintf(line, sizeof line,
+                      "\nPrediction error on %lld measured front points (validation): RMSE %.2f pp, MAE %.2f pp, "
+                      "bias %+.2f pp, Kendall tau %.3f. Uniform baselines beaten by a cheaper-or-equal front "
+                      "point: %lld of %lld.\n",
+                      (long long)v.measured, v.rmse, v.mae, v.bias, v.kendallTau, (long long)v.baselinesBeaten,
+                      (long long)v.baselines);
+        out += line;
+    }
+    return out;
+}
+
+} // namespace eqnet

@@ -1,0 +1,242 @@
+// The stages after training over a run folder (cqap/, search/, exports/) and the end-to-end
+// pipeline, on a tiny synthetic run: resumable stages, verified fronts, exports with
+// provenance that read back to the same subnet.
+#include "eqtest.h"
+
+#include "eqnet/error.h"
+#include "eqnet/files.h"
+#include "eqnet/onnx_export.h"
+#include "eqnet/pipeline.h"
+#include "eqnet/subnet_json.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <unistd.h>
+#include <filesystem>
+#include <fstream>
+
+using namespace eqnet;
+namespace fs = std::filesystem;
+
+namespace {
+
+TrainConfig tinyTrain() {
+    TrainConfig c;
+    c.data.format = DataFormat::Synthetic;
+    c.data.syntheticTrain = 256;
+    c.data.syntheticTest = 96;
+    c.data.validationSize = 96;
+    c.fpEpochs = 1;
+    c.epochs = 1;
+    c.batchSize = 32;
+    c.calibImages = 64;
+    c.eval.bnImages = 64;
+    c.snapshotEvery = 0;
+    c.seed = 3;
+    return c;
+}
+
+// A flexible per-tensor profile written into the scratch folder.
+std::string writeProfile(const std::string& dir) {
+    HardwareProfile p;
+    p.name = "tiny-flex";
+    p.description = "test profile";
+    p.weightBits = {2, 3, 4, 6, 8};
+    p.actBits = {4, 8};
+    p.form = parseForm("pt-sym-asym");
+    const std::string path = dir + "/tiny-flex.json";
+    writeProfileFile(path, p);
+    return path;
+}
+
+// One trained tiny run shared by the cases (scratchDir() is per case), removed at exit.
+struct SharedRun {
+    std::string dir;
+    SharedRun() {
+        dir = (fs::temp_directory_path() / ("eqnet-tst-pipeline-" + std::to_string(::getpid()))).string();
+        fs::remove_all(dir);
+        TrainingJob job = TrainingJob::create(dir, tinyTrain());
+        job.run();
+    }
+    ~SharedRun() {
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+    }
+};
+const std::string& trainedRun() {
+    static SharedRun run;
+    return run.dir;
+}
+
+CqapStageOptions tinyCqap() {
+    CqapStageOptions o;
+    o.sampling.perForm = 3; // 24 subnets
+    o.sampling.eval.bnImages = 32;
+    o.sampling.eval.maxImages = 96;
+    o.sampling.workers = 2;
+    o.fit.maxEpochs = 60;
+    return o;
+}
+
+SearchStageOptions tinySearch(const std::string& profile) {
+    SearchStageOptions o;
+    o.profile = profile;
+    o.search.population = 24;
+    o.search.generations = 10;
+    o.search.exhaustiveUpTo = 0;
+    o.verifyTop = 3;
+    return o;
+}
+
+std::string fileText(const std::string& p) { return readTextFile(p); }
+
+} // namespace
+
+EQ_TEST(cqap_stage_samples_fits_and_reuses) {
+    const std::string run = trainedRun();
+    const CqapStageResult r = runCqapStage(run, tinyCqap());
+    EQ_VERIFY(r.sampling.finished);
+    EQ_VERIFY(r.fitted);
+    EQ_COMPARE(r.sampling.samples.size(), size_t(24));
+    EQ_VERIFY(fs::exists(cqapPredictorPath(run, true)));
+    EQ_VERIFY(fs::exists(cqapPredictorPath(run, false)));
+    const auto scores = nlohmann::json::parse(fileText(cqapScoresPath(run)));
+    EQ_COMPARE(scores["samples"].get<int>(), 24);
+    EQ_VERIFY(scores.contains("unconditional"));
+    // Two workers wrote every line once.
+    int lines = 0;
+    std::ifstream in(cqapSamplesPath(run));
+    for (std::string l; std::getline(in, l);) lines += !l.empty();
+    EQ_COMPARE(lines, 24);
+
+    // Again: nothing measured, nothing refitted (the predictor file is unchanged).
+    const std::string before = fileText(cqapPredictorPath(run, true));
+    const CqapStageResult again = runCqapStage(run, tinyCqap());
+    EQ_COMPARE(again.sampling.measured, int64_t(0));
+    EQ_COMPARE(again.sampling.reused, int64_t(24));
+    EQ_COMPARE(fileText(cqapPredictorPath(run, true)), before);
+    EQ_NEAR(again.conditional.kendallTau, r.conditional.kendallTau, 1e-12);
+}
+
+EQ_TEST(search_stage_writes_a_verified_front_and_resumes) {
+    const std::string run = trainedRun();
+    if (!fs::exists(cqapPredictorPath(run, true))) runCqapStage(run, tinyCqap());
+    const std::string scratch = eqtest::scratchDir();
+    const std::string profile = writeProfile(scratch);
+
+    // Stop after the first measurement: the front file holds the search and that one.
+    StopToken stop;
+    SearchStageOptions o = tinySearch(profile);
+    int seen = 0;
+    const FrontFile partial = runSearchStage(run, o, [&](const Progress& p) {
+        if (p.stage == "verify" && ++seen == 1) stop.requestStop();
+    }, stop);
+    EQ_VERIFY(!partial.points.empty());
+    const Supernet net = Supernet::load(runCheckpointPath(run));
+    FrontFile onDisk = readFront(run, "tiny-flex", net.layers());
+    int measured = 0;
+    for (const auto& p : onDisk.points) measured += p.validation.has_value();
+    for (const auto& p : onDisk.uniform) measured += p.validation.has_value();
+    EQ_COMPARE(measured, 1);
+
+    // Going on measures the rest without searching again.
+    const FrontFile f = runSearchStage(run, o);
+    EQ_COMPARE(f.evaluations, partial.evaluations);
+    EQ_COMPARE(f.points.size(), partial.points.size());
+    int val = 0, test = 0;
+    for (const auto& p : f.points) {
+        val += p.validation.has_value();
+        test += p.test.has_value();
+        EQ_VERIFY2(p.config.form == parseForm("pt-sym-asym"), formName(p.config.form));
+        for (size_t i = 1; i + 1 < p.config.layers.size(); ++i) {
+            EQ_VERIFY(p.config.layers[i].a == 4 || p.config.layers[i].a == 8);
+            EQ_VERIFY(p.config.layers[i].w != 5 && p.config.layers[i].w != 7);
+        }
+    }
+    EQ_COMPARE(val, 3);  // --verify-top 3
+    EQ_COMPARE(test, 3);
+    // Uniform baselines: every allowed (w, a) pair (5 x 2), all measured.
+    EQ_COMPARE(f.uniform.size(), size_t(10));
+    for (const auto& u : f.uniform) EQ_VERIFY(u.validation && u.test);
+    EQ_COMPARE(f.verification.measured, int64_t(3));
+    EQ_COMPARE(f.verification.baselines, int64_t(10));
+    // Sorted by BitOps, mutually non-dominated by prediction.
+    for (size_t i = 1; i < f.points.size(); ++i) {
+        EQ_VERIFY(f.points[i - 1].cost.bitops <= f.points[i].cost.bitops);
+        EQ_VERIFY(f.points[i - 1].predicted <= f.points[i].predicted);
+    }
+    // The file round-trips.
+    const FrontFile back = readFront(run, "tiny-flex", net.layers());
+    EQ_COMPARE(frontToJson(back, net.layers()), frontToJson(f, net.layers()));
+    EQ_THROWS(frontFromJson("{\"schema\": \"eqnet.front\", \"version\": 1}", "f.json", net.layers()), Error, "f.json");
+}
+
+EQ_TEST(export_stage_writes_json_with_provenance_and_onnx) {
+    const std::string run = trainedRun();
+    if (!fs::exists(cqapPredictorPath(run, true))) runCqapStage(run, tinyCqap());
+    const std::string profile = writeProfile(eqtest::scratchDir());
+    const FrontFile f = runSearchStage(run, tinySearch(profile));
+    ExportStageOptions eo;
+    eo.profile = profile;
+    eo.onnx = onnxExportAvailable();
+    const ExportStageResult r = runExportStage(run, eo);
+    // The chosen point is the best measured one.
+    double best = -1;
+    for (const auto& p : f.points)
+        if (p.validation) best = std::max(best, *p.validation);
+    EQ_NEAR(*r.point.validation, best, 1e-12);
+    const Supernet net = Supernet::load(runCheckpointPath(run));
+    EQ_VERIFY(readSubnetFile(r.jsonPath, net.spec().name, net.layers()) == r.point.config);
+    const SubnetProvenance prov = subnetProvenanceFromJson(fileText(r.jsonPath), r.jsonPath);
+    EQ_COMPARE(prov.checkpointId, fileIdentity(runCheckpointPath(run)));
+    EQ_COMPARE(prov.profile, std::string("tiny-flex"));
+    EQ_NEAR(prov.validation, *r.point.validation, 1e-12);
+    EQ_NEAR(prov.predicted, r.point.predicted, 1e-12);
+    const auto j = nlohmann::json::parse(fileText(r.jsonPath));
+    EQ_NEAR(j["cost"]["bitops"].get<double>(), r.point.cost.bitops, 1e-6);
+    double sum = 0;
+    for (const auto& l : j["layers"]) sum += l["bitops"].get<double>();
+    EQ_NEAR(sum, r.point.cost.bitops, 1e-6);
+    if (eo.onnx) EQ_VERIFY(fs::file_size(r.onnxPath) > 1000);
+
+    // A point that does not exist: a clear error, nothing written.
+    eo.point = 999;
+    eo.name = "never";
+    EQ_THROWS(runExportStage(run, eo), Error, "front point 999 does not exist");
+    EQ_VERIFY(!fs::exists(fs::path(run) / "exports" / "never.json"));
+    // A budget below the cheapest point names it.
+    eo.point = -1;
+    eo.maxBitops = 1;
+    EQ_THROWS(runExportStage(run, eo), Error, "the cheapest costs");
+}
+
+EQ_TEST(pipeline_runs_end_to_end_and_refuses_other_options) {
+    PipelineOptions o = pipelinePreset("quick");
+    o.train = tinyTrain();
+    o.cqap = tinyCqap();
+    const std::string scratch = eqtest::scratchDir();
+    o.search = tinySearch(writeProfile(scratch));
+    o.exportOptions.onnx = onnxExportAvailable();
+    o.exportBudgetBits = 0; // no budget: the best measured point
+    const std::string dir = scratch + "/pipe";
+    // Stop during training: not finished, resumable.
+    StopToken stop;
+    PipelineCallbacks cb;
+    cb.train.onStep = [&](const StepMetrics&) { stop.requestStop(); };
+    EQ_VERIFY(!runPipeline(dir, o, cb, stop).finished);
+    const PipelineResult r = runPipeline(dir, o);
+    EQ_VERIFY(r.finished);
+    EQ_VERIFY(!r.front.points.empty());
+    EQ_VERIFY(fs::exists(r.exported.jsonPath));
+    EQ_VERIFY(fs::exists(fs::path(dir) / "pipeline.json"));
+    const Supernet net = Supernet::load(runCheckpointPath(dir));
+    const std::string table = frontTable(r.front, net.layers());
+    EQ_VERIFY2(table.find("uniform W8A8") != std::string::npos, table);
+    // Other options for the same folder: refused, nothing touched.
+    const std::string before = fileText((fs::path(dir) / "pipeline.json").string());
+    o.cqap.sampling.perForm = 4;
+    EQ_THROWS(runPipeline(dir, o), Error, "other options");
+    EQ_COMPARE(fileText((fs::path(dir) / "pipeline.json").string()), before);
+    EQ_THROWS(pipelinePreset("huge"), Error, "available: fmnist, quick");
+}
