@@ -3,6 +3,8 @@
 #include "eqnet/cost_model.h"
 #include "eqnet/error.h"
 
+#include "io/json_fields.h"
+
 #include <nlohmann/json.hpp>
 
 #include <ctime>
@@ -69,21 +71,9 @@ std::string subnetToJson(const SubnetConfig& cfg, const std::string& model,
 
 namespace {
 
-[[noreturn]] void fail(const std::string& source, const std::string& what) {
-    throw Error(source + ": " + what);
-}
-
-const json& need(const json& obj, const char* key, const std::string& where, const std::string& source) {
-    auto it = obj.find(key);
-    if (it == obj.end()) fail(source, "missing field \"" + where + key + "\"");
-    return *it;
-}
-
-bool needBool(const json& obj, const char* key, const std::string& where, const std::string& source) {
-    const json& v = need(obj, key, where, source);
-    if (!v.is_boolean()) fail(source, "field \"" + where + key + "\" must be true or false");
-    return v.get<bool>();
-}
+using jsonio::fail;
+using jsonio::need;
+using jsonio::needBool;
 
 int needBits(const json& obj, const char* key, const std::string& where, const std::string& source) {
     const json& v = need(obj, key, where, source);
@@ -101,13 +91,7 @@ int needBits(const json& obj, const char* key, const std::string& where, const s
 
 SubnetConfig subnetFromJson(const std::string& text, const std::string& model,
                             const std::vector<LayerInfo>& layers, const std::string& source) {
-    json j;
-    try {
-        j = json::parse(text);
-    } catch (const json::parse_error& e) {
-        fail(source, std::string("malformed JSON: ") + e.what());
-    }
-    if (!j.is_object()) fail(source, "expected a JSON object at the top level");
+    const json j = jsonio::parseObject(text, source);
     const json& schema = need(j, "schema", "", source);
     if (!schema.is_string() || schema.get<std::string>() != kSubnetSchema)
         fail(source, std::string("field \"schema\" must be \"") + kSubnetSchema + "\"");
@@ -165,13 +149,7 @@ void writeSubnetFile(const std::string& path, const SubnetConfig& cfg, const std
 
 SubnetProvenance subnetProvenanceFromJson(const std::string& text, const std::string& source) {
     SubnetProvenance p;
-    json j;
-    try {
-        j = json::parse(text);
-    } catch (const json::parse_error& e) {
-        fail(source, std::string("malformed JSON: ") + e.what());
-    }
-    if (!j.is_object()) fail(source, "expected a JSON object at the top level");
+    const json j = jsonio::parseObject(text, source);
     auto str = [&](const json& o, const char* k, const std::string& where) {
         auto it = o.find(k);
         if (it == o.end()) return std::string();

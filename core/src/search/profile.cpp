@@ -3,6 +3,8 @@
 #include "eqnet/error.h"
 #include "eqnet/files.h"
 
+#include "io/json_fields.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -22,21 +24,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-[[noreturn]] void fail(const std::string& source, const std::string& what) {
-    throw Error(source + ": " + what);
-}
-
-const json& need(const json& obj, const char* key, const std::string& where, const std::string& source) {
-    auto it = obj.find(key);
-    if (it == obj.end()) fail(source, "missing field \"" + where + key + "\"");
-    return *it;
-}
-
-bool needBool(const json& obj, const char* key, const std::string& where, const std::string& source) {
-    const json& v = need(obj, key, where, source);
-    if (!v.is_boolean()) fail(source, "field \"" + where + key + "\" must be true or false");
-    return v.get<bool>();
-}
+using jsonio::fail;
+using jsonio::need;
+using jsonio::needBool;
 
 void rejectUnknown(const json& obj, const std::set<std::string>& known, const std::string& where,
                    const std::string& source) {
@@ -130,13 +120,7 @@ std::string who(const HardwareProfile& p) {
 } // namespace
 
 HardwareProfile profileFromJson(const std::string& text, const std::string& source) {
-    json j;
-    try {
-        j = json::parse(text);
-    } catch (const json::parse_error& e) {
-        fail(source, std::string("malformed JSON: ") + e.what());
-    }
-    if (!j.is_object()) fail(source, "expected a JSON object at the top level");
+    const json j = jsonio::parseObject(text, source);
     rejectUnknown(j, {"schema", "version", "name", "description", "weight_bits", "activation_bits", "form", "budget"},
                   "", source);
     const json& schema = need(j, "schema", "", source);
