@@ -1,6 +1,7 @@
 // Hardware profiles: the JSON format and every error of it (each naming the file and the
 // field), the shipped presets, finding profiles by name, feasibility and membership.
 #include "eqtest.h"
+#include "layer_table.h"
 
 #include "eqnet/cost_model.h"
 #include "eqnet/error.h"
@@ -21,16 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-LayerInfo layer(const char* name, int64_t macs, int64_t params, int64_t outChannels, bool fixed) {
-    LayerInfo l;
-    l.name = name;
-    l.macs = macs;
-    l.weightParams = params;
-    l.outChannels = outChannels;
-    l.biasParams = outChannels;
-    l.fixedBits = fixed;
-    return l;
-}
+using eqtest::layer;
 
 std::vector<LayerInfo> layers() {
     return {layer("conv1", 100000, 144, 16, true), layer("conv2", 1000000, 4608, 32, false),

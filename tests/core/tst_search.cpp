@@ -1,6 +1,7 @@
 // ALGORITHM.md §6: the Pareto search (NSGA-II) and the single-budget GA, with a synthetic
 // predictor on hand-made layer tables, checked against brute force on small spaces.
 #include "eqtest.h"
+#include "layer_table.h"
 
 #include "eqnet/cost_model.h"
 #include "eqnet/error.h"
@@ -15,16 +16,7 @@ using namespace eqnet;
 
 namespace {
 
-LayerInfo layer(const char* name, int64_t macs, int64_t params, int64_t outChannels, bool fixed) {
-    LayerInfo l;
-    l.name = name;
-    l.macs = macs;
-    l.weightParams = params;
-    l.outChannels = outChannels;
-    l.biasParams = outChannels;
-    l.fixedBits = fixed;
-    return l;
-}
+using eqtest::layer;
 
 // A small CNN: 7 layers, 5 searchable.
 std::vector<LayerInfo> sevenLayers() {

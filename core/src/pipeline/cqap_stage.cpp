@@ -3,6 +3,7 @@
 #include "eqnet/error.h"
 #include "eqnet/files.h"
 #include "eqnet/training.h"
+#include "pipeline/trained_run.h"
 
 #include <nlohmann/json.hpp>
 
@@ -30,18 +31,25 @@ json scoresJson(const CqapScores& s) {
 }
 } // namespace
 
-CqapStageResult runCqapStage(const std::string& runDir, const CqapStageOptions& opt, const ProgressFn& progress,
-                             const StopToken& stop) {
-    const TrainingJob job = TrainingJob::open(runDir);
-    const TrainConfig& cfg = job.config();
+TrainedRun openTrainedRun(const std::string& runDir, const std::string& device) {
+    TrainConfig cfg = TrainingJob::open(runDir).config();
     const std::string ckpt = runCheckpointPath(runDir);
     if (!fs::exists(ckpt))
         throw Error(runDir + ": no trained supernet (" + ckpt + " is missing); run `eqnet train` first");
-    Supernet net = Supernet::load(ckpt, opt.device);
+    Supernet net = Supernet::load(ckpt, device);
+    return TrainedRun{std::move(cfg), ckpt, fileIdentity(ckpt), std::move(net)};
+}
+
+CqapStageResult runCqapStage(const std::string& runDir, const CqapStageOptions& opt, const ProgressFn& progress,
+                             const StopToken& stop) {
+    TrainedRun run = openTrainedRun(runDir, opt.device);
+    const TrainConfig& cfg = run.config;
+    const std::string& ckpt = run.checkpoint;
+    const std::string& id = run.checkpointId;
+    Supernet& net = run.net;
     if (!net.calibrated())
         throw Error(ckpt + ": the supernet has not reached stage 2 yet (not calibrated); finish training first");
     const Dataset data = loadDataset(cfg.data);
-    const std::string id = fileIdentity(ckpt);
 
     CqapStageResult res;
     CqapSamplingOptions so = opt.sampling;

@@ -4,6 +4,7 @@
 
 #include "eqnet/error.h"
 #include "eqnet/files.h"
+#include "pipeline/trained_run.h"
 
 #include <filesystem>
 
@@ -12,16 +13,15 @@ namespace eqnet {
 namespace fs = std::filesystem;
 
 ExportStageResult runExportStage(const std::string& runDir, const ExportStageOptions& opt, const ProgressFn& progress) {
-    const TrainingJob job = TrainingJob::open(runDir);
-    const TrainConfig& cfg = job.config();
-    const std::string ckpt = runCheckpointPath(runDir);
-    if (!fs::exists(ckpt)) throw Error(runDir + ": no trained supernet (" + ckpt + " is missing)");
-    Supernet net = Supernet::load(ckpt, opt.device);
+    TrainedRun run = openTrainedRun(runDir, opt.device);
+    const TrainConfig& cfg = run.config;
+    const std::string& ckpt = run.checkpoint;
+    const std::string& id = run.checkpointId;
+    Supernet& net = run.net;
     const auto& layers = net.layers();
     const HardwareProfile profile = findProfile(opt.profile);
     const FrontFile front = readFront(runDir, profile.name, layers);
     if (front.points.empty()) throw Error(frontPath(runDir, profile.name) + ": the front has no points");
-    const std::string id = fileIdentity(ckpt);
     if (front.checkpointId != id)
         throw Error(frontPath(runDir, profile.name) + ": searched on another checkpoint than " + ckpt +
                     " (search again with --fresh)");

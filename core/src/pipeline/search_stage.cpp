@@ -4,6 +4,7 @@
 
 #include "eqnet/error.h"
 #include "eqnet/files.h"
+#include "pipeline/trained_run.h"
 
 #include <nlohmann/json.hpp>
 
@@ -220,12 +221,10 @@ FrontVerification summariseVerification(const FrontFile& f) {
 
 FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& opt, const ProgressFn& progress,
                          const StopToken& stop) {
-    const TrainingJob job = TrainingJob::open(runDir);
-    const TrainConfig& cfg = job.config();
-    const std::string ckpt = runCheckpointPath(runDir);
-    if (!fs::exists(ckpt)) throw Error(runDir + ": no trained supernet (" + ckpt + " is missing)");
-    const std::string id = fileIdentity(ckpt);
-    Supernet net = Supernet::load(ckpt, opt.device);
+    TrainedRun run = openTrainedRun(runDir, opt.device);
+    const TrainConfig& cfg = run.config;
+    const std::string& id = run.checkpointId;
+    Supernet& net = run.net;
     const auto& layers = net.layers();
     const HardwareProfile profile = findProfile(opt.profile);
     checkFeasible(profile, layers);

@@ -167,7 +167,6 @@ void computeScores(const CqapPredictor& p, const std::vector<CqapSample>& train,
     s.kendallTauPerForm.clear();
     for (const auto& [name, v] : perForm)
         if (v.first.size() >= 3) s.kendallTauPerForm[name] = kendallTau(v.first, v.second);
-    s.trainSamples = int64_t(train.size());
     s.testSamples = int64_t(test.size());
 }
 
@@ -289,8 +288,6 @@ CqapPredictor CqapPredictor::fit(const std::string& model, const std::vector<Lay
     if (stop.stopRequested()) throw Error("CQAP: fitting stopped");
 
     // Copy the best weights out for plain-C++ inference.
-    const auto params = mlp->parameters();
-    (void)params;
     size_t k = 0;
     for (size_t l = 0; l < opt.hidden.size() + 1; ++l) {
         const torch::Tensor w = best[k++].contiguous();
