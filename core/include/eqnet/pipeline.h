@@ -136,6 +136,39 @@ struct ExportStageResult {
 ExportStageResult runExportStage(const std::string& runDir, const ExportStageOptions& opt,
                                  const ProgressFn& progress = {});
 
+// One subnet of a run, exported to the given files (the studio's Export dialog): the subnet
+// JSON with its accuracy and provenance, and/or the ONNX model. An empty path skips that
+// file. ONNX is written first; each file is written atomically, so a failure leaves any
+// existing file at the path as it was. Throws eqnet::Error naming the file or the field.
+struct SubnetExportOptions {
+    std::string jsonPath;
+    std::string onnxPath;
+    std::string profile;      // provenance: the hardware profile's name ...
+    std::string profileFile;  // ... and file ("" for one edited in the studio)
+    double predicted = -1;    // accuracies to record (< 0: none)
+    double validation = -1;
+    double test = -1;
+    std::string device = "cpu";
+};
+struct SubnetExportResult {
+    std::string jsonPath, onnxPath;
+    OnnxExportSummary onnx;
+    SubnetCost cost;
+};
+SubnetExportResult exportRunSubnet(const std::string& runDir, const SubnetConfig& cfg,
+                                   const SubnetExportOptions& opt, const ProgressFn& progress = {});
+
+// Measures one subnet of a run's supernet as the verification does (§4: BN re-estimated with
+// the run's evaluation settings), on the validation split and, when `test`, the test split.
+struct SubnetMeasurement {
+    double validation = 0;
+    std::optional<double> test;
+    double seconds = 0;
+};
+SubnetMeasurement measureRunSubnet(const std::string& runDir, const SubnetConfig& cfg, bool test = true,
+                                   const std::string& device = "cpu", const ProgressFn& progress = {},
+                                   const StopToken& stop = {});
+
 // ---- The whole pipeline -----------------------------------------------------------------------
 
 struct PipelineOptions {

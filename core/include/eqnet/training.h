@@ -153,6 +153,11 @@ private:
     std::unique_ptr<Impl> d_;
 };
 
+// The histogram, moments and quantization levels of every quantized layer's FP weights, as
+// onSnapshot delivers them during training (for a loaded supernet). Throws eqnet::Error for
+// bits outside 2..8 or fewer than one bin.
+std::vector<LayerSnapshot> weightSnapshots(Supernet& net, const SnapshotRequest& req);
+
 // The supernet a finished (or stopped) run holds, from its last checkpoint.
 Supernet loadRunSupernet(const std::string& runDir, const std::string& device = "cpu");
 

@@ -6,15 +6,92 @@
 #include "eqnet/files.h"
 #include "pipeline/trained_run.h"
 
+#include <chrono>
 #include <filesystem>
 
 namespace eqnet {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+SubnetExportResult exportSubnet(const std::string& runDir, TrainedRun& run, const SubnetConfig& config,
+                                const SubnetExportOptions& opt) {
+    Supernet& net = run.net;
+    const auto& layers = net.layers();
+    net.validate(config);
+    if (opt.jsonPath.empty() && opt.onnxPath.empty()) throw Error("export: neither a JSON nor an ONNX path given");
+    SubnetExportResult res;
+    res.cost = subnetCost(layers, config);
+    SubnetProvenance prov;
+    prov.run = fs::absolute(runDir).lexically_normal().string();
+    prov.checkpoint = fs::absolute(run.checkpoint).lexically_normal().string();
+    prov.checkpointId = run.checkpointId;
+    prov.profile = opt.profile;
+    prov.profileFile = opt.profileFile;
+    prov.predicted = opt.predicted;
+    prov.validation = opt.validation;
+    prov.test = opt.test;
+    // ONNX first: it is the step that can fail (an unwritable folder, a build without ONNX),
+    // and the JSON then never describes a model that was not written.
+    if (!opt.onnxPath.empty()) {
+        const Dataset data = loadDataset(run.config.data);
+        OnnxExportOptions oo;
+        oo.bn = run.config.eval;
+        res.onnxPath = opt.onnxPath;
+        res.onnx = exportOnnx(net, data, config, res.onnxPath, oo);
+    }
+    if (!opt.jsonPath.empty()) {
+        res.jsonPath = opt.jsonPath;
+        writeSubnetFile(res.jsonPath, config, net.spec().name, layers, &prov);
+    }
+    return res;
+}
+
+} // namespace
+
+SubnetExportResult exportRunSubnet(const std::string& runDir, const SubnetConfig& cfg, const SubnetExportOptions& opt,
+                                   const ProgressFn& progress) {
+    TrainedRun run = openTrainedRun(runDir, opt.device);
+    if (progress) {
+        Progress p;
+        p.stage = "export";
+        p.message = !opt.onnxPath.empty() ? opt.onnxPath : opt.jsonPath;
+        progress(p);
+    }
+    return exportSubnet(runDir, run, cfg, opt);
+}
+
+SubnetMeasurement measureRunSubnet(const std::string& runDir, const SubnetConfig& cfg, bool test,
+                                   const std::string& device, const ProgressFn& progress, const StopToken& stop) {
+    const auto t0 = std::chrono::steady_clock::now();
+    TrainedRun run = openTrainedRun(runDir, device);
+    run.net.validate(cfg);
+    const Dataset data = loadDataset(run.config.data);
+    run.net.setSubnet(cfg);
+    SubnetMeasurement m;
+    const auto report = [&](int64_t done) {
+        if (!progress) return;
+        Progress p;
+        p.stage = "verify";
+        p.done = done;
+        p.total = test ? 2 : 1;
+        p.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        progress(p);
+    };
+    report(0);
+    m.validation = run.net.evaluate(data, data.val, run.config.eval).accuracy;
+    report(1);
+    if (test && !stop.stopRequested()) {
+        m.test = run.net.evaluate(data, data.test, run.config.eval).accuracy;
+        report(2);
+    }
+    m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return m;
+}
+
 ExportStageResult runExportStage(const std::string& runDir, const ExportStageOptions& opt, const ProgressFn& progress) {
     TrainedRun run = openTrainedRun(runDir, opt.device);
-    const TrainConfig& cfg = run.config;
     const std::string& ckpt = run.checkpoint;
     const std::string& id = run.checkpointId;
     Supernet& net = run.net;
@@ -58,34 +135,24 @@ ExportStageResult runExportStage(const std::string& runDir, const ExportStageOpt
     const std::string name = opt.name.empty() ? profile.name + "-p" + std::to_string(res.pointIndex) : opt.name;
     const fs::path dir = opt.outDir.empty() ? fs::path(runDir) / "exports" : fs::path(opt.outDir);
 
-    SubnetProvenance prov;
-    prov.run = fs::absolute(runDir).lexically_normal().string();
-    prov.checkpoint = fs::absolute(ckpt).lexically_normal().string();
-    prov.checkpointId = id;
-    prov.profile = profile.name;
-    prov.profileFile = profile.source;
-    prov.predicted = res.point.predicted;
-    prov.validation = res.point.validation.value_or(-1.0);
-    prov.test = res.point.test.value_or(-1.0);
     if (progress) {
         Progress p;
         p.stage = "export";
         p.message = name;
         progress(p);
     }
-    // ONNX first: it is the step that can fail (an unwritable folder, a build without ONNX),
-    // and the JSON then never describes a model that was not written.
-    if (opt.onnx) {
-        const Dataset data = loadDataset(cfg.data);
-        OnnxExportOptions oo;
-        oo.bn = cfg.eval;
-        res.onnxPath = (dir / (name + ".onnx")).string();
-        res.onnx = exportOnnx(net, data, res.point.config, res.onnxPath, oo);
-    }
-    if (opt.json) {
-        res.jsonPath = (dir / (name + ".json")).string();
-        writeSubnetFile(res.jsonPath, res.point.config, net.spec().name, layers, &prov);
-    }
+    SubnetExportOptions eo;
+    eo.jsonPath = opt.json ? (dir / (name + ".json")).string() : std::string();
+    eo.onnxPath = opt.onnx ? (dir / (name + ".onnx")).string() : std::string();
+    eo.profile = profile.name;
+    eo.profileFile = profile.source;
+    eo.predicted = res.point.predicted;
+    eo.validation = res.point.validation.value_or(-1.0);
+    eo.test = res.point.test.value_or(-1.0);
+    const SubnetExportResult r = exportSubnet(runDir, run, res.point.config, eo);
+    res.jsonPath = r.jsonPath;
+    res.onnxPath = r.onnxPath;
+    res.onnx = r.onnx;
     return res;
 }
 

@@ -175,7 +175,7 @@ TrainingJob TrainingJob::open(const std::string& runDir) {
 namespace {
 
 // Histogram, moments and quantization levels of every layer's FP weights (the Weights tab).
-std::vector<LayerSnapshot> weightSnapshots(Supernet::Impl& net, const SnapshotRequest& req) {
+std::vector<LayerSnapshot> snapshotLayers(Supernet::Impl& net, const SnapshotRequest& req) {
     torch::NoGradGuard ng;
     std::vector<LayerSnapshot> out;
     for (size_t i = 0; i < net.qlayers.size(); ++i) {
@@ -212,6 +212,13 @@ std::vector<LayerSnapshot> weightSnapshots(Supernet::Impl& net, const SnapshotRe
 
 
 } // namespace
+
+std::vector<LayerSnapshot> weightSnapshots(Supernet& net, const SnapshotRequest& req) {
+    if (req.bits < kMinBits || req.bits > kMaxBits)
+        throw Error("weight snapshot: bits " + std::to_string(req.bits) + " is not a bit-width 2..8");
+    if (req.bins < 1) throw Error("weight snapshot: bins must be at least 1");
+    return snapshotLayers(net.impl(), req);
+}
 
 TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, const PauseToken& pause) {
     Impl& d = *d_;
@@ -346,7 +353,7 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
                     cb.onProgress(p);
                 }
                 if (cb.onSnapshot && cfg.snapshotEvery > 0 && pos.step % cfg.snapshotEvery == 0)
-                    cb.onSnapshot(pos.step, weightSnapshots(n, d.snapshot));
+                    cb.onSnapshot(pos.step, snapshotLayers(n, d.snapshot));
             }
             // End of an epoch: measure, then checkpoint at the start of the next one.
             EpochMetrics em = evalFn(int(pos.epoch) + 1);

@@ -1,0 +1,81 @@
+#pragma once
+// Reading a run folder from the outside (the studio, `eqnet` commands that only look):
+//  - metrics.jsonl, one record per line, parsed into the same types the training callbacks
+//    deliver, and followed as another process appends to it;
+//  - a summary of what the folder holds (configuration, checkpoint, predictor, fronts,
+//    exports), cheap enough to call on every refresh (no weights are loaded).
+// Plain C++ types only.
+#include "eqnet/training.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace eqnet {
+
+std::string runConfigPath(const std::string& runDir);  // run.json
+std::string runMetricsPath(const std::string& runDir); // metrics.jsonl
+
+// One line of metrics.jsonl.
+struct MetricsRecord {
+    enum class Kind { Step, Eval, Event };
+    Kind kind = Kind::Event;
+    StepMetrics step;  // Kind::Step: stage, step, epoch, subnetNames + losses, lr, images/s
+    bool hasWdr = false; // Kind::Step: step.wdrLoss / meanSkew / meanKurt were recorded
+    EpochMetrics eval; // Kind::Eval: stage, epoch, step, names + valAccuracy
+    std::string event; // Kind::Event: "started", "calibrated", "stopped", "resumed", "finished"
+    std::string eventStage;
+    int64_t eventStep = 0;
+};
+
+// Parses one line; false (out untouched) for a line that is not a record: empty, torn by a
+// crash, or of a type this version does not know.
+bool parseMetricsLine(const std::string& line, MetricsRecord& out);
+
+// Follows metrics.jsonl while another process (or thread) appends to it: each poll() returns
+// the records of the complete lines added since the last one. A line still being written
+// waits for its newline. When the file shrinks (a resumed run drops the lines its checkpoint
+// does not hold by rewriting the file), the follower starts again from the top and says so.
+class MetricsFollower {
+public:
+    MetricsFollower() = default;
+    explicit MetricsFollower(std::string path);
+
+    struct Batch {
+        std::vector<MetricsRecord> records;
+        bool restarted = false; // the file was rewritten: drop what earlier polls returned
+        int64_t badLines = 0;   // complete lines that were not records (skipped)
+    };
+    // A missing file is an empty one (a run that has not started writing yet).
+    Batch poll();
+
+    const std::string& path() const { return path_; }
+    int64_t offset() const { return offset_; }
+
+private:
+    std::string path_;
+    int64_t offset_ = 0;
+    std::string partial_;
+};
+
+// Every record of a metrics file at once.
+std::vector<MetricsRecord> readMetricsFile(const std::string& path, int64_t* badLines = nullptr);
+
+// What a run folder holds.
+struct RunSummary {
+    std::string dir;
+    TrainConfig config;
+    bool hasCheckpoint = false;     // checkpoints/last.pt
+    bool trainingFinished = false;  // metrics.jsonl ends its training with "finished"
+    bool hasPredictor = false;      // cqap/predictor.json
+    int64_t samples = 0;            // lines of cqap/samples.jsonl
+    std::vector<std::string> fronts;  // profile names with search/<name>/front.json
+    std::vector<std::string> exports; // file names in exports/
+    bool isPipeline = false;        // pipeline.json present (made by `eqnet pipeline`)
+};
+
+// Throws eqnet::Error naming the folder when it holds no run.json, or run.json when it
+// cannot be read.
+RunSummary inspectRun(const std::string& runDir);
+
+} // namespace eqnet

@@ -1,0 +1,9 @@
+#include "constraints_dock.h"
+
+namespace eqnet {
+namespace ui {
+
+ConstraintsDock::ConstraintsDock(RunDocument* doc, QWidget* parent) : QDockWidget(parent) { (void)doc; }
+
+} // namespace ui
+} // namespace eqnet

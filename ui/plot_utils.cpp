@@ -1,0 +1,107 @@
+#include "plot_utils.h"
+
+#include <qcustomplot.h>
+
+#include <QCoreApplication>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenu>
+#include <QMessageBox>
+#include <QSettings>
+
+namespace eqnet {
+namespace ui {
+
+namespace {
+QString trPlot(const char* text) { return QCoreApplication::translate("eqnet::ui::Plot", text); }
+} // namespace
+
+QCustomPlot* createPlot(QWidget* parent, const QString& objectName) {
+    auto* plot = new QCustomPlot(parent);
+    plot->setObjectName(objectName);
+    // QCustomPlot typesets "10^n" only where the locale writes exponents with a lower-case
+    // 'e'; most locales (en_US, zh_CN, ...) use 'E' and would show "1E+07".
+    QLocale numbers = QLocale::c();
+    numbers.setNumberOptions(QLocale::OmitGroupSeparator);
+    plot->setLocale(numbers);
+    plot->setAntialiasedElements(QCP::aePlottables | QCP::aeItems);
+    plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    plot->setMinimumSize(200, 160);
+    installPlotContextMenu(plot);
+    return plot;
+}
+
+void setupBitopsAxis(QCPAxis* axis, const QString& label) {
+    axis->setScaleType(QCPAxis::stLogarithmic);
+    axis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+    axis->setNumberFormat(QStringLiteral("eb")); // 10^n with a superscript
+    axis->setNumberPrecision(0);
+    axis->setLabel(label);
+    axis->grid()->setSubGridVisible(true);
+}
+
+QCPItemText* addPlaceholder(QCustomPlot* plot, const QString& text) {
+    auto* item = new QCPItemText(plot);
+    item->position->setType(QCPItemPosition::ptAxisRectRatio);
+    item->position->setCoords(0.5, 0.5);
+    item->setText(text);
+    item->setColor(QColor(0x80, 0x80, 0x80));
+    QFont font = plot->font();
+    font.setPointSizeF(font.pointSizeF() * 1.15);
+    item->setFont(font);
+    return item;
+}
+
+bool savePlot(QCustomPlot* plot, const QString& path, QString* error) {
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    bool ok = false;
+    if (suffix == QLatin1String("pdf"))
+        ok = plot->savePdf(path);
+    else if (suffix == QLatin1String("png"))
+        ok = plot->savePng(path, 0, 0, 2.0); // twice the screen resolution: sharp in documents
+    else {
+        if (error) *error = trPlot("Unknown file type \"%1\": use .png or .pdf").arg(suffix);
+        return false;
+    }
+    if (!ok && error) *error = trPlot("Could not write %1").arg(path);
+    return ok;
+}
+
+void installPlotContextMenu(QCustomPlot* plot) {
+    plot->setContextMenuPolicy(Qt::CustomContextMenu);
+    QObject::connect(plot, &QWidget::customContextMenuRequested, plot, [plot](const QPoint& pos) {
+        QMenu menu(plot);
+        const auto save = [plot](const QString& filter, const QString& suffix) {
+            QSettings settings;
+            const QString dir = settings.value(QStringLiteral("plots/lastDir")).toString();
+            QString path = QFileDialog::getSaveFileName(
+                plot, trPlot("Save plot"),
+                QDir(dir.isEmpty() ? QDir::homePath() : dir).filePath(plot->objectName() + QLatin1Char('.') + suffix),
+                filter);
+            if (path.isEmpty()) return;
+            if (QFileInfo(path).suffix().isEmpty()) path += QLatin1Char('.') + suffix;
+            settings.setValue(QStringLiteral("plots/lastDir"), QFileInfo(path).absolutePath());
+            QString error;
+            if (!savePlot(plot, path, &error)) QMessageBox::warning(plot, trPlot("Save plot"), error);
+        };
+        menu.addAction(trPlot("Save as PNG…"), plot, [save] { save(trPlot("PNG image (*.png)"), QStringLiteral("png")); });
+        menu.addAction(trPlot("Save as PDF…"), plot, [save] { save(trPlot("PDF document (*.pdf)"), QStringLiteral("pdf")); });
+        menu.addSeparator();
+        menu.addAction(trPlot("Reset view"), plot, [plot] {
+            plot->rescaleAxes();
+            plot->replot();
+        });
+        menu.exec(plot->mapToGlobal(pos));
+    });
+}
+
+QColor seriesColor(int index) {
+    static const QColor colors[] = {QColor(0, 114, 178),  QColor(230, 159, 0),  QColor(0, 158, 115),
+                                    QColor(204, 121, 167), QColor(86, 180, 233), QColor(213, 94, 0),
+                                    QColor(240, 228, 66),  QColor(0, 0, 0)};
+    const int n = int(sizeof(colors) / sizeof(colors[0]));
+    return colors[((index % n) + n) % n];
+}
+
+} // namespace ui
+} // namespace eqnet

@@ -1,0 +1,32 @@
+#pragma once
+// What every plot of the studio shares: a number locale that typesets 10^n, the BitOps log
+// axis, a placeholder text for "nothing to show yet", and a context menu that saves the plot
+// as PNG or PDF.
+#include <QColor>
+#include <QString>
+#include <QVector>
+
+class QCustomPlot;
+class QCPAxis;
+class QCPItemText;
+class QWidget;
+
+namespace eqnet {
+namespace ui {
+
+// A new plot with the studio's defaults: C number locale (so log axes show 10^n), antialiased
+// lines, drag and wheel zoom, and the save-as context menu.
+QCustomPlot* createPlot(QWidget* parent, const QString& objectName);
+// BitOps on a log axis with 10^n tick labels.
+void setupBitopsAxis(QCPAxis* axis, const QString& label);
+// A grey text in the middle of the plot, hidden with setVisible(false) once data arrives.
+QCPItemText* addPlaceholder(QCustomPlot* plot, const QString& text);
+// The context menu (right click): "Save as PNG…", "Save as PDF…", "Reset view".
+void installPlotContextMenu(QCustomPlot* plot);
+// Saves by extension (.png or .pdf); false with the reason in *error.
+bool savePlot(QCustomPlot* plot, const QString& path, QString* error = nullptr);
+// A palette of distinguishable colours (colour-blind safe, Okabe-Ito), cycled by index.
+QColor seriesColor(int index);
+
+} // namespace ui
+} // namespace eqnet
