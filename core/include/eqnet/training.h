@@ -140,6 +140,8 @@ public:
 
     const TrainConfig& config() const;
     const std::string& runDir() const;
+    // What onSnapshot draws the levels for; may be called from another thread while run() runs
+    // (it applies from the next snapshot).
     void setSnapshotRequest(const SnapshotRequest& r);
     // Runs (or resumes from checkpoints/last.pt) until finished or stopped; a stop writes a
     // checkpoint at the end of the current step.

@@ -78,7 +78,13 @@ double secondsSince(std::chrono::steady_clock::time_point t0) {
 struct TrainingJob::Impl {
     std::string dir;
     TrainConfig cfg;
+    // Set from another thread (the studio changes the bits it draws while training runs).
+    mutable std::mutex snapshotMutex;
     SnapshotRequest snapshot;
+    SnapshotRequest snapshotRequest() const {
+        std::lock_guard<std::mutex> l(snapshotMutex);
+        return snapshot;
+    }
 
     std::string path(const char* rel) const { return (fs::path(dir) / rel).string(); }
 
@@ -145,7 +151,10 @@ TrainingJob::TrainingJob(TrainingJob&&) noexcept = default;
 TrainingJob& TrainingJob::operator=(TrainingJob&&) noexcept = default;
 const TrainConfig& TrainingJob::config() const { return d_->cfg; }
 const std::string& TrainingJob::runDir() const { return d_->dir; }
-void TrainingJob::setSnapshotRequest(const SnapshotRequest& r) { d_->snapshot = r; }
+void TrainingJob::setSnapshotRequest(const SnapshotRequest& r) {
+    std::lock_guard<std::mutex> l(d_->snapshotMutex);
+    d_->snapshot = r;
+}
 
 TrainingJob TrainingJob::create(const std::string& runDir, const TrainConfig& cfg) {
     // Validate by a round trip through the file format before anything is written.
@@ -353,7 +362,7 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
                     cb.onProgress(p);
                 }
                 if (cb.onSnapshot && cfg.snapshotEvery > 0 && pos.step % cfg.snapshotEvery == 0)
-                    cb.onSnapshot(pos.step, snapshotLayers(n, d.snapshot));
+                    cb.onSnapshot(pos.step, snapshotLayers(n, d.snapshotRequest()));
             }
             // End of an epoch: measure, then checkpoint at the start of the next one.
             EpochMetrics em = evalFn(int(pos.epoch) + 1);
