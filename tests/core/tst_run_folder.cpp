@@ -1,0 +1,243 @@
+// Reading a run folder from the outside (run_folder.h): metrics records, following a growing
+// metrics.jsonl, the folder summary; and the per-subnet helpers the studio calls
+// (weightSnapshots, measureRunSubnet, exportRunSubnet) on a tiny synthetic run.
+#include "eqtest.h"
+
+#include "eqnet/error.h"
+#include "eqnet/files.h"
+#include "eqnet/pipeline.h"
+#include "eqnet/run_folder.h"
+#include "eqnet/subnet_json.h"
+
+#include <unistd.h>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+using namespace eqnet;
+namespace fs = std::filesystem;
+
+namespace {
+
+TrainConfig tinyTrain() {
+    TrainConfig c;
+    c.data.format = DataFormat::Synthetic;
+    c.data.syntheticTrain = 192;
+    c.data.syntheticTest = 64;
+    c.data.validationSize = 64;
+    c.fpEpochs = 1;
+    c.epochs = 1;
+    c.batchSize = 32;
+    c.calibImages = 64;
+    c.eval.bnImages = 64;
+    c.snapshotEvery = 0;
+    c.seed = 5;
+    return c;
+}
+
+struct SharedRun {
+    std::string dir;
+    SharedRun() {
+        dir = (fs::temp_directory_path() / ("eqnet-tst-run-folder-" + std::to_string(::getpid()))).string();
+        fs::remove_all(dir);
+        TrainingJob job = TrainingJob::create(dir, tinyTrain());
+        job.run();
+    }
+    ~SharedRun() {
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+    }
+};
+const std::string& trainedRun() {
+    static SharedRun run;
+    return run.dir;
+}
+
+void append(const std::string& path, const std::string& text) {
+    std::ofstream out(path, std::ios::app | std::ios::binary);
+    out << text;
+}
+
+} // namespace
+
+EQ_TEST(metrics_lines_parse_into_the_training_types) {
+    MetricsRecord r;
+    EQ_VERIFY(parseMetricsLine(
+        R"({"epoch":2,"images_per_s":900.5,"losses":{"smallest":1.5,"largest":0.5,"random2":1.2,"random1":1.1},)"
+        R"("lr":0.0005,"stage":"supernet","step":17,"type":"step","wdr":{"kurtosis":2.5,"loss":0.3,"skewness":-0.1}})",
+        r));
+    EQ_VERIFY(r.kind == MetricsRecord::Kind::Step);
+    EQ_COMPARE(r.step.stage, std::string("supernet"));
+    EQ_COMPARE(r.step.step, int64_t(17));
+    EQ_COMPARE(r.step.epoch, 2);
+    // The sandwich order, not the file's alphabetical one.
+    EQ_COMPARE(r.step.subnetNames, (std::vector<std::string>{"largest", "random1", "random2", "smallest"}));
+    EQ_COMPARE(r.step.losses, (std::vector<double>{0.5, 1.1, 1.2, 1.5}));
+    EQ_VERIFY(r.hasWdr);
+    EQ_NEAR(r.step.meanKurt, 2.5, 0);
+    EQ_NEAR(r.step.meanSkew, -0.1, 0);
+    EQ_NEAR(r.step.lr, 0.0005, 0);
+
+    EQ_VERIFY(parseMetricsLine(R"({"epoch":1,"stage":"fp","step":156,"type":"eval","val_accuracy":{"fp":0.77}})", r));
+    EQ_VERIFY(r.kind == MetricsRecord::Kind::Eval);
+    EQ_COMPARE(r.eval.step, int64_t(156));
+    EQ_COMPARE(r.eval.names, std::vector<std::string>{"fp"});
+    EQ_NEAR(r.eval.valAccuracy[0], 0.77, 0);
+
+    EQ_VERIFY(parseMetricsLine(R"({"step":156,"type":"event","what":"finished"})", r));
+    EQ_VERIFY(r.kind == MetricsRecord::Kind::Event);
+    EQ_COMPARE(r.event, std::string("finished"));
+    EQ_COMPARE(r.eventStep, int64_t(156));
+
+    // Not records: torn, foreign, unknown type, a step without losses.
+    r.event = "untouched";
+    EQ_VERIFY(!parseMetricsLine(R"({"epoch":1,"stage":"fp","st)", r));
+    EQ_VERIFY(!parseMetricsLine("[1,2,3]", r));
+    EQ_VERIFY(!parseMetricsLine(R"({"type":"weather","what":"rain"})", r));
+    EQ_VERIFY(!parseMetricsLine(R"({"type":"step","step":3})", r));
+    EQ_VERIFY(!parseMetricsLine("", r));
+    EQ_COMPARE(r.event, std::string("untouched"));
+}
+
+EQ_TEST(follower_reads_complete_lines_waits_for_torn_ones_and_restarts_on_rewrite) {
+    const std::string path = eqtest::scratchDir() + "/metrics.jsonl";
+    MetricsFollower f(path);
+    MetricsFollower::Batch b = f.poll(); // no file yet: nothing, no error
+    EQ_COMPARE(b.records.size(), size_t(0));
+    EQ_VERIFY(!b.restarted);
+
+    const std::string step1 = R"({"type":"step","stage":"fp","step":1,"losses":{"fp":2.0},"lr":0.001})";
+    const std::string step2 = R"({"type":"step","stage":"fp","step":2,"losses":{"fp":1.9},"lr":0.001})";
+    append(path, R"({"type":"event","what":"started"})" "\n" + step1 + "\n" + step2.substr(0, 20));
+    b = f.poll();
+    EQ_COMPARE(b.records.size(), size_t(2)); // the torn third line waits
+    EQ_COMPARE(b.badLines, int64_t(0));
+    append(path, step2.substr(20) + "\nnot json\n");
+    b = f.poll();
+    EQ_COMPARE(b.records.size(), size_t(1));
+    EQ_COMPARE(b.records[0].step.step, int64_t(2));
+    EQ_NEAR(b.records[0].step.losses[0], 1.9, 0);
+    EQ_COMPARE(b.badLines, int64_t(1));
+    EQ_COMPARE(f.poll().records.size(), size_t(0)); // nothing new
+
+    // A resumed run rewrites the file shorter: start again from the top.
+    writeFileAtomic(path, step1 + "\n");
+    b = f.poll();
+    EQ_VERIFY(b.restarted);
+    EQ_COMPARE(b.records.size(), size_t(1));
+    EQ_COMPARE(b.records[0].step.step, int64_t(1));
+
+    int64_t bad = -1;
+    EQ_COMPARE(readMetricsFile(path, &bad).size(), size_t(1));
+    EQ_COMPARE(bad, int64_t(0));
+    EQ_THROWS(readMetricsFile(path + ".missing"), Error, "no such metrics file");
+}
+
+EQ_TEST(inspect_run_summarises_the_folder) {
+    const std::string run = trainedRun();
+    const RunSummary s = inspectRun(run);
+    EQ_COMPARE(s.config.model, std::string("fmnist-cnn"));
+    EQ_COMPARE(s.config.seed, uint64_t(5));
+    EQ_VERIFY(s.hasCheckpoint);
+    EQ_VERIFY(s.trainingFinished);
+    EQ_VERIFY(!s.hasPredictor);
+    EQ_VERIFY(!s.isPipeline);
+    EQ_COMPARE(s.samples, int64_t(0));
+    EQ_VERIFY(s.fronts.empty());
+
+    // Every step line of the run reads back, FP then supernet.
+    const auto records = readMetricsFile(runMetricsPath(run));
+    int64_t fp = 0, supernet = 0, evals = 0;
+    for (const auto& r : records) {
+        if (r.kind == MetricsRecord::Kind::Step) (r.step.stage == "fp" ? fp : supernet) += 1;
+        if (r.kind == MetricsRecord::Kind::Eval) ++evals;
+    }
+    EQ_COMPARE(fp, int64_t(6));       // 192 training images / batch 32, one epoch
+    EQ_COMPARE(supernet, int64_t(6));
+    EQ_COMPARE(evals, int64_t(2));
+
+    // A copy that says it resumed (training again) is not finished; fronts and exports listed.
+    const std::string copy = eqtest::scratchDir() + "/copy";
+    fs::create_directories(copy + "/search/npu");
+    fs::create_directories(copy + "/search/empty");
+    fs::create_directories(copy + "/exports");
+    fs::copy_file(runConfigPath(run), runConfigPath(copy));
+    fs::copy_file(runMetricsPath(run), runMetricsPath(copy));
+    append(runMetricsPath(copy), R"({"type":"event","what":"resumed","stage":"main","step":2})" "\n");
+    writeFileAtomic(copy + "/search/npu/front.json", "{}");
+    writeFileAtomic(copy + "/exports/a.json", "{}");
+    const RunSummary c = inspectRun(copy);
+    EQ_VERIFY(!c.trainingFinished);
+    EQ_VERIFY(!c.hasCheckpoint);
+    EQ_COMPARE(c.fronts, std::vector<std::string>{"npu"});
+    EQ_COMPARE(c.exports, std::vector<std::string>{"a.json"});
+
+    EQ_THROWS(inspectRun(eqtest::scratchDir() + "/nothing"), Error, "no such folder");
+    EQ_THROWS(inspectRun(copy + "/exports"), Error, "not a run folder (no run.json)");
+    writeFileAtomic(runConfigPath(copy), "{ not json");
+    EQ_THROWS(inspectRun(copy), Error, "run.json");
+}
+
+EQ_TEST(weight_snapshots_histogram_every_weight_with_the_levels_of_the_bits) {
+    Supernet net = loadRunSupernet(trainedRun());
+    SnapshotRequest req;
+    req.bits = 3;
+    req.form = parseForm("pc-sym-asym");
+    req.bins = 40;
+    const auto snaps = weightSnapshots(net, req);
+    EQ_COMPARE(snaps.size(), net.layers().size());
+    for (size_t i = 0; i < snaps.size(); ++i) {
+        const LayerSnapshot& s = snaps[i];
+        const LayerInfo& l = net.layers()[i];
+        EQ_COMPARE(s.name, l.name);
+        EQ_COMPARE(s.counts.size(), size_t(40));
+        EQ_COMPARE(s.edges.size(), size_t(41));
+        double sum = 0;
+        for (double c : s.counts) sum += c;
+        EQ_NEAR(sum, double(l.weightParams), 0.5);
+        // 3-bit signed weights: levels -4..3 (8); the fixed layers draw their 8-bit grid.
+        EQ_COMPARE(s.levels.size(), size_t(l.fixedBits ? 256 : 8));
+        EQ_VERIFY(std::isfinite(s.skewness) && std::isfinite(s.kurtosis) && s.kurtosis > 0);
+    }
+    req.bits = 9;
+    EQ_THROWS(weightSnapshots(net, req), Error, "not a bit-width 2..8");
+}
+
+EQ_TEST(measure_run_subnet_matches_evaluate_and_export_writes_what_reads_back) {
+    const std::string run = trainedRun();
+    Supernet net = loadRunSupernet(run);
+    const SubnetConfig cfg = net.uniform(4, 4, parseForm("pt-sym-asym"));
+    const SubnetMeasurement m = measureRunSubnet(run, cfg, true);
+    const Dataset data = loadDataset(tinyTrain().data);
+    net.setSubnet(cfg);
+    EQ_NEAR(m.validation, net.evaluate(data, data.val, tinyTrain().eval).accuracy, 1e-12);
+    EQ_VERIFY(m.test.has_value());
+    EQ_NEAR(*m.test, net.evaluate(data, data.test, tinyTrain().eval).accuracy, 1e-12);
+    EQ_VERIFY(!measureRunSubnet(run, cfg, false).test.has_value());
+
+    const std::string dir = eqtest::scratchDir();
+    SubnetExportOptions eo;
+    eo.jsonPath = dir + "/w4.json";
+    eo.profile = "edited";
+    eo.predicted = 0.5;
+    eo.validation = m.validation;
+    const SubnetExportResult r = exportRunSubnet(run, cfg, eo);
+    EQ_COMPARE(r.jsonPath, eo.jsonPath);
+    EQ_VERIFY(r.onnxPath.empty());
+    EQ_NEAR(r.cost.bitops, subnetCost(net.layers(), cfg).bitops, 0);
+    EQ_VERIFY(readSubnetFile(eo.jsonPath, "fmnist-cnn", net.layers()) == cfg);
+    const SubnetProvenance prov = subnetProvenanceFromJson(readTextFile(eo.jsonPath), eo.jsonPath);
+    EQ_COMPARE(prov.profile, std::string("edited"));
+    EQ_NEAR(prov.validation, m.validation, 1e-12);
+    EQ_COMPARE(prov.checkpointId, fileIdentity(runCheckpointPath(run)));
+
+    // A subnet that does not fit the model, or no file at all: an error, the old file intact.
+    const std::string before = readTextFile(eo.jsonPath);
+    SubnetConfig bad = cfg;
+    bad.layers.pop_back();
+    EQ_THROWS(exportRunSubnet(run, bad, eo), Error, "");
+    SubnetExportOptions none;
+    EQ_THROWS(exportRunSubnet(run, cfg, none), Error, "neither a JSON nor an ONNX path");
+    EQ_COMPARE(readTextFile(eo.jsonPath), before);
+    EQ_VERIFY(!fs::exists(eo.jsonPath + ".part"));
+}
