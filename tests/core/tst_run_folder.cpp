@@ -157,7 +157,8 @@ EQ_TEST(inspect_run_summarises_the_folder) {
     EQ_COMPARE(evals, int64_t(2));
 
     // A copy that says it resumed (training again) is not finished; fronts and exports listed.
-    const std::string copy = eqtest::scratchDir() + "/copy";
+    const std::string scratch = eqtest::scratchDir(); // one per case: a second call empties it
+    const std::string copy = scratch + "/copy";
     fs::create_directories(copy + "/search/npu");
     fs::create_directories(copy + "/search/empty");
     fs::create_directories(copy + "/exports");
@@ -172,7 +173,7 @@ EQ_TEST(inspect_run_summarises_the_folder) {
     EQ_COMPARE(c.fronts, std::vector<std::string>{"npu"});
     EQ_COMPARE(c.exports, std::vector<std::string>{"a.json"});
 
-    EQ_THROWS(inspectRun(eqtest::scratchDir() + "/nothing"), Error, "no such folder");
+    EQ_THROWS(inspectRun(scratch + "/nothing"), Error, "no such folder");
     EQ_THROWS(inspectRun(copy + "/exports"), Error, "not a run folder (no run.json)");
     writeFileAtomic(runConfigPath(copy), "{ not json");
     EQ_THROWS(inspectRun(copy), Error, "run.json");
