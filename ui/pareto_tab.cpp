@@ -1,9 +1,774 @@
 #include "pareto_tab.h"
 
+#include "constraints_dock.h"
+#include "job_runner.h"
+#include "plot_utils.h"
+#include "run_document.h"
+
+#include "eqnet/cost_model.h"
+#include "eqnet/files.h"
+#include "eqnet/search.h"
+
+#include <qcustomplot.h>
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QMouseEvent>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QToolTip>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
+
 namespace eqnet {
 namespace ui {
 
-ParetoTab::ParetoTab(RunDocument* doc, ConstraintsDock* constraints, QWidget* parent) : QWidget(parent) { (void)doc; (void)constraints; }
+namespace {
+
+constexpr double kHoverPixels = 8.0;
+
+// What a search hands to the UI thread.
+struct SearchOutcome {
+    std::vector<SearchCandidate> front;
+    std::vector<SearchCandidate> uniform; // predicted W<b>A<b>
+    std::vector<int> uniformBits;
+    bool hasStored = false;
+    FrontFile stored;
+    QString storedError;
+    int64_t evaluations = 0;
+    double seconds = 0;
+    bool exhaustive = false;
+};
+
+QString percent(double v) { return QLocale().toString(v * 100.0, 'f', 2) + QStringLiteral(" %"); }
+
+QString uniformLabel(int b) { return QStringLiteral("W%1A%1").arg(b); }
+
+} // namespace
+
+ParetoTab::ParetoTab(RunDocument* doc, ConstraintsDock* constraints, QWidget* parent)
+    : QWidget(parent), doc_(doc), constraints_(constraints) {
+    setObjectName(QStringLiteral("paretoTab"));
+    searchRunner_ = new JobRunner(this);
+    searchRunner_->setObjectName(QStringLiteral("paretoSearchRunner"));
+    verifyRunner_ = new JobRunner(this);
+    verifyRunner_->setObjectName(QStringLiteral("paretoVerifyRunner"));
+
+    // ---- the top row: status, progress, actions
+    status_ = new QLabel;
+    status_->setObjectName(QStringLiteral("paretoStatus"));
+    status_->setWordWrap(true);
+    status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    progress_ = new QProgressBar;
+    progress_->setObjectName(QStringLiteral("searchProgress"));
+    progress_->setRange(0, 1000);
+    progress_->setMaximumWidth(180);
+    progress_->setTextVisible(false);
+    progress_->setVisible(false);
+    verifyButton_ = new QPushButton(tr("Verify"));
+    verifyButton_->setObjectName(QStringLiteral("verifyButton"));
+    verifyButton_->setToolTip(tr("Measure the selected subnet on the validation and test split"));
+    stopVerifyButton_ = new QPushButton(tr("Stop"));
+    stopVerifyButton_->setObjectName(QStringLiteral("stopVerifyButton"));
+    stopVerifyButton_->setToolTip(tr("Stop the running verification"));
+    exportButton_ = new QPushButton(tr("Export…"));
+    exportButton_->setObjectName(QStringLiteral("exportButton"));
+    exportButton_->setToolTip(tr("Export the selected subnet as JSON and ONNX"));
+    auto* top = new QHBoxLayout;
+    top->addWidget(status_, 1);
+    top->addWidget(progress_);
+    top->addWidget(verifyButton_);
+    top->addWidget(stopVerifyButton_);
+    top->addWidget(exportButton_);
+
+    // ---- the front
+    plot_ = createPlot(this, QStringLiteral("paretoPlot"));
+    plot_->setMinimumHeight(260);
+    plot_->setMouseTracking(true);
+    setupBitopsAxis(plot_->xAxis, tr("BitOps per image"));
+    plot_->yAxis->setLabel(tr("Accuracy (%)"));
+    placeholder_ = addPlaceholder(plot_, tr("Open a run with a CQAP predictor to see its Pareto front"));
+
+    frontGraph_ = plot_->addGraph();
+    frontGraph_->setName(tr("Pareto front (predicted)"));
+    frontGraph_->setPen(QPen(seriesColor(0), 1.5));
+    frontGraph_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(seriesColor(0), 1.5), Qt::white, 7));
+    measuredGraph_ = plot_->addGraph();
+    measuredGraph_->setName(tr("Measured (validation)"));
+    measuredGraph_->setLineStyle(QCPGraph::lsNone);
+    measuredGraph_->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(seriesColor(5), 1), QBrush(seriesColor(5)), 9));
+    uniformGraph_ = plot_->addGraph();
+    uniformGraph_->setName(tr("Uniform (predicted)"));
+    uniformGraph_->setLineStyle(QCPGraph::lsNone);
+    uniformGraph_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, QPen(seriesColor(2), 1.5), Qt::white, 8));
+    uniformMeasuredGraph_ = plot_->addGraph();
+    uniformMeasuredGraph_->setName(tr("Uniform (measured)"));
+    uniformMeasuredGraph_->setLineStyle(QCPGraph::lsNone);
+    uniformMeasuredGraph_->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssSquare, QPen(seriesColor(2), 1), QBrush(seriesColor(2)), 8));
+    selectionGraph_ = plot_->addGraph();
+    selectionGraph_->setName(tr("Selected"));
+    selectionGraph_->setLineStyle(QCPGraph::lsNone);
+    selectionGraph_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(QColor(20, 20, 20), 2.5), Qt::NoBrush, 20));
+    selectionGraph_->removeFromLegend();
+    plot_->legend->setVisible(true);
+    plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    connect(plot_, &QCustomPlot::mouseMove, this, &ParetoTab::onPlotMouseMove);
+    connect(plot_, &QCustomPlot::mousePress, this, &ParetoTab::onPlotMousePress);
+    connect(plot_, &QCustomPlot::mouseRelease, this, &ParetoTab::onPlotMouseRelease);
+
+    // ---- the detail of the selection
+    bitsPlot_ = createPlot(this, QStringLiteral("layerBitsPlot"));
+    bitsPlot_->setInteractions(QCP::Interactions());
+    bitsPlot_->yAxis->setLabel(tr("Bits"));
+    bitsPlot_->yAxis->setRange(0, 9);
+    auto* group = new QCPBarsGroup(bitsPlot_);
+    wBars_ = new QCPBars(bitsPlot_->xAxis, bitsPlot_->yAxis);
+    wBars_->setName(tr("Weight bits"));
+    wBars_->setBrush(seriesColor(0));
+    wBars_->setPen(Qt::NoPen);
+    wBars_->setWidth(0.35);
+    wBars_->setBarsGroup(group);
+    aBars_ = new QCPBars(bitsPlot_->xAxis, bitsPlot_->yAxis);
+    aBars_->setName(tr("Activation bits"));
+    aBars_->setBrush(seriesColor(1));
+    aBars_->setPen(Qt::NoPen);
+    aBars_->setWidth(0.35);
+    aBars_->setBarsGroup(group);
+    bitsPlot_->legend->setVisible(true);
+    bitsPlot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+
+    table_ = new QTableWidget(0, 6);
+    table_->setObjectName(QStringLiteral("layerTable"));
+    table_->setHorizontalHeaderLabels(
+        {tr("Layer"), tr("Kind"), tr("Weight bits"), tr("Activation bits"), tr("MACs"), tr("BitOps share (%)")});
+    table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table_->verticalHeader()->setVisible(false);
+    table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+
+    summary_ = new QLabel(tr("Click a point to see its layers."));
+    summary_->setObjectName(QStringLiteral("selectionSummary"));
+    summary_->setWordWrap(true);
+    summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto* detail = new QWidget;
+    auto* detailLayout = new QVBoxLayout(detail);
+    detailLayout->setContentsMargins(0, 0, 0, 0);
+    detailLayout->addWidget(summary_);
+    auto* detailRow = new QSplitter(Qt::Horizontal);
+    detailRow->addWidget(bitsPlot_);
+    detailRow->addWidget(table_);
+    detailLayout->addWidget(detailRow, 1);
+
+    auto* split = new QSplitter(Qt::Vertical);
+    split->setObjectName(QStringLiteral("paretoSplitter"));
+    split->addWidget(plot_);
+    split->addWidget(detail);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(split, 1);
+
+    connect(verifyButton_, &QPushButton::clicked, this, [this] { verifySelected(); });
+    connect(stopVerifyButton_, &QPushButton::clicked, verifyRunner_, &JobRunner::requestStop);
+    connect(exportButton_, &QPushButton::clicked, this, [this] {
+        const SubnetChoice c = selectedSubnet();
+        if (c.isValid()) emit exportRequested(c);
+    });
+    connect(searchRunner_, &JobRunner::progress, this, &ParetoTab::onSearchProgress);
+    connect(searchRunner_, &JobRunner::finished, this, &ParetoTab::onSearchFinished);
+    connect(verifyRunner_, &JobRunner::progress, this, [this](const JobProgress& p) {
+        setStatus(tr("Verifying… %1 %2/%3").arg(p.stage).arg(p.done).arg(p.total));
+    });
+    connect(verifyRunner_, &JobRunner::finished, this, &ParetoTab::onVerifyFinished);
+
+    if (doc_) {
+        connect(doc_, &RunDocument::loaded, this, &ParetoTab::onRunLoaded);
+        connect(doc_, &RunDocument::closed, this, &ParetoTab::onRunClosed);
+        connect(doc_, &RunDocument::opened, this, [this] {
+            clearResults();
+            setStatus(tr("Loading the run…"));
+        });
+    }
+    if (constraints_) connect(constraints_, &ConstraintsDock::profileChanged, this, &ParetoTab::onProfileChanged);
+
+    redraw(true);
+    updateDetail();
+    updateButtons();
+    if (doc_ && doc_->isLoaded()) onRunLoaded();
+}
+
+ParetoTab::~ParetoTab() {
+    searchRunner_->requestStop();
+    verifyRunner_->requestStop();
+}
+
+QString ParetoTab::statusText() const { return status_->text(); }
+
+void ParetoTab::setStatus(const QString& text, bool error) {
+    status_->setText(text);
+    status_->setStyleSheet(error ? QStringLiteral("color: #c00000;") : QString());
+}
+
+// ---- searching ------------------------------------------------------------------------------
+
+void ParetoTab::onRunLoaded() {
+    if (!doc_ || !doc_->isLoaded()) return;
+    if (!doc_->predictor() || doc_->layers().empty()) {
+        clearResults();
+        const QString why = !doc_->loadError().isEmpty()
+                                ? doc_->loadError()
+                                : tr("This run has no CQAP predictor yet: fit one in the Predictor tab.");
+        placeholder_->setText(why);
+        setStatus(why, !doc_->loadError().isEmpty());
+        redraw(true);
+        return;
+    }
+    if (constraints_) {
+        requestSearch(constraints_->profile(), constraints_->isModified());
+        return;
+    }
+    try {
+        requestSearch(findProfile("flex-2to8-pt"), false);
+    } catch (const std::exception& e) {
+        setStatus(QString::fromStdString(e.what()), true);
+    }
+}
+
+void ParetoTab::onRunClosed() {
+    hasPending_ = false;
+    ++requestGeneration_;
+    searchRunner_->requestStop();
+    verifyRunner_->requestStop();
+    clearResults();
+    placeholder_->setText(tr("Open a run with a CQAP predictor to see its Pareto front"));
+    setStatus(QString());
+    redraw(true);
+}
+
+void ParetoTab::onProfileChanged(const HardwareProfile& p) {
+    if (!doc_ || !doc_->isLoaded() || !doc_->predictor() || doc_->layers().empty()) return;
+    requestSearch(p, constraints_ ? constraints_->isModified() : false);
+}
+
+void ParetoTab::requestSearch(const HardwareProfile& profile, bool modified) {
+    pendingProfile_ = profile;
+    pendingModified_ = modified;
+    hasPending_ = true;
+    ++requestGeneration_;
+    if (searchRunner_->isBusy()) {
+        searchRunner_->requestStop(); // onSearchFinished starts the pending one
+        return;
+    }
+    startPendingSearch();
+}
+
+void ParetoTab::startPendingSearch() {
+    if (!hasPending_ || !doc_ || !doc_->isLoaded()) return;
+    const auto predictor = doc_->predictor();
+    if (!predictor || doc_->layers().empty()) return;
+    hasPending_ = false;
+    const HardwareProfile profile = pendingProfile_;
+    const bool modified = pendingModified_;
+    const int generation = requestGeneration_;
+    const std::vector<LayerInfo> layers = doc_->layers();
+    const std::string dir = doc_->dirPath();
+    const auto& fronts = doc_->summary().fronts;
+    const bool readStored = !modified && std::find(fronts.begin(), fronts.end(), profile.name) != fronts.end();
+
+    progress_->setValue(0);
+    progress_->setVisible(true);
+    setStatus(tr("Searching… (%1)").arg(QString::fromStdString(profile.name)));
+
+    searchRunner_->start(tr("Pareto search"), [this, profile, modified, generation, layers, dir, predictor,
+                                               readStored](JobContext& ctx) {
+        auto out = std::make_shared<SearchOutcome>();
+        const BatchPredictor predict = [predictor](const std::vector<SubnetConfig>& cfgs) {
+            return predictor->predict(cfgs);
+        };
+        const ParetoResult r = paretoSearch(layers, profile, predict, ParetoOptions{}, ctx.progress, ctx.stop);
+        if (ctx.stop.stopRequested()) return; // a newer request replaces it
+        out->front = r.front;
+        out->evaluations = r.evaluations;
+        out->seconds = r.seconds;
+        out->exhaustive = r.exhaustive;
+        std::vector<SubnetConfig> uniform;
+        for (int b : profile.weightBits) {
+            if (std::find(profile.actBits.begin(), profile.actBits.end(), b) == profile.actBits.end()) continue;
+            uniform.push_back(uniformSubnet(int(layers.size()), b, b, profile.form));
+            out->uniformBits.push_back(b);
+        }
+        if (!uniform.empty()) {
+            const std::vector<double> acc = predictor->predict(uniform);
+            for (size_t i = 0; i < uniform.size(); ++i)
+                out->uniform.push_back(SearchCandidate{uniform[i], acc[i], subnetCost(layers, uniform[i])});
+        }
+        if (readStored) {
+            try {
+                out->stored = readFront(dir, profile.name, layers);
+                out->hasStored = true;
+            } catch (const std::exception& e) {
+                out->storedError = QString::fromStdString(e.what());
+            }
+        }
+        ctx.post([this, out, profile, modified, generation] {
+            if (generation != requestGeneration_) return; // a newer request is on its way
+            profile_ = profile;
+            profileModified_ = modified;
+            const QString profileFile = modified ? QString() : QString::fromStdString(profile.source);
+            const QString profileName = QString::fromStdString(profile.name);
+            const SubnetConfig previous = selectedSubnet().config;
+            front_.clear();
+            baselines_.clear();
+            stored_.clear();
+            hasStoredFront_ = out->hasStored;
+            for (const SearchCandidate& c : out->front) {
+                SubnetChoice s;
+                s.config = c.config;
+                s.cost = c.cost;
+                s.predicted = c.predicted;
+                s.profileName = profileName;
+                s.profileFile = profileFile;
+                front_.push_back(s);
+            }
+            for (size_t i = 0; i < out->uniform.size(); ++i) {
+                SubnetChoice s;
+                s.config = out->uniform[i].config;
+                s.cost = out->uniform[i].cost;
+                s.predicted = out->uniform[i].predicted;
+                s.profileName = profileName;
+                s.profileFile = profileFile;
+                s.label = uniformLabel(out->uniformBits[i]);
+                baselines_.push_back(s);
+            }
+            if (out->hasStored) {
+                for (const FrontPoint& p : out->stored.points) {
+                    if (!p.validation) continue;
+                    auto it = std::find_if(front_.begin(), front_.end(),
+                                           [&](const SubnetChoice& s) { return s.config == p.config; });
+                    if (it != front_.end()) {
+                        it->validation = p.validation;
+                        it->test = p.test;
+                    } else {
+                        stored_.push_back(makeChoice(p));
+                    }
+                }
+                for (const FrontPoint& p : out->stored.uniform) {
+                    auto it = std::find_if(baselines_.begin(), baselines_.end(),
+                                           [&](const SubnetChoice& s) { return s.config == p.config; });
+                    if (it != baselines_.end()) {
+                        if (p.validation) {
+                            it->validation = p.validation;
+                            it->test = p.test;
+                        }
+                    } else {
+                        baselines_.push_back(makeChoice(p));
+                    }
+                }
+            }
+            // Keep the selection when the same subnet is still there.
+            selected_ = PlotRef();
+            for (size_t i = 0; i < front_.size() && !previous.layers.empty(); ++i)
+                if (front_[i].config == previous) selected_ = PlotRef{PointKind::Front, int(i)};
+            placeholder_->setVisible(false);
+            QString text = tr("%n subnet(s) on the front of %1", "", int(front_.size()))
+                               .arg(modified ? tr("%1 (modified)").arg(profileName) : profileName);
+            text += out->exhaustive ? tr(" (every subnet predicted, %1 s)").arg(out->seconds, 0, 'f', 2)
+                                    : tr(" (%1 predictions, %2 s)").arg(out->evaluations).arg(out->seconds, 0, 'f', 2);
+            if (out->hasStored) {
+                int measured = 0;
+                for (const FrontPoint& p : out->stored.points) measured += p.validation ? 1 : 0;
+                text += tr("; stored front: %n measured point(s)", "", measured);
+            }
+            if (!out->storedError.isEmpty()) text += tr("; stored front unreadable: %1").arg(out->storedError);
+            setStatus(text);
+            redraw(true);
+            updateDetail();
+            updateButtons();
+            emit searchFinished(int(front_.size()));
+        });
+    });
+}
+
+void ParetoTab::onSearchProgress(const JobProgress& p) {
+    progress_->setValue(int(p.fraction * 1000));
+    if (p.total > 0)
+        setStatus(tr("Searching… generation %1 of %2").arg(p.done).arg(p.total));
+}
+
+void ParetoTab::onSearchFinished(const QString&, bool ok, const QString& error, bool) {
+    if (hasPending_) {
+        startPendingSearch();
+        if (searchRunner_->isBusy()) return;
+    }
+    progress_->setVisible(false);
+    if (!ok) {
+        clearResults();
+        placeholder_->setText(tr("No front: see the message above"));
+        setStatus(tr("Search failed: %1").arg(error), true);
+        redraw(true);
+        emit searchFinished(0);
+    }
+}
+
+SubnetChoice ParetoTab::makeChoice(const FrontPoint& p) const {
+    SubnetChoice s;
+    s.config = p.config;
+    s.cost = p.cost;
+    s.predicted = p.predicted;
+    s.validation = p.validation;
+    s.test = p.test;
+    s.profileName = QString::fromStdString(profile_.name);
+    s.profileFile = profileModified_ ? QString() : QString::fromStdString(profile_.source);
+    s.label = QString::fromStdString(p.label);
+    return s;
+}
+
+void ParetoTab::clearResults() {
+    front_.clear();
+    baselines_.clear();
+    stored_.clear();
+    hasStoredFront_ = false;
+    selected_ = PlotRef();
+    placeholder_->setVisible(true);
+    redraw(true);
+    updateDetail();
+    updateButtons();
+}
+
+// ---- drawing --------------------------------------------------------------------------------
+
+void ParetoTab::redraw(bool rescale) {
+    QVector<double> fx, fy, mx, my, ux, uy, umx, umy;
+    for (const SubnetChoice& c : front_) {
+        fx << c.cost.bitops;
+        fy << c.predicted * 100.0;
+        if (c.validation) {
+            mx << c.cost.bitops;
+            my << *c.validation * 100.0;
+        }
+    }
+    for (const SubnetChoice& c : stored_) {
+        mx << c.cost.bitops;
+        my << *c.validation * 100.0;
+    }
+    for (QCPItemText* t : labels_) plot_->removeItem(t);
+    labels_.clear();
+    for (const SubnetChoice& c : baselines_) {
+        const bool hasPredicted = c.predicted >= 0;
+        if (hasPredicted) {
+            ux << c.cost.bitops;
+            uy << c.predicted * 100.0;
+        }
+        if (c.validation) {
+            umx << c.cost.bitops;
+            umy << *c.validation * 100.0;
+        }
+        auto* label = new QCPItemText(plot_);
+        label->setText(c.label);
+        label->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
+        label->position->setCoords(c.cost.bitops, hasPredicted ? c.predicted * 100.0 : *c.validation * 100.0);
+        label->setPadding(QMargins(0, 0, 0, 6));
+        label->setColor(seriesColor(2).darker(140));
+        QFont f = plot_->font();
+        f.setPointSizeF(f.pointSizeF() * 0.85);
+        label->setFont(f);
+        labels_.push_back(label);
+    }
+    frontGraph_->setData(fx, fy);
+    measuredGraph_->setData(mx, my);
+    uniformGraph_->setData(ux, uy);
+    uniformMeasuredGraph_->setData(umx, umy);
+
+    QVector<double> sx, sy;
+    if (const SubnetChoice* c = choiceAt(selected_)) {
+        sx << c->cost.bitops;
+        sy << (selected_.kind == PointKind::Stored || c->predicted < 0 ? *c->validation : c->predicted) * 100.0;
+    }
+    selectionGraph_->setData(sx, sy);
+
+    if (rescale) {
+        double x0 = std::numeric_limits<double>::max(), x1 = 0, y0 = 100, y1 = 0;
+        const auto take = [&](const QVector<double>& xs, const QVector<double>& ys) {
+            for (int i = 0; i < xs.size(); ++i) {
+                x0 = std::min(x0, xs[i]);
+                x1 = std::max(x1, xs[i]);
+                y0 = std::min(y0, ys[i]);
+                y1 = std::max(y1, ys[i]);
+            }
+        };
+        take(fx, fy);
+        take(mx, my);
+        take(ux, uy);
+        take(umx, umy);
+        if (x1 > 0) {
+            plot_->xAxis->setRange(x0 / 1.25, x1 * 1.25);
+            const double span = std::max(y1 - y0, 1.0);
+            plot_->yAxis->setRange(y0 - 0.08 * span, y1 + 0.12 * span);
+        } else {
+            plot_->xAxis->setRange(1e6, 1e9);
+            plot_->yAxis->setRange(0, 100);
+        }
+    }
+    plot_->replot();
+}
+
+const SubnetChoice* ParetoTab::choiceAt(const PlotRef& ref) const {
+    switch (ref.kind) {
+    case PointKind::Front:
+        return ref.index >= 0 && ref.index < int(front_.size()) ? &front_[ref.index] : nullptr;
+    case PointKind::Baseline:
+        return ref.index >= 0 && ref.index < int(baselines_.size()) ? &baselines_[ref.index] : nullptr;
+    case PointKind::Stored:
+        return ref.index >= 0 && ref.index < int(stored_.size()) ? &stored_[ref.index] : nullptr;
+    case PointKind::None:
+        break;
+    }
+    return nullptr;
+}
+
+SubnetChoice ParetoTab::selectedSubnet() const {
+    const SubnetChoice* c = choiceAt(selected_);
+    return c ? *c : SubnetChoice();
+}
+
+bool ParetoTab::selectPoint(int frontIndex) {
+    if (frontIndex < 0 || frontIndex >= int(front_.size())) return false;
+    select(PlotRef{PointKind::Front, frontIndex});
+    return true;
+}
+
+bool ParetoTab::selectBaseline(int index) {
+    if (index < 0 || index >= int(baselines_.size())) return false;
+    select(PlotRef{PointKind::Baseline, index});
+    return true;
+}
+
+void ParetoTab::select(const PlotRef& ref) {
+    selected_ = ref;
+    redraw(false);
+    updateDetail();
+    updateButtons();
+    emit selectionChanged(selectedSubnet());
+}
+
+ParetoTab::PlotRef ParetoTab::nearestPoint(const QPointF& pixel, double maxDistance, bool* measuredPosition) const {
+    PlotRef best;
+    double bestDist = maxDistance;
+    bool bestMeasured = false;
+    const auto consider = [&](PointKind kind, int index, double x, double y, bool measured) {
+        const double px = plot_->xAxis->coordToPixel(x);
+        const double py = plot_->yAxis->coordToPixel(y * 100.0);
+        const double d = std::hypot(px - pixel.x(), py - pixel.y());
+        if (d < bestDist || (d <= bestDist && best.kind == PointKind::None)) {
+            bestDist = d;
+            best = PlotRef{kind, index};
+            bestMeasured = measured;
+        }
+    };
+    for (int i = 0; i < int(front_.size()); ++i) {
+        consider(PointKind::Front, i, front_[i].cost.bitops, front_[i].predicted, false);
+        if (front_[i].validation) consider(PointKind::Front, i, front_[i].cost.bitops, *front_[i].validation, true);
+    }
+    for (int i = 0; i < int(baselines_.size()); ++i) {
+        if (baselines_[i].predicted >= 0)
+            consider(PointKind::Baseline, i, baselines_[i].cost.bitops, baselines_[i].predicted, false);
+        if (baselines_[i].validation)
+            consider(PointKind::Baseline, i, baselines_[i].cost.bitops, *baselines_[i].validation, true);
+    }
+    for (int i = 0; i < int(stored_.size()); ++i)
+        consider(PointKind::Stored, i, stored_[i].cost.bitops, *stored_[i].validation, true);
+    if (measuredPosition) *measuredPosition = bestMeasured;
+    return best;
+}
+
+QString ParetoTab::tooltipFor(const SubnetChoice& c) const {
+    QStringList lines;
+    if (!c.label.isEmpty()) lines << tr("Uniform %1").arg(c.label);
+    lines << tr("BitOps: %1").arg(QString::fromStdString(formatBitops(c.cost.bitops)));
+    lines << tr("Size: %1").arg(QString::fromStdString(formatSizeBits(c.cost.sizeBits)));
+    if (c.predicted >= 0) lines << tr("Predicted: %1").arg(percent(c.predicted));
+    if (c.validation) {
+        QString m = tr("Measured: %1 validation").arg(percent(*c.validation));
+        if (c.test) m += tr(", %1 test").arg(percent(*c.test));
+        lines << m;
+    } else {
+        lines << tr("Not measured");
+    }
+    lines << tr("Mean bits: weights %1, activations %2")
+                 .arg(c.config.averageWeightBits(), 0, 'f', 2)
+                 .arg(c.config.averageActBits(), 0, 'f', 2);
+    return lines.join(QLatin1Char('\n'));
+}
+
+void ParetoTab::onPlotMouseMove(QMouseEvent* event) {
+    if (event->buttons() != Qt::NoButton) return;
+    const PlotRef ref = nearestPoint(event->position(), kHoverPixels);
+    if (const SubnetChoice* c = choiceAt(ref))
+        QToolTip::showText(event->globalPosition().toPoint(), tooltipFor(*c), plot_);
+    else
+        QToolTip::hideText();
+}
+
+void ParetoTab::onPlotMousePress(QMouseEvent* event) {
+    pressed_ = event->button() == Qt::LeftButton;
+    pressPos_ = event->position().toPoint();
+}
+
+void ParetoTab::onPlotMouseRelease(QMouseEvent* event) {
+    if (!pressed_ || event->button() != Qt::LeftButton) return;
+    pressed_ = false;
+    if ((event->position().toPoint() - pressPos_).manhattanLength() > 4) return; // a drag
+    const PlotRef ref = nearestPoint(event->position(), kHoverPixels);
+    if (ref.kind != PointKind::None) select(ref);
+}
+
+void ParetoTab::updateDetail() {
+    const SubnetChoice c = selectedSubnet();
+    const std::vector<LayerInfo> layers = doc_ ? doc_->layers() : std::vector<LayerInfo>();
+    table_->setRowCount(0);
+    if (!c.isValid() || layers.size() != c.config.layers.size()) {
+        wBars_->data()->clear();
+        aBars_->data()->clear();
+        bitsPlot_->xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+        bitsPlot_->replot();
+        summary_->setText(front_.empty() ? QString() : tr("Click a point to see its layers."));
+        return;
+    }
+    QVector<double> keys, w, a;
+    auto ticker = QSharedPointer<QCPAxisTickerText>(new QCPAxisTickerText);
+    table_->setRowCount(int(layers.size()));
+    const double total = c.cost.bitops > 0 ? c.cost.bitops : 1.0;
+    for (int i = 0; i < int(layers.size()); ++i) {
+        const LayerInfo& l = layers[i];
+        const LayerBits& b = c.config.layers[i];
+        keys << i + 1;
+        w << b.w;
+        a << b.a;
+        ticker->addTick(i + 1, QString::fromStdString(l.name));
+        const double share = double(l.macs) * b.w * b.a / total * 100.0;
+        const QStringList cells = {QString::fromStdString(l.name),
+                                   l.kind == LayerKind::Conv2d ? tr("conv") : tr("linear"),
+                                   QString::number(b.w),
+                                   QString::number(b.a),
+                                   QLocale().toString(qlonglong(l.macs)),
+                                   QLocale().toString(share, 'f', 1)};
+        for (int col = 0; col < cells.size(); ++col) {
+            auto* item = new QTableWidgetItem(cells[col]);
+            if (col >= 2) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            table_->setItem(i, col, item);
+        }
+    }
+    wBars_->setData(keys, w, true);
+    aBars_->setData(keys, a, true);
+    bitsPlot_->xAxis->setTicker(ticker);
+    bitsPlot_->xAxis->setRange(0.4, layers.size() + 0.6);
+    bitsPlot_->replot();
+
+    QStringList parts;
+    if (!c.label.isEmpty()) parts << tr("Uniform %1").arg(c.label);
+    parts << tr("BitOps %1").arg(QString::fromStdString(formatBitops(c.cost.bitops)));
+    parts << tr("size %1").arg(QString::fromStdString(formatSizeBits(c.cost.sizeBits)));
+    if (c.predicted >= 0) parts << tr("predicted %1").arg(percent(c.predicted));
+    if (c.validation) {
+        QString m = tr("measured validation %1").arg(percent(*c.validation));
+        if (c.test) m += tr(", test %1").arg(percent(*c.test));
+        parts << m;
+    } else {
+        parts << tr("not measured");
+    }
+    summary_->setText(parts.join(QStringLiteral(" · ")));
+}
+
+void ParetoTab::updateButtons() {
+    const bool hasSelection = selectedSubnet().isValid();
+    const bool canMeasure = doc_ && doc_->isOpen() && doc_->summary().hasCheckpoint;
+    verifyButton_->setEnabled(hasSelection && canMeasure && !verifyRunner_->isBusy());
+    stopVerifyButton_->setEnabled(verifyRunner_->isBusy());
+    exportButton_->setEnabled(hasSelection);
+}
+
+// ---- verifying ------------------------------------------------------------------------------
+
+bool ParetoTab::verifySelected() {
+    const SubnetChoice c = selectedSubnet();
+    if (!c.isValid() || !doc_ || !doc_->summary().hasCheckpoint || verifyRunner_->isBusy()) return false;
+    const SubnetConfig cfg = c.config;
+    const std::string dir = doc_->dirPath();
+    const std::vector<LayerInfo> layers = doc_->layers();
+    const std::string storedName = (!profileModified_ && hasStoredFront_) ? profile_.name : std::string();
+    verifying_ = cfg;
+    setStatus(tr("Verifying the selected subnet…"));
+    const bool started = verifyRunner_->start(tr("Verify subnet"), [this, cfg, dir, layers, storedName](JobContext& ctx) {
+        const SubnetMeasurement m = measureRunSubnet(dir, cfg, true, "cpu", ctx.progress, ctx.stop);
+        if (ctx.stop.stopRequested()) return;
+        bool fileUpdated = false;
+        if (!storedName.empty()) {
+            FrontFile f = readFront(dir, storedName, layers);
+            bool found = false;
+            for (auto* list : {&f.points, &f.uniform})
+                for (FrontPoint& p : *list)
+                    if (p.config == cfg) {
+                        p.validation = m.validation;
+                        p.test = m.test;
+                        found = true;
+                    }
+            if (found) {
+                f.verification = summariseVerification(f);
+                writeFileAtomic(frontPath(dir, storedName), frontToJson(f, layers));
+                fileUpdated = true;
+            }
+        }
+        const double validation = m.validation;
+        const std::optional<double> test = m.test;
+        ctx.post([this, cfg, validation, test, fileUpdated] { applyMeasurement(cfg, validation, test, fileUpdated); });
+    });
+    updateButtons();
+    return started;
+}
+
+void ParetoTab::applyMeasurement(const SubnetConfig& cfg, double validation, std::optional<double> test,
+                                 bool fileUpdated) {
+    for (auto* list : {&front_, &baselines_, &stored_})
+        for (SubnetChoice& c : *list)
+            if (c.config == cfg) {
+                c.validation = validation;
+                c.test = test;
+            }
+    QString text = tr("Measured: %1 validation").arg(percent(validation));
+    if (test) text += tr(", %1 test").arg(percent(*test));
+    if (fileUpdated) text += tr(" (saved to the stored front)");
+    setStatus(text);
+    redraw(false);
+    updateDetail();
+    if (fileUpdated && doc_) doc_->refresh();
+    const SubnetChoice sel = selectedSubnet();
+    if (sel.isValid() && sel.config == cfg) emit selectionChanged(sel);
+}
+
+void ParetoTab::onVerifyFinished(const QString&, bool ok, const QString& error, bool stopped) {
+    updateButtons();
+    if (stopped) {
+        setStatus(tr("Verification stopped."));
+        emit verifyFinished(false, tr("stopped"));
+    } else if (!ok) {
+        setStatus(tr("Verification failed: %1").arg(error), true);
+        emit verifyFinished(false, error);
+    } else {
+        emit verifyFinished(true, QString());
+    }
+}
 
 } // namespace ui
 } // namespace eqnet

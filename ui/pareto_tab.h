@@ -1,17 +1,144 @@
 #pragma once
-// Pareto tab: accuracy vs BitOps, selection, verify (helper B). PLACEHOLDER, being written.
+// Pareto tab: the predicted accuracy-vs-BitOps front of the open run for the constraints dock's
+// hardware profile (searched on a worker thread whenever the run loads or the profile
+// changes), the stored front's measured points and the uniform baselines; hover for numbers,
+// click to select, a per-layer detail view, Verify (measure the selection) and Export.
+#include "subnet_choice.h"
+
+#include "eqnet/pipeline.h"
+#include "eqnet/profile.h"
+
+#include <QPoint>
 #include <QWidget>
+
+#include <optional>
+#include <vector>
+
+class QCPBars;
+class QCPGraph;
+class QCPItemText;
+class QCustomPlot;
+class QLabel;
+class QMouseEvent;
+class QProgressBar;
+class QPushButton;
+class QTableWidget;
 
 namespace eqnet {
 namespace ui {
 
 class RunDocument;
 class ConstraintsDock;
+class JobRunner;
+struct JobProgress;
 
 class ParetoTab : public QWidget {
     Q_OBJECT
 public:
     explicit ParetoTab(RunDocument* doc, ConstraintsDock* constraints, QWidget* parent = nullptr);
+    ~ParetoTab() override;
+
+    QCustomPlot* plot() const { return plot_; }
+    QCustomPlot* bitsPlot() const { return bitsPlot_; }
+    QTableWidget* layerTable() const { return table_; }
+    // The searched front (sorted by BitOps), with measurements where known.
+    int frontSize() const { return int(front_.size()); }
+    std::vector<SubnetChoice> frontPoints() const { return front_; }
+    // The uniform baselines W<b>A<b> of the profile (predicted; measured where known).
+    std::vector<SubnetChoice> baselines() const { return baselines_; }
+    // The profile the shown front was searched for.
+    HardwareProfile searchedProfile() const { return profile_; }
+    SubnetChoice selectedSubnet() const;
+    bool selectPoint(int frontIndex);
+    bool selectBaseline(int index);
+    JobRunner* searchRunner() const { return searchRunner_; }
+    JobRunner* verifyRunner() const { return verifyRunner_; }
+    // The status line (errors, search and verify results).
+    QString statusText() const;
+
+    // Searches again for `profile` (what the run loading and profileChanged do). When a search
+    // runs, it is stopped and this one starts when it ends; only the latest request counts.
+    void requestSearch(const HardwareProfile& profile, bool modified);
+    // Measures the selection (the Verify button); false when nothing is selected or busy.
+    bool verifySelected();
+
+signals:
+    void searchFinished(int points);
+    void selectionChanged(const eqnet::ui::SubnetChoice& choice);
+    void exportRequested(const eqnet::ui::SubnetChoice& choice);
+    // A verification ended: ok with the measured subnet, or the error.
+    void verifyFinished(bool ok, const QString& error);
+
+private:
+    enum class PointKind { None, Front, Baseline, Stored };
+    struct PlotRef {
+        PointKind kind = PointKind::None;
+        int index = -1;
+    };
+
+    void onRunLoaded();
+    void onRunClosed();
+    void onProfileChanged(const HardwareProfile& p);
+    void startPendingSearch();
+    void onSearchProgress(const JobProgress& p);
+    void onSearchFinished(const QString& title, bool ok, const QString& error, bool stopped);
+    void onVerifyFinished(const QString& title, bool ok, const QString& error, bool stopped);
+    void applyMeasurement(const SubnetConfig& cfg, double validation, std::optional<double> test, bool fileUpdated);
+    void clearResults();
+    void redraw(bool rescale);
+    void updateDetail();
+    void updateButtons();
+    void setStatus(const QString& text, bool error = false);
+    const SubnetChoice* choiceAt(const PlotRef& ref) const;
+    PlotRef nearestPoint(const QPointF& pixel, double maxDistance, bool* measuredPosition = nullptr) const;
+    QString tooltipFor(const SubnetChoice& c) const;
+    void onPlotMouseMove(QMouseEvent* event);
+    void onPlotMousePress(QMouseEvent* event);
+    void onPlotMouseRelease(QMouseEvent* event);
+    void select(const PlotRef& ref);
+    SubnetChoice makeChoice(const FrontPoint& p) const;
+
+    RunDocument* doc_ = nullptr;
+    ConstraintsDock* constraints_ = nullptr;
+    JobRunner* searchRunner_ = nullptr;
+    JobRunner* verifyRunner_ = nullptr;
+
+    QCustomPlot* plot_ = nullptr;
+    QCPItemText* placeholder_ = nullptr;
+    QCPGraph* frontGraph_ = nullptr;
+    QCPGraph* measuredGraph_ = nullptr;
+    QCPGraph* uniformGraph_ = nullptr;
+    QCPGraph* uniformMeasuredGraph_ = nullptr;
+    QCPGraph* selectionGraph_ = nullptr;
+    std::vector<QCPItemText*> labels_;
+    QCustomPlot* bitsPlot_ = nullptr;
+    QCPBars* wBars_ = nullptr;
+    QCPBars* aBars_ = nullptr;
+    QTableWidget* table_ = nullptr;
+    QLabel* summary_ = nullptr;
+    QLabel* status_ = nullptr;
+    QProgressBar* progress_ = nullptr;
+    QPushButton* verifyButton_ = nullptr;
+    QPushButton* stopVerifyButton_ = nullptr;
+    QPushButton* exportButton_ = nullptr;
+
+    // The pending search request (only the latest counts).
+    bool hasPending_ = false;
+    HardwareProfile pendingProfile_;
+    bool pendingModified_ = false;
+    int requestGeneration_ = 0;
+
+    // What is shown.
+    HardwareProfile profile_;
+    bool profileModified_ = false;
+    std::vector<SubnetChoice> front_;
+    std::vector<SubnetChoice> baselines_;
+    std::vector<SubnetChoice> stored_; // measured stored-front points the search did not find
+    bool hasStoredFront_ = false;
+    PlotRef selected_;
+    QPoint pressPos_;
+    bool pressed_ = false;
+    SubnetConfig verifying_;
 };
 
 } // namespace ui
