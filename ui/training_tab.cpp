@@ -1,9 +1,572 @@
 #include "training_tab.h"
 
+#include "job_runner.h"
+#include "plot_utils.h"
+#include "run_document.h"
+
+#include <qcustomplot.h>
+
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
 namespace eqnet {
 namespace ui {
 
-TrainingTab::TrainingTab(RunDocument* doc, QWidget* parent) : QWidget(parent) { (void)doc; }
+namespace {
+
+constexpr int kPollMs = 300;
+// The file grew this recently without a job of ours: another process is training the run.
+constexpr int kForeignActiveMs = 10000;
+
+QString stageTitle(const QString& stage) {
+    if (stage == QLatin1String("fp")) return TrainingTab::tr("FP");
+    if (stage == QLatin1String("supernet")) return TrainingTab::tr("supernet");
+    if (stage == QLatin1String("static")) return TrainingTab::tr("static QAT");
+    return stage;
+}
+
+void setupAxes(QCustomPlot* plot, const QString& yLabel) {
+    plot->xAxis->setLabel(TrainingTab::tr("step (FP stage, then supernet stage)"));
+    plot->yAxis->setLabel(yLabel);
+}
+
+} // namespace
+
+TrainingTab::TrainingTab(RunDocument* doc, QWidget* parent)
+    : QWidget(parent), doc_(doc), runner_(new JobRunner(this)), pollTimer_(new QTimer(this)) {
+    registerTrainingMetaTypes();
+
+    startButton_ = new QPushButton(tr("Start"), this);
+    startButton_->setObjectName(QStringLiteral("trainingStartButton"));
+    startButton_->setToolTip(tr("Train the open run here; a stopped run resumes from its checkpoint"));
+    pauseButton_ = new QPushButton(tr("Pause"), this);
+    pauseButton_->setObjectName(QStringLiteral("trainingPauseButton"));
+    pauseButton_->setCheckable(true);
+    pauseButton_->setToolTip(tr("Hold the training job between two steps"));
+    stopButton_ = new QPushButton(tr("Stop"), this);
+    stopButton_->setObjectName(QStringLiteral("trainingStopButton"));
+    stopButton_->setToolTip(tr("Stop after the current step and write a checkpoint (resumable)"));
+    progressBar_ = new QProgressBar(this);
+    progressBar_->setObjectName(QStringLiteral("trainingProgressBar"));
+    progressBar_->setRange(0, 1000);
+    progressBar_->setValue(0);
+    progressBar_->setTextVisible(false);
+    progressLabel_ = new QLabel(this);
+    progressLabel_->setObjectName(QStringLiteral("trainingProgressLabel"));
+    statusLabel_ = new QLabel(this);
+    statusLabel_->setObjectName(QStringLiteral("trainingStatusLabel"));
+    statusLabel_->setWordWrap(true);
+    messageLabel_ = new QLabel(this);
+    messageLabel_->setObjectName(QStringLiteral("trainingMessageLabel"));
+    messageLabel_->setWordWrap(true);
+    messageLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(startButton_);
+    controls->addWidget(pauseButton_);
+    controls->addWidget(stopButton_);
+    controls->addWidget(progressBar_, 1);
+    controls->addWidget(progressLabel_);
+
+    lossPlot_ = createPlot(this, QStringLiteral("trainingLossPlot"));
+    accPlot_ = createPlot(this, QStringLiteral("trainingAccuracyPlot"));
+    lrPlot_ = createPlot(this, QStringLiteral("trainingLrPlot"));
+    momentsPlot_ = createPlot(this, QStringLiteral("trainingMomentsPlot"));
+    setupAxes(lossPlot_, tr("training loss"));
+    setupAxes(accPlot_, tr("validation accuracy (%)"));
+    setupAxes(lrPlot_, tr("learning rate"));
+    setupAxes(momentsPlot_, tr("mean skewness of the weights"));
+    lossPlot_->plotLayout()->insertRow(0);
+    lossPlot_->plotLayout()->addElement(0, 0, new QCPTextElement(lossPlot_, tr("Training loss per sandwich subnet")));
+    accPlot_->plotLayout()->insertRow(0);
+    accPlot_->plotLayout()->addElement(0, 0, new QCPTextElement(accPlot_, tr("Validation accuracy at epoch ends")));
+    lrPlot_->plotLayout()->insertRow(0);
+    lrPlot_->plotLayout()->addElement(0, 0, new QCPTextElement(lrPlot_, tr("Learning rate")));
+    momentsPlot_->plotLayout()->insertRow(0);
+    momentsPlot_->plotLayout()->addElement(0, 0, new QCPTextElement(momentsPlot_, tr("Weight moments (WDR)")));
+    for (QCustomPlot* p : {lossPlot_, accPlot_, momentsPlot_}) {
+        p->legend->setVisible(true);
+        QFont f = p->font();
+        f.setPointSizeF(f.pointSizeF() * 0.85);
+        p->legend->setFont(f);
+        p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    }
+    lrGraph_ = lrPlot_->addGraph();
+    lrGraph_->setName(tr("learning rate"));
+    lrGraph_->setPen(QPen(seriesColor(0), 1.5));
+    momentsPlot_->yAxis2->setVisible(true);
+    momentsPlot_->yAxis2->setLabel(tr("mean kurtosis of the weights"));
+    skewGraph_ = momentsPlot_->addGraph(momentsPlot_->xAxis, momentsPlot_->yAxis);
+    skewGraph_->setName(tr("mean skewness"));
+    skewGraph_->setPen(QPen(seriesColor(0), 1.5));
+    kurtGraph_ = momentsPlot_->addGraph(momentsPlot_->xAxis, momentsPlot_->yAxis2);
+    kurtGraph_->setName(tr("mean kurtosis"));
+    kurtGraph_->setPen(QPen(seriesColor(5), 1.5));
+    // WDR's targets (ALGORITHM.md §3.1) as thin reference lines, one per axis.
+    const auto refLine = [this](QCPAxis* y, const QColor& c) {
+        auto* line = new QCPItemStraightLine(momentsPlot_);
+        for (QCPItemPosition* pos : {line->point1, line->point2}) pos->setAxes(momentsPlot_->xAxis, y);
+        QPen pen(c, 1, Qt::DotLine);
+        line->setPen(pen);
+        return line;
+    };
+    skewTarget_ = refLine(momentsPlot_->yAxis, seriesColor(0));
+    kurtTarget_ = refLine(momentsPlot_->yAxis2, seriesColor(5));
+    for (QCustomPlot* p : {lossPlot_, accPlot_, lrPlot_, momentsPlot_}) {
+        placeholders_.append(addPlaceholder(p, tr("No training records yet")));
+        autoScale_.insert(p, true);
+        connect(p, &QCustomPlot::mousePress, this, [this, p](QMouseEvent* e) {
+            if (e->button() == Qt::LeftButton) autoScale_[p] = false;
+        });
+        connect(p, &QCustomPlot::mouseWheel, this, [this, p](QWheelEvent*) { autoScale_[p] = false; });
+        connect(p, &QCustomPlot::mouseDoubleClick, this, [this, p](QMouseEvent*) {
+            autoScale_[p] = true; // double click: follow the data again
+            scheduleReplot();
+        });
+        p->setToolTip(tr("Drag or wheel to zoom; double click to follow the data again"));
+    }
+
+    auto* grid = new QGridLayout;
+    grid->addWidget(lossPlot_, 0, 0);
+    grid->addWidget(accPlot_, 0, 1);
+    grid->addWidget(lrPlot_, 1, 0);
+    grid->addWidget(momentsPlot_, 1, 1);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(controls);
+    layout->addWidget(statusLabel_);
+    layout->addWidget(messageLabel_);
+    layout->addLayout(grid, 1);
+
+    connect(startButton_, &QPushButton::clicked, this, [this] { startTraining(); });
+    connect(pauseButton_, &QPushButton::toggled, this, [this](bool on) { setPaused(on); });
+    connect(stopButton_, &QPushButton::clicked, this, &TrainingTab::stopTraining);
+    connect(runner_, &JobRunner::progress, this, &TrainingTab::onJobProgress);
+    connect(runner_, &JobRunner::message, this, [this](const QString& m) { messageLabel_->setText(m); });
+    connect(runner_, &JobRunner::pausedChanged, this, [this](bool) {
+        updateControls();
+        updateStatus();
+    });
+    connect(runner_, &JobRunner::finished, this, &TrainingTab::onJobFinished);
+
+    pollTimer_->setInterval(kPollMs);
+    connect(pollTimer_, &QTimer::timeout, this, &TrainingTab::pollNow);
+    if (doc_) {
+        connect(doc_, &RunDocument::opened, this, &TrainingTab::onOpened);
+        connect(doc_, &RunDocument::closed, this, &TrainingTab::onClosed);
+        connect(doc_, &RunDocument::summaryChanged, this, [this] {
+            updateControls();
+            updateStatus();
+        });
+        if (doc_->isOpen()) onOpened();
+    }
+    updateControls();
+    updateStatus();
+}
+
+TrainingTab::~TrainingTab() {
+    // The worker's callbacks post to the runner; end it before the members they touch go.
+    delete runner_;
+    runner_ = nullptr;
+}
+
+bool TrainingTab::isFollowing() const { return follower_ != nullptr; }
+
+bool TrainingTab::isForeignWriterActive() const {
+    return runner_ && !runner_->isBusy() && lastGrowth_.isValid() && lastGrowth_.elapsed() < kForeignActiveMs;
+}
+
+bool TrainingTab::hasCheckpoint() const { return doc_ && doc_->isOpen() && doc_->summary().hasCheckpoint; }
+
+bool TrainingTab::runFinished() const {
+    if (!doc_ || !doc_->isOpen()) return false;
+    if (recordCount_ > 0) return lastEvent_ == QLatin1String("finished");
+    return doc_->summary().trainingFinished;
+}
+
+void TrainingTab::onOpened() {
+    // A job of this tab trains the run that was open before: it stops at the end of its step
+    // and leaves a checkpoint there; this tab now shows the new run.
+    if (runner_->isBusy()) runner_->requestStop();
+    jobError_.clear();
+    endNote_.clear();
+    messageLabel_->clear();
+    resetFollower();
+    pollNow();
+    pollTimer_->start();
+    updateControls();
+    updateStatus();
+}
+
+void TrainingTab::onClosed() {
+    if (runner_->isBusy()) runner_->requestStop();
+    pollTimer_->stop();
+    follower_.reset();
+    clearPlots();
+    jobError_.clear();
+    endNote_.clear();
+    messageLabel_->clear();
+    progressBar_->setValue(0);
+    progressLabel_->clear();
+    updateControls();
+    updateStatus();
+}
+
+void TrainingTab::resetFollower() {
+    clearPlots();
+    follower_ = std::make_unique<MetricsFollower>(runMetricsPath(doc_->dirPath()));
+    lastGrowth_.invalidate();
+    paceStartStep_ = -1;
+}
+
+void TrainingTab::clearPlots() {
+    for (QCPGraph* g : std::as_const(lossGraphs_)) lossPlot_->removeGraph(g);
+    for (QCPGraph* g : std::as_const(accGraphs_)) accPlot_->removeGraph(g);
+    lossGraphs_.clear();
+    accGraphs_.clear();
+    lrGraph_->data()->clear();
+    skewGraph_->data()->clear();
+    kurtGraph_->data()->clear();
+    for (QCPItemStraightLine* l : std::as_const(boundaryLines_)) l->parentPlot()->removeItem(l);
+    for (QCPItemText* t : std::as_const(boundaryLabels_)) t->parentPlot()->removeItem(t);
+    boundaryLines_.clear();
+    boundaryLabels_.clear();
+    for (QCPItemText* p : std::as_const(placeholders_)) p->setVisible(true);
+    fpSteps_ = 0;
+    boundaryShown_ = false;
+    lastStage_.clear();
+    lastStep_ = 0;
+    stepsPerEpoch_ = 0;
+    lastEvent_.clear();
+    recordCount_ = 0;
+    for (auto it = autoScale_.begin(); it != autoScale_.end(); ++it) it.value() = true;
+    scheduleReplot();
+}
+
+void TrainingTab::pollNow() {
+    if (!follower_) return;
+    const bool initial = follower_->offset() == 0;
+    MetricsFollower::Batch batch = follower_->poll();
+    if (batch.restarted) clearPlots();
+    if (!batch.records.empty()) {
+        // Growth after the first read, with no job of ours writing: another process trains.
+        if (!initial && !batch.restarted && !runner_->isBusy()) {
+            lastGrowth_.start();
+        }
+        addRecords(batch.records);
+        scheduleReplot();
+    }
+    if (!runner_->isBusy()) updateFollowedProgress();
+    updateControls();
+    updateStatus();
+}
+
+QCPGraph* TrainingTab::seriesGraph(QHash<QString, QCPGraph*>& graphs, QCustomPlot* plot, const QString& name,
+                                   bool markers) {
+    auto it = graphs.find(name);
+    if (it != graphs.end()) return it.value();
+    QCPGraph* g = plot->addGraph();
+    g->setName(name);
+    const QColor c = seriesColor(int(graphs.size()));
+    g->setPen(QPen(c, markers ? 1.5 : 1.2));
+    if (markers) g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, c, c, 6));
+    graphs.insert(name, g);
+    return g;
+}
+
+void TrainingTab::addRecords(const std::vector<MetricsRecord>& records) {
+    for (const MetricsRecord& r : records) {
+        ++recordCount_;
+        switch (r.kind) {
+        case MetricsRecord::Kind::Step: {
+            const StepMetrics& s = r.step;
+            const bool fp = s.stage == "fp";
+            if (fp)
+                fpSteps_ = std::max<qint64>(fpSteps_, s.step);
+            else if (!boundaryShown_)
+                showStageBoundary();
+            const double x = double(fp ? s.step : fpSteps_ + s.step);
+            for (size_t k = 0; k < s.subnetNames.size() && k < s.losses.size(); ++k)
+                seriesGraph(lossGraphs_, lossPlot_, QString::fromStdString(s.subnetNames[k]), false)
+                    ->addData(x, s.losses[k]);
+            lrGraph_->addData(x, s.lr);
+            if (r.hasWdr) {
+                skewGraph_->addData(x, s.meanSkew);
+                kurtGraph_->addData(x, s.meanKurt);
+            }
+            lastStage_ = QString::fromStdString(s.stage);
+            lastStep_ = s.step;
+            break;
+        }
+        case MetricsRecord::Kind::Eval: {
+            const EpochMetrics& e = r.eval;
+            const bool fp = e.stage == "fp";
+            if (fp) fpSteps_ = std::max<qint64>(fpSteps_, e.step);
+            const double x = double(fp ? e.step : fpSteps_ + e.step);
+            for (size_t k = 0; k < e.names.size() && k < e.valAccuracy.size(); ++k)
+                seriesGraph(accGraphs_, accPlot_, QString::fromStdString(e.names[k]), true)
+                    ->addData(x, 100.0 * e.valAccuracy[k]);
+            if (stepsPerEpoch_ == 0 && e.epoch > 0 && e.step > 0) stepsPerEpoch_ = e.step / e.epoch;
+            break;
+        }
+        case MetricsRecord::Kind::Event:
+            lastEvent_ = QString::fromStdString(r.event);
+            break;
+        }
+    }
+}
+
+void TrainingTab::showStageBoundary() {
+    boundaryShown_ = true;
+    if (fpSteps_ <= 0) return; // the FP stage came from elsewhere: nothing before this one
+    const double x = double(fpSteps_) + 0.5;
+    for (QCustomPlot* p : {lossPlot_, accPlot_, lrPlot_, momentsPlot_}) {
+        auto* line = new QCPItemStraightLine(p);
+        line->point1->setCoords(x, 0);
+        line->point2->setCoords(x, 1);
+        line->setPen(QPen(QColor(0x70, 0x70, 0x70), 1, Qt::DashLine));
+        boundaryLines_.append(line);
+        auto* label = new QCPItemText(p);
+        label->position->setTypeX(QCPItemPosition::ptPlotCoords);
+        label->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+        label->position->setCoords(x, 0.0);
+        label->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+        label->setPadding(QMargins(3, 2, 3, 2));
+        label->setText(tr("supernet"));
+        label->setColor(QColor(0x50, 0x50, 0x50));
+        label->setClipToAxisRect(true);
+        boundaryLabels_.append(label);
+    }
+}
+
+void TrainingTab::scheduleReplot() {
+    if (replotQueued_) return;
+    replotQueued_ = true;
+    QTimer::singleShot(0, this, &TrainingTab::doReplot);
+}
+
+void TrainingTab::doReplot() {
+    replotQueued_ = false;
+    const double skewTarget = doc_ && doc_->isOpen() ? doc_->config().wdrSkewTarget : 0.0;
+    const double kurtTarget = doc_ && doc_->isOpen() ? doc_->config().wdrKurtTarget : 1.8;
+    skewTarget_->point1->setCoords(0, skewTarget);
+    skewTarget_->point2->setCoords(1, skewTarget);
+    kurtTarget_->point1->setCoords(0, kurtTarget);
+    kurtTarget_->point2->setCoords(1, kurtTarget);
+    const bool hasMoments = !skewGraph_->data()->isEmpty();
+    skewTarget_->setVisible(hasMoments);
+    kurtTarget_->setVisible(hasMoments);
+    int i = 0;
+    for (QCustomPlot* p : {lossPlot_, accPlot_, lrPlot_, momentsPlot_}) {
+        bool any = false;
+        for (int g = 0; g < p->graphCount(); ++g) any = any || !p->graph(g)->data()->isEmpty();
+        placeholders_[i++]->setVisible(!any);
+        if (any && autoScale_.value(p, true)) {
+            p->rescaleAxes();
+            if (p == momentsPlot_) {
+                QCPRange s = p->yAxis->range(), k = p->yAxis2->range();
+                s.expand(skewTarget);
+                k.expand(kurtTarget);
+                p->yAxis->setRange(s);
+                p->yAxis2->setRange(k);
+                p->yAxis2->scaleRange(1.1);
+            }
+            if (p == accPlot_) {
+                // Accuracy points are few: keep them off the frame.
+                QCPRange x = p->xAxis->range();
+                const double pad = std::max(1.0, 0.03 * x.size());
+                p->xAxis->setRange(std::max(0.0, x.lower - pad), x.upper + pad);
+            }
+            p->yAxis->scaleRange(1.1);
+        }
+        p->replot(QCustomPlot::rpQueuedReplot);
+    }
+}
+
+void TrainingTab::onJobProgress(const JobProgress& p) {
+    if (p.total > 0) {
+        progressBar_->setRange(0, 1000);
+        progressBar_->setValue(int(std::lround(1000.0 * p.fraction)));
+    }
+    QString text = p.total > 0 ? tr("%1 step %2 of %3").arg(stageTitle(p.stage)).arg(p.done).arg(p.total)
+                               : tr("%1 step %2").arg(stageTitle(p.stage)).arg(p.done);
+    const QString eta = formatDuration(p.etaSeconds);
+    if (!eta.isEmpty()) text += tr(" — ETA %1").arg(eta);
+    progressLabel_->setText(text);
+}
+
+void TrainingTab::updateFollowedProgress() {
+    if (!doc_ || !doc_->isOpen() || lastStage_.isEmpty()) {
+        progressBar_->setRange(0, 1000);
+        progressBar_->setValue(0);
+        progressLabel_->clear();
+        return;
+    }
+    const TrainConfig& cfg = doc_->config();
+    const int epochs = lastStage_ == QLatin1String("fp") ? cfg.fpEpochs : cfg.epochs;
+    const qint64 total = stepsPerEpoch_ * epochs;
+    // The pace of a run written by another process, from the steps seen arriving.
+    const qint64 global = lastStage_ == QLatin1String("fp") ? lastStep_ : fpSteps_ + lastStep_;
+    QString eta;
+    if (isForeignWriterActive()) {
+        if (paceStartStep_ < 0 || global < paceStartStep_) {
+            paceStartStep_ = global;
+            paceTimer_.start();
+        } else if (total > lastStep_ && global > paceStartStep_ && paceTimer_.elapsed() > 1000) {
+            const double perStep = paceTimer_.elapsed() / 1000.0 / double(global - paceStartStep_);
+            eta = formatDuration(perStep * double(total - lastStep_));
+        }
+    } else {
+        paceStartStep_ = -1;
+    }
+    QString text;
+    if (total > 0) {
+        const qint64 done = std::min(lastStep_, total);
+        progressBar_->setRange(0, 1000);
+        progressBar_->setValue(int(std::lround(1000.0 * double(done) / double(total))));
+        text = tr("%1 step %2 of %3").arg(stageTitle(lastStage_)).arg(lastStep_).arg(total);
+    } else {
+        progressBar_->setRange(0, 1000);
+        progressBar_->setValue(0);
+        text = tr("%1 step %2").arg(stageTitle(lastStage_)).arg(lastStep_);
+    }
+    if (!eta.isEmpty()) text += tr(" — ETA %1").arg(eta);
+    progressLabel_->setText(text);
+}
+
+bool TrainingTab::startTraining() {
+    if (!doc_ || !doc_->isOpen()) {
+        statusLabel_->setText(tr("Open a run first."));
+        return false;
+    }
+    if (runner_->isBusy() || runFinished() || isForeignWriterActive()) {
+        updateStatus();
+        return false;
+    }
+    std::shared_ptr<TrainingJob> job;
+    try {
+        job = std::make_shared<TrainingJob>(TrainingJob::open(doc_->dirPath()));
+    } catch (const std::exception& e) {
+        jobError_ = QString::fromStdString(e.what());
+        updateStatus();
+        return false;
+    }
+    job->setSnapshotRequest(request_);
+    job_ = job;
+    jobError_.clear();
+    endNote_.clear();
+    lastOutcome_ = TrainOutcome();
+    TrainingTab* self = this;
+    const bool resume = hasCheckpoint();
+    const QString title = resume ? tr("Resuming training of %1").arg(doc_->name())
+                                 : tr("Training %1").arg(doc_->name());
+    const bool ok = runner_->start(title, [job, self](JobContext& ctx) {
+        TrainCallbacks cb;
+        cb.onProgress = ctx.progress;
+        cb.onMessage = [ctx](const std::string& m) { ctx.message(QString::fromStdString(m)); };
+        cb.onSnapshot = [ctx, self](int64_t step, const std::vector<LayerSnapshot>& layers) {
+            ctx.post([self, step, layers] { emit self->snapshotsReady(qint64(step), layers); });
+        };
+        const TrainOutcome out = job->run(cb, ctx.stop, ctx.pause);
+        ctx.post([self, out] { self->lastOutcome_ = out; });
+    });
+    if (!ok) {
+        job_.reset();
+        return false;
+    }
+    messageLabel_->setText(title);
+    updateControls();
+    updateStatus();
+    return true;
+}
+
+void TrainingTab::setPaused(bool paused) {
+    runner_->setPaused(paused);
+    updateControls();
+    updateStatus();
+}
+
+void TrainingTab::stopTraining() {
+    runner_->requestStop();
+    updateControls();
+    updateStatus();
+}
+
+void TrainingTab::setSnapshotRequest(const SnapshotRequest& request) {
+    request_ = request;
+    if (job_) job_->setSnapshotRequest(request); // thread-safe in the engine
+}
+
+void TrainingTab::onJobFinished(const QString&, bool ok, const QString& error, bool stopped) {
+    job_.reset();
+    // The job's last lines are ours, not another process's.
+    if (follower_) {
+        MetricsFollower::Batch batch = follower_->poll();
+        if (batch.restarted) clearPlots();
+        addRecords(batch.records);
+        scheduleReplot();
+    }
+    const bool finished = ok && lastOutcome_.finished;
+    if (!ok)
+        jobError_ = error;
+    else if (finished)
+        endNote_ = tr("finished");
+    else if (stopped)
+        endNote_ = tr("stopped");
+    if (doc_ && doc_->isOpen()) doc_->refresh(); // checkpoint, finished flag
+    updateFollowedProgress();
+    updateControls();
+    updateStatus();
+    emit trainingFinished(finished);
+}
+
+void TrainingTab::updateControls() {
+    const bool open = doc_ && doc_->isOpen();
+    const bool busy = runner_->isBusy();
+    startButton_->setText(open && hasCheckpoint() && !runFinished() ? tr("Resume") : tr("Start"));
+    startButton_->setEnabled(open && !busy && !runFinished() && !isForeignWriterActive());
+    pauseButton_->setEnabled(busy && !runner_->stopRequested());
+    {
+        const QSignalBlocker block(pauseButton_);
+        pauseButton_->setChecked(busy && runner_->isPaused());
+    }
+    pauseButton_->setText(busy && runner_->isPaused() ? tr("Continue") : tr("Pause"));
+    stopButton_->setEnabled(busy && !runner_->stopRequested());
+}
+
+void TrainingTab::updateStatus() {
+    QString s;
+    const QString where = tr("%1 step %2").arg(stageTitle(lastStage_)).arg(lastStep_);
+    if (!doc_ || !doc_->isOpen())
+        s = tr("Open a run to see its training curves.");
+    else if (runner_->isBusy() && runner_->stopRequested())
+        s = tr("Stopping: writing a checkpoint…");
+    else if (runner_->isBusy() && runner_->isPaused())
+        s = lastStage_.isEmpty() ? tr("Paused.") : tr("Paused at %1.").arg(where);
+    else if (runner_->isBusy())
+        s = tr("Training in the studio.");
+    else if (!jobError_.isEmpty())
+        s = tr("Training failed: %1").arg(jobError_);
+    else if (isForeignWriterActive())
+        s = tr("Following a run that another process is training.");
+    else if (runFinished())
+        s = tr("Training finished.");
+    else if (lastEvent_ == QLatin1String("stopped") || (hasCheckpoint() && !lastStage_.isEmpty()))
+        s = tr("Stopped at %1; Resume continues from the checkpoint.").arg(where);
+    else if (recordCount_ == 0)
+        s = tr("Not trained yet: Start trains it here.");
+    else
+        s = tr("Not running (last record: %1).").arg(where);
+    statusLabel_->setText(s);
+}
 
 } // namespace ui
 } // namespace eqnet

@@ -1,0 +1,338 @@
+// The Training tab: curves drawn from a recorded metrics.jsonl (exact point counts, the
+// supernet stage after the FP steps), following a file that grows (a torn line waits for its
+// newline) and one that is rewritten, and a tiny synthetic run trained in the app: progress,
+// pause, stop with a checkpoint, resume to the end, weight snapshots.
+#include "job_runner.h"
+#include "run_document.h"
+#include "training_tab.h"
+
+#include "eqnet/run_folder.h"
+#include "eqnet/training.h"
+
+#include <qcustomplot.h>
+
+#include <QDirIterator>
+#include <QFile>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <numeric>
+
+using eqnet::ui::JobRunner;
+using eqnet::ui::RunDocument;
+using eqnet::ui::TrainingTab;
+
+namespace {
+
+const QString kDemoRun = QStringLiteral(EQNET_SOURCE_DIR "/resources/demo-run");
+
+bool copyTree(const QString& from, const QString& to) {
+    QDirIterator it(from, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString src = it.next();
+        const QString dst = QDir(to).filePath(QDir(from).relativeFilePath(src));
+        if (!QDir().mkpath(QFileInfo(dst).absolutePath()) || !QFile::copy(src, dst)) return false;
+    }
+    return true;
+}
+
+QCPGraph* graphNamed(QCustomPlot* plot, const QString& name) {
+    for (int i = 0; i < plot->graphCount(); ++i)
+        if (plot->graph(i)->name() == name) return plot->graph(i);
+    return nullptr;
+}
+
+int pointsOf(QCustomPlot* plot, const QString& name) {
+    QCPGraph* g = graphNamed(plot, name);
+    return g ? g->data()->size() : -1;
+}
+
+int lineCount(const QString& path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return -1;
+    return int(f.readAll().count('\n'));
+}
+
+bool appendText(const QString& path, const QByteArray& text) {
+    QFile f(path);
+    if (!f.open(QIODevice::Append)) return false;
+    return f.write(text) == text.size();
+}
+
+QByteArray supernetStepLine(int step, double kurt) {
+    return QByteArray(R"({"epoch":2,"images_per_s":300.0,"losses":{"largest":0.5,"random1":0.6,"smallest":0.7},)"
+                      R"("lr":0.0005,"stage":"supernet","step":)") +
+           QByteArray::number(step) + R"(,"type":"step","wdr":{"kurtosis":)" + QByteArray::number(kurt, 'g', 17) +
+           R"(,"loss":0.01,"skewness":0.02}})";
+}
+
+} // namespace
+
+class TstTrainingTab : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void recordedRunDrawsEveryRecord();
+    void followsGrowthTornLinesAndRewrites();
+    void trainsPausesStopsAndResumesInTheApp();
+};
+
+void TstTrainingTab::recordedRunDrawsEveryRecord() {
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString run = tmp.filePath(QStringLiteral("demo-run"));
+    QVERIFY(copyTree(kDemoRun, run));
+    RunDocument doc;
+    TrainingTab tab(&doc);
+    QVERIFY(!tab.isFollowing());
+    QVERIFY(doc.open(run));
+    QVERIFY(tab.isFollowing());
+    tab.pollNow();
+
+    QCustomPlot* loss = tab.lossPlot();
+    QCOMPARE(loss->objectName(), QStringLiteral("trainingLossPlot"));
+    QCOMPARE(loss->graphCount(), 4);
+    QCOMPARE(pointsOf(loss, "fp"), 312);
+    QCOMPARE(pointsOf(loss, "largest"), 156);
+    QCOMPARE(pointsOf(loss, "random1"), 156);
+    QCOMPARE(pointsOf(loss, "smallest"), 156);
+    // The supernet stage continues after the last FP step on one step axis.
+    QCOMPARE(tab.fpStepOffset(), qint64(312));
+    QCOMPARE(graphNamed(loss, "fp")->data()->at(311)->key, 312.0);
+    QCOMPARE(graphNamed(loss, "largest")->data()->at(0)->key, 313.0);
+    QCOMPARE(graphNamed(loss, "largest")->data()->at(155)->key, 468.0);
+    QCOMPARE(graphNamed(loss, "largest")->data()->at(0)->value, 1.0016940832138062);
+    QCOMPARE(graphNamed(loss, "fp")->data()->at(0)->value, 2.3576974868774414);
+
+    QCustomPlot* acc = tab.accuracyPlot();
+    QCOMPARE(pointsOf(acc, "fp"), 2);
+    QCOMPARE(graphNamed(acc, "fp")->data()->at(0)->key, 156.0);
+    QCOMPARE(graphNamed(acc, "fp")->data()->at(1)->value, 80.25);
+    QCOMPARE(pointsOf(acc, "W8A8"), 1);
+    QCOMPARE(pointsOf(acc, "W4A4"), 1);
+    QCOMPARE(pointsOf(acc, "W2A2"), 1);
+    QCOMPARE(graphNamed(acc, "W8A8")->data()->at(0)->value, 81.6);
+    QCOMPARE(graphNamed(acc, "W8A8")->data()->at(0)->key, 468.0);
+    QCOMPARE(graphNamed(acc, "W2A2")->data()->at(0)->value, 79.25);
+
+    QCOMPARE(tab.lrPlot()->graph(0)->data()->size(), 468);
+    QCOMPARE(tab.lrPlot()->graph(0)->data()->at(312)->value, 0.001); // the supernet stage restarts its schedule
+
+    QCustomPlot* moments = tab.momentsPlot();
+    QCOMPARE(pointsOf(moments, TrainingTab::tr("mean skewness")), 156);
+    QCOMPARE(pointsOf(moments, TrainingTab::tr("mean kurtosis")), 156);
+    QCOMPARE(graphNamed(moments, TrainingTab::tr("mean kurtosis"))->data()->at(0)->value, 2.7684788703918457);
+    QCOMPARE(graphNamed(moments, TrainingTab::tr("mean skewness"))->data()->at(0)->key, 313.0);
+    QCOMPARE(graphNamed(moments, TrainingTab::tr("mean kurtosis"))->valueAxis(), moments->yAxis2);
+
+    // A finished run: nothing to start, the progress is complete.
+    auto* start = tab.findChild<QPushButton*>(QStringLiteral("trainingStartButton"));
+    QVERIFY(start);
+    QVERIFY(!start->isEnabled());
+    QVERIFY(!tab.startTraining());
+    QVERIFY(!tab.runner()->isBusy());
+    auto* label = tab.findChild<QLabel*>(QStringLiteral("trainingProgressLabel"));
+    QVERIFY(label->text().contains(QStringLiteral("156 of 156")));
+    QCOMPARE(tab.findChild<QProgressBar*>(QStringLiteral("trainingProgressBar"))->value(), 1000);
+    QVERIFY(tab.findChild<QLabel*>(QStringLiteral("trainingStatusLabel"))->text().contains(TrainingTab::tr("finished")));
+
+    doc.close();
+    QVERIFY(!tab.isFollowing());
+    QCOMPARE(loss->graphCount(), 0);
+    QCOMPARE(tab.lrPlot()->graph(0)->data()->size(), 0);
+}
+
+void TstTrainingTab::followsGrowthTornLinesAndRewrites() {
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString run = tmp.filePath(QStringLiteral("demo-run"));
+    QVERIFY(copyTree(kDemoRun, run));
+    const QString metrics = QDir(run).filePath(QStringLiteral("metrics.jsonl"));
+    RunDocument doc;
+    QVERIFY(doc.open(run));
+    TrainingTab tab(&doc); // a run already open when the tab is made
+    QVERIFY(tab.isFollowing());
+    QCOMPARE(pointsOf(tab.lossPlot(), "largest"), 156);
+
+    QByteArray more;
+    for (int s = 157; s <= 166; ++s) more += supernetStepLine(s, 2.5) + '\n';
+    const QByteArray torn = supernetStepLine(167, 2.25);
+    more += torn.left(40); // a line still being written
+    QVERIFY(appendText(metrics, more));
+    tab.pollNow();
+    QCOMPARE(pointsOf(tab.lossPlot(), "largest"), 166);
+    QCOMPARE(pointsOf(tab.lossPlot(), "smallest"), 166);
+    QCOMPARE(pointsOf(tab.lossPlot(), "fp"), 312);
+    QCOMPARE(pointsOf(tab.momentsPlot(), TrainingTab::tr("mean kurtosis")), 166);
+    QCOMPARE(graphNamed(tab.lossPlot(), "largest")->data()->at(165)->key, 312.0 + 166.0);
+    // Growth while no job of the tab writes: another process trains this run.
+    QVERIFY(tab.isForeignWriterActive());
+    QVERIFY(!tab.findChild<QPushButton*>(QStringLiteral("trainingStartButton"))->isEnabled());
+    QVERIFY(tab.findChild<QLabel*>(QStringLiteral("trainingStatusLabel"))->text().contains(TrainingTab::tr("another process")));
+
+    // The rest of the torn line arrives.
+    QVERIFY(appendText(metrics, torn.mid(40) + '\n'));
+    tab.pollNow();
+    QCOMPARE(pointsOf(tab.lossPlot(), "largest"), 167);
+    QCOMPARE(graphNamed(tab.momentsPlot(), TrainingTab::tr("mean kurtosis"))->data()->at(166)->value, 2.25);
+
+    // The file is rewritten shorter (a resume trims it): the plots start again from the top.
+    QFile original(kDemoRun + QStringLiteral("/metrics.jsonl"));
+    QVERIFY(original.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = original.readAll().split('\n');
+    QByteArray head;
+    for (int i = 0; i < 101; ++i) head += lines[i] + '\n'; // "started" + FP steps 1..100
+    {
+        QFile f(metrics);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        QCOMPARE(f.write(head), head.size());
+    }
+    tab.pollNow();
+    QCOMPARE(pointsOf(tab.lossPlot(), "fp"), 100);
+    QCOMPARE(pointsOf(tab.lossPlot(), "largest"), -1);
+    QCOMPARE(tab.accuracyPlot()->graphCount(), 0);
+    QCOMPARE(tab.lrPlot()->graph(0)->data()->size(), 100);
+    QCOMPARE(pointsOf(tab.momentsPlot(), TrainingTab::tr("mean kurtosis")), 0);
+    QCOMPARE(tab.fpStepOffset(), qint64(100));
+
+    // ... and go on growing from there.
+    QByteArray rest;
+    for (int i = 101; i < 313; ++i) rest += lines[i] + '\n'; // FP steps 101..311 and the eval of epoch 1
+    QVERIFY(appendText(metrics, rest));
+    tab.pollNow();
+    QCOMPARE(pointsOf(tab.lossPlot(), "fp"), 311);
+    QCOMPARE(pointsOf(tab.accuracyPlot(), "fp"), 1);
+}
+
+void TstTrainingTab::trainsPausesStopsAndResumesInTheApp() {
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString run = tmp.filePath(QStringLiteral("tiny"));
+    eqnet::TrainConfig cfg;
+    cfg.data.format = eqnet::DataFormat::Synthetic;
+    cfg.data.syntheticTrain = 512;
+    cfg.data.syntheticTest = 64;
+    cfg.data.validationSize = 64;
+    cfg.fpEpochs = 1;
+    cfg.epochs = 1;
+    cfg.batchSize = 32; // 16 steps per stage
+    cfg.calibImages = 64;
+    cfg.eval.bnImages = 64;
+    cfg.evalImages = 64;
+    cfg.snapshotEvery = 4;
+    cfg.seed = 3;
+    eqnet::TrainingJob::create(run.toStdString(), cfg);
+
+    RunDocument doc;
+    TrainingTab tab(&doc);
+    QVERIFY(doc.open(run));
+    QVERIFY(doc.waitUntilLoaded(30000));
+    auto* start = tab.findChild<QPushButton*>(QStringLiteral("trainingStartButton"));
+    auto* pause = tab.findChild<QPushButton*>(QStringLiteral("trainingPauseButton"));
+    auto* stop = tab.findChild<QPushButton*>(QStringLiteral("trainingStopButton"));
+    QVERIFY(start && pause && stop);
+    QCOMPARE(start->text(), TrainingTab::tr("Start"));
+    QVERIFY(start->isEnabled());
+    QVERIFY(!pause->isEnabled());
+    QVERIFY(!stop->isEnabled());
+
+    QSignalSpy progress(tab.runner(), &JobRunner::progress);
+    QSignalSpy snapshots(&tab, &TrainingTab::snapshotsReady);
+    QSignalSpy finished(&tab, &TrainingTab::trainingFinished);
+    QVERIFY(tab.startTraining());
+    QVERIFY(tab.runner()->isBusy());
+    QVERIFY(!start->isEnabled());
+    QVERIFY(!tab.startTraining()); // one job at a time
+    QVERIFY(pause->isEnabled() && stop->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(progress.count() > 0, 30000);
+    const auto first = progress.first().first().value<eqnet::ui::JobProgress>();
+    QCOMPARE(first.stage, QStringLiteral("fp"));
+    QCOMPARE(first.total, qint64(16));
+    QVERIFY(first.done >= 1);
+
+    // Pause: no step record is written while paused.
+    tab.setPaused(true);
+    QVERIFY(tab.runner()->isPaused());
+    QCOMPARE(pause->text(), TrainingTab::tr("Continue"));
+    QVERIFY(pause->isChecked());
+    QTest::qWait(300); // the step in flight ends
+    const QString metrics = QDir(run).filePath(QStringLiteral("metrics.jsonl"));
+    const int held = lineCount(metrics);
+    QTest::qWait(400);
+    QCOMPARE(lineCount(metrics), held);
+    QVERIFY(tab.runner()->isBusy());
+    QVERIFY(tab.findChild<QLabel*>(QStringLiteral("trainingStatusLabel"))->text().startsWith(TrainingTab::tr("Paused")));
+
+    // Continue, then stop: the job writes a checkpoint and ends, resumable.
+    tab.setPaused(false);
+    QVERIFY(!tab.runner()->isPaused());
+    QCOMPARE(pause->text(), TrainingTab::tr("Pause"));
+    tab.stopTraining();
+    QVERIFY(tab.runner()->waitForIdle(30000));
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(finished.first().first().toBool(), false);
+    QVERIFY(QFile::exists(QDir(run).filePath(QStringLiteral("checkpoints/last.pt"))));
+    QVERIFY(doc.summary().hasCheckpoint);
+    QVERIFY(!doc.summary().trainingFinished);
+    QCOMPARE(start->text(), TrainingTab::tr("Resume"));
+    QVERIFY(start->isEnabled());
+    QVERIFY(!stop->isEnabled());
+    QVERIFY(tab.findChild<QLabel*>(QStringLiteral("trainingStatusLabel"))->text().startsWith(TrainingTab::tr("Stopped")));
+    int stoppedEvents = 0;
+    for (const auto& r : eqnet::readMetricsFile(metrics.toStdString()))
+        if (r.kind == eqnet::MetricsRecord::Kind::Event && r.event == "stopped") ++stoppedEvents;
+    QCOMPARE(stoppedEvents, 1);
+
+    // Resume to the end, with 3-bit levels asked for the snapshots.
+    eqnet::SnapshotRequest req;
+    req.bits = 3;
+    req.bins = 30;
+    tab.setSnapshotRequest(req);
+    snapshots.clear();
+    QVERIFY(tab.startTraining());
+    QVERIFY(tab.runner()->waitForIdle(60000));
+    QCOMPARE(finished.count(), 2);
+    QCOMPARE(finished.last().first().toBool(), true);
+    QVERIFY(doc.summary().trainingFinished);
+    QVERIFY(!start->isEnabled());
+    QCOMPARE(start->text(), TrainingTab::tr("Start"));
+
+    // Snapshots every 4 steps of each stage after the resume; the last one is supernet step 16.
+    QVERIFY(snapshots.count() >= 4);
+    QCOMPARE(snapshots.last().at(0).toLongLong(), qint64(16));
+    const auto layers = snapshots.last().at(1).value<std::vector<eqnet::LayerSnapshot>>();
+    QSignalSpy loaded(&doc, &RunDocument::loaded);
+    doc.reload(); // what MainWindow does on trainingFinished: the layers of the checkpoint
+    QVERIFY(loaded.wait(30000));
+    QCOMPARE(layers.size(), doc.layers().size());
+    QCOMPARE(layers.size(), size_t(6));
+    for (size_t i = 0; i < layers.size(); ++i) {
+        const eqnet::LayerInfo& info = doc.layers()[i];
+        QCOMPARE(layers[i].name, info.name);
+        QCOMPARE(layers[i].counts.size(), size_t(30));
+        QCOMPARE(std::accumulate(layers[i].counts.begin(), layers[i].counts.end(), 0.0), double(info.weightParams));
+        // The core's grid has 2^bits levels; the fixed first and last layers stay at 8 bit.
+        QCOMPARE(layers[i].levels.size(), size_t(info.fixedBits ? 256 : 8));
+    }
+
+    // The curves of the whole run, as one uninterrupted run.
+    tab.pollNow();
+    QCOMPARE(pointsOf(tab.lossPlot(), "fp"), 16);
+    QCOMPARE(pointsOf(tab.lossPlot(), "largest"), 16);
+    QCOMPARE(pointsOf(tab.lossPlot(), "smallest"), 16);
+    QCOMPARE(graphNamed(tab.lossPlot(), "largest")->data()->at(0)->key, 17.0);
+    QCOMPARE(pointsOf(tab.accuracyPlot(), "fp"), 1);
+    QCOMPARE(pointsOf(tab.accuracyPlot(), "W4A4"), 1);
+    QCOMPARE(pointsOf(tab.momentsPlot(), TrainingTab::tr("mean skewness")), 16);
+    QVERIFY(tab.findChild<QLabel*>(QStringLiteral("trainingProgressLabel"))->text().contains(QStringLiteral("16 of 16")));
+}
+
+QTEST_MAIN(TstTrainingTab)
+#include "tst_training_tab.moc"
