@@ -1,0 +1,319 @@
+// The Pareto tab on a copy of the shipped demo run: the front searched for the dock's profile
+// (non-dominated, allowed, sorted), the stored front's measured points on the plot, a new
+// search when a constraint changes, click selection with its layer table, Verify writing the
+// measurement into the stored front, Export handing over the full choice. Offscreen.
+#include "constraints_dock.h"
+#include "job_runner.h"
+#include "pareto_tab.h"
+#include "run_document.h"
+
+#include "eqnet/pipeline.h"
+#include "eqnet/profile.h"
+#include "eqnet/search.h"
+
+#include <qcustomplot.h>
+
+#include <QCheckBox>
+#include <QDeadlineTimer>
+#include <QDirIterator>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <memory>
+
+using eqnet::SearchCandidate;
+using eqnet::ui::ConstraintsDock;
+using eqnet::ui::ParetoTab;
+using eqnet::ui::RunDocument;
+using eqnet::ui::SubnetChoice;
+
+namespace {
+
+bool copyDir(const QString& from, const QString& to) {
+    QDirIterator it(from, QDir::Files | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString src = it.next();
+        const QString dst = QDir(to).filePath(QDir(from).relativeFilePath(src));
+        if (!QDir().mkpath(QFileInfo(dst).absolutePath()) || !QFile::copy(src, dst)) return false;
+    }
+    return true;
+}
+
+SearchCandidate candidate(const SubnetChoice& c) { return SearchCandidate{c.config, c.predicted, c.cost}; }
+
+} // namespace
+
+class TestParetoTab : public QObject {
+    Q_OBJECT
+    QTemporaryDir env_;
+    QTemporaryDir run_;
+    std::unique_ptr<RunDocument> doc_;
+    std::unique_ptr<ConstraintsDock> dock_;
+    std::unique_ptr<ParetoTab> tab_;
+    std::unique_ptr<QSignalSpy> searched_;
+
+    QCPGraph* graphNamed(const QString& name) const {
+        for (int i = 0; i < tab_->plot()->graphCount(); ++i)
+            if (tab_->plot()->graph(i)->name() == name) return tab_->plot()->graph(i);
+        return nullptr;
+    }
+    QPoint pixelOf(double bitops, double accuracy) const {
+        return QPoint(qRound(tab_->plot()->xAxis->coordToPixel(bitops)),
+                      qRound(tab_->plot()->yAxis->coordToPixel(accuracy * 100.0)));
+    }
+    // Waits for the next searchFinished after `before` emissions.
+    bool waitSearch(int before) {
+        QDeadlineTimer deadline(60000);
+        while (searched_->count() <= before && !deadline.hasExpired()) QTest::qWait(20);
+        return searched_->count() > before && tab_->searchRunner()->waitForIdle(60000);
+    }
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(env_.isValid() && run_.isValid());
+        QVERIFY(QDir().mkpath(env_.filePath(QStringLiteral("extra"))));
+        qputenv("EQNET_PROFILE_DIR", env_.filePath(QStringLiteral("extra")).toUtf8());
+        qputenv("XDG_CONFIG_HOME", env_.filePath(QStringLiteral("config")).toUtf8());
+        QVERIFY(copyDir(QStringLiteral(EQNET_SOURCE_DIR "/resources/demo-run"), run_.path()));
+
+        doc_ = std::make_unique<RunDocument>();
+        dock_ = std::make_unique<ConstraintsDock>(doc_.get());
+        tab_ = std::make_unique<ParetoTab>(doc_.get(), dock_.get());
+        tab_->resize(1100, 900);
+        tab_->show();
+        QVERIFY(QTest::qWaitForWindowExposed(tab_.get()));
+        searched_ = std::make_unique<QSignalSpy>(tab_.get(), &ParetoTab::searchFinished);
+        QVERIFY(doc_->open(run_.path()));
+        QVERIFY(doc_->waitUntilLoaded(60000));
+        QVERIFY(doc_->predictor());
+    }
+    void cleanupTestCase() {
+        tab_.reset();
+        dock_.reset();
+        doc_.reset();
+    }
+
+    void searchesOnLoad() {
+        QVERIFY(waitSearch(0));
+        QCOMPARE(searched_->last().at(0).toInt(), tab_->frontSize());
+        const eqnet::HardwareProfile profile = dock_->profile();
+        QCOMPARE(profile.name, std::string("flex-2to8-pt"));
+        const auto front = tab_->frontPoints();
+        QVERIFY2(front.size() >= 20, qPrintable(QString::number(front.size())));
+        for (size_t i = 0; i < front.size(); ++i) {
+            QVERIFY(eqnet::allows(profile, front[i].config, doc_->layers()));
+            QCOMPARE(front[i].profileName, QStringLiteral("flex-2to8-pt"));
+            QCOMPARE(front[i].profileFile, QString::fromStdString(profile.source));
+            QVERIFY(front[i].predicted > 0.5 && front[i].predicted <= 1);
+            if (i > 0) QVERIFY(front[i - 1].cost.bitops <= front[i].cost.bitops);
+            for (size_t j = 0; j < front.size(); ++j)
+                if (i != j) QVERIFY(!eqnet::dominates(candidate(front[j]), candidate(front[i])));
+        }
+        // The predicted front on the plot.
+        QCPGraph* predicted = graphNamed(QStringLiteral("Pareto front (predicted)"));
+        QVERIFY(predicted);
+        QCOMPARE(predicted->data()->size(), int(front.size()));
+
+        // The stored front's measured points and uniform baselines.
+        const eqnet::FrontFile stored = eqnet::readFront(run_.path().toStdString(), "flex-2to8-pt", doc_->layers());
+        int measured = 0;
+        for (const auto& p : stored.points) measured += p.validation ? 1 : 0;
+        QVERIFY(measured > 0);
+        QCPGraph* measuredGraph = graphNamed(QStringLiteral("Measured (validation)"));
+        QVERIFY(measuredGraph);
+        QCOMPARE(measuredGraph->data()->size(), measured);
+        for (const auto& p : stored.points) {
+            if (!p.validation) continue;
+            bool onPlot = false;
+            for (auto it = measuredGraph->data()->constBegin(); it != measuredGraph->data()->constEnd(); ++it)
+                onPlot = onPlot || (it->key == p.cost.bitops && qFuzzyCompare(it->value, *p.validation * 100));
+            QVERIFY(onPlot);
+        }
+        const auto baselines = tab_->baselines();
+        QCOMPARE(int(baselines.size()), 7); // W2A2 .. W8A8
+        int measuredBaselines = 0;
+        for (const auto& b : baselines) {
+            QVERIFY(b.label.startsWith(QLatin1Char('W')));
+            QVERIFY(b.predicted > 0);
+            for (const auto& u : stored.uniform)
+                if (u.config == b.config && u.validation) {
+                    QCOMPARE(*b.validation, *u.validation);
+                    ++measuredBaselines;
+                }
+        }
+        QCOMPARE(measuredBaselines, 7);
+        QCOMPARE(graphNamed(QStringLiteral("Uniform (measured)"))->data()->size(), 7);
+    }
+
+    void clickSelects() {
+        const auto front = tab_->frontPoints();
+        QVERIFY(!front.empty());
+        tab_->plot()->replot();
+        // A point with no other marker within 6 px.
+        std::vector<QPoint> others;
+        for (const auto& c : front) {
+            if (c.validation) others.push_back(pixelOf(c.cost.bitops, *c.validation));
+        }
+        for (const auto& b : tab_->baselines()) {
+            others.push_back(pixelOf(b.cost.bitops, b.predicted));
+            if (b.validation) others.push_back(pixelOf(b.cost.bitops, *b.validation));
+        }
+        int k = -1;
+        for (int i = int(front.size()) / 2; i < int(front.size()) && k < 0; ++i) {
+            const QPoint p = pixelOf(front[i].cost.bitops, front[i].predicted);
+            bool clear = true;
+            for (int j = 0; j < int(front.size()); ++j)
+                if (j != i && (pixelOf(front[j].cost.bitops, front[j].predicted) - p).manhattanLength() < 8) clear = false;
+            for (const QPoint& o : others)
+                if ((o - p).manhattanLength() < 8) clear = false;
+            if (clear) k = i;
+        }
+        QVERIFY2(k >= 0, "no isolated point to click");
+        QSignalSpy selected(tab_.get(), &ParetoTab::selectionChanged);
+        QTest::mouseClick(tab_->plot(), Qt::LeftButton, Qt::NoModifier,
+                          pixelOf(front[k].cost.bitops, front[k].predicted));
+        QCOMPARE(selected.count(), 1);
+        QVERIFY(tab_->selectedSubnet().config == front[k].config);
+        QVERIFY(selected.at(0).at(0).value<SubnetChoice>().config == front[k].config);
+
+        QTableWidget* table = tab_->findChild<QTableWidget*>(QStringLiteral("layerTable"));
+        QVERIFY(table);
+        QCOMPARE(table->rowCount(), 6);
+        double shares = 0;
+        for (int r = 0; r < 6; ++r) {
+            QCOMPARE(table->item(r, 0)->text(), QString::fromStdString(doc_->layers()[r].name));
+            QCOMPARE(table->item(r, 2)->text().toInt(), front[k].config.layers[r].w);
+            QCOMPARE(table->item(r, 3)->text().toInt(), front[k].config.layers[r].a);
+            shares += QLocale().toDouble(table->item(r, 5)->text());
+        }
+        QVERIFY(std::abs(shares - 100.0) < 0.5);
+        QCOMPARE(tab_->bitsPlot()->plottableCount(), 2);
+
+        // A click far from every point keeps the selection.
+        QTest::mouseClick(tab_->plot(), Qt::LeftButton, Qt::NoModifier, QPoint(3, 3));
+        QVERIFY(tab_->selectedSubnet().config == front[k].config);
+    }
+
+    void exportHandsOverTheChoice() {
+        QVERIFY(tab_->selectPoint(0));
+        QSignalSpy spy(tab_.get(), &ParetoTab::exportRequested);
+        QPushButton* button = tab_->findChild<QPushButton*>(QStringLiteral("exportButton"));
+        QVERIFY(button && button->isEnabled());
+        QTest::mouseClick(button, Qt::LeftButton);
+        QCOMPARE(spy.count(), 1);
+        const SubnetChoice c = spy.at(0).at(0).value<SubnetChoice>();
+        const SubnetChoice p0 = tab_->frontPoints()[0];
+        QVERIFY(c.config == p0.config);
+        QCOMPARE(c.cost.bitops, p0.cost.bitops);
+        QCOMPARE(c.predicted, p0.predicted);
+        QCOMPARE(c.profileName, QStringLiteral("flex-2to8-pt"));
+        QVERIFY(c.profileFile.endsWith(QStringLiteral("flex-2to8-pt.json")));
+    }
+
+    void verifyWritesTheStoredFront() {
+        const std::string dir = run_.path().toStdString();
+        const eqnet::FrontFile before = eqnet::readFront(dir, "flex-2to8-pt", doc_->layers());
+        const auto front = tab_->frontPoints();
+        int k = -1;
+        for (int i = 0; i < int(front.size()) && k < 0; ++i)
+            for (const auto& p : before.points)
+                if (p.config == front[i].config && !p.validation) k = i;
+        QVERIFY2(k >= 0, "no unmeasured stored point on the searched front");
+        QVERIFY(tab_->selectPoint(k));
+        QPushButton* verify = tab_->findChild<QPushButton*>(QStringLiteral("verifyButton"));
+        QVERIFY(verify && verify->isEnabled());
+        QSignalSpy done(tab_.get(), &ParetoTab::verifyFinished);
+        QSignalSpy refreshed(doc_.get(), &RunDocument::summaryChanged);
+        QTest::mouseClick(verify, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(done.count() == 1, 60000);
+        QVERIFY2(done.at(0).at(0).toBool(), qPrintable(done.at(0).at(1).toString()));
+        const SubnetChoice sel = tab_->selectedSubnet();
+        QVERIFY(sel.config == front[k].config);
+        QVERIFY(sel.validation && *sel.validation > 0.5 && *sel.validation <= 1.0);
+        QVERIFY(sel.test && *sel.test > 0.5 && *sel.test <= 1.0);
+        QCOMPARE(*tab_->frontPoints()[k].validation, *sel.validation);
+
+        const eqnet::FrontFile after = eqnet::readFront(dir, "flex-2to8-pt", doc_->layers());
+        bool found = false;
+        for (const auto& p : after.points)
+            if (p.config == sel.config) {
+                QVERIFY(p.validation);
+                QCOMPARE(*p.validation, *sel.validation);
+                QCOMPARE(*p.test, *sel.test);
+                found = true;
+            }
+        QVERIFY(found);
+        QCOMPARE(after.verification.measured, before.verification.measured + 1);
+        QVERIFY(refreshed.count() >= 1);
+        // Drawn as measured.
+        QCOMPARE(graphNamed(QStringLiteral("Measured (validation)"))->data()->size(),
+                 int(before.verification.measured) + 1);
+    }
+
+    void constraintChangeSearchesAgain() {
+        const int before = searched_->count();
+        for (int b = 2; b <= 8; ++b) {
+            dock_->weightBitBox(b)->setChecked(b == 4 || b == 8);
+            dock_->actBitBox(b)->setChecked(b == 4 || b == 8);
+        }
+        QVERIFY(waitSearch(before));
+        QCOMPARE(searched_->count(), before + 1); // one search for all the edits
+        const auto front = tab_->frontPoints();
+        QVERIFY(!front.empty());
+        const auto& layers = doc_->layers();
+        for (const auto& c : front) {
+            QVERIFY(eqnet::allows(dock_->profile(), c.config, layers));
+            for (size_t l = 0; l < c.config.layers.size(); ++l) {
+                const auto b = c.config.layers[l];
+                if (layers[l].fixedBits) {
+                    QCOMPARE(b.w, 8);
+                    QCOMPARE(b.a, 8);
+                }
+                QVERIFY(b.w == 4 || b.w == 8);
+                QVERIFY(b.a == 4 || b.a == 8);
+            }
+            QVERIFY(c.profileFile.isEmpty()); // an edited profile has no file
+            QVERIFY(!c.validation);
+        }
+        // No stored front for an edited profile; baselines W4A4 and W8A8 only.
+        QCOMPARE(graphNamed(QStringLiteral("Measured (validation)"))->data()->size(), 0);
+        const auto baselines = tab_->baselines();
+        QCOMPARE(int(baselines.size()), 2);
+        QCOMPARE(baselines[0].label, QStringLiteral("W4A4"));
+        QCOMPARE(baselines[1].label, QStringLiteral("W8A8"));
+    }
+
+    void rapidChangesEndWithTheLatest() {
+        // Several requests while one runs: only the latest one's front is shown.
+        QVERIFY(tab_->searchRunner()->waitForIdle(60000));
+        dock_->selectProfile(QStringLiteral("flex-2to8-pt"));
+        dock_->selectProfile(QStringLiteral("int4-int8-pc-asym"));
+        dock_->selectProfile(QStringLiteral("int8-pc-sym"));
+        QTRY_VERIFY_WITH_TIMEOUT(!tab_->searchRunner()->isBusy() && tab_->searchedProfile().name == "int8-pc-sym", 60000);
+        const auto front = tab_->frontPoints();
+        QCOMPARE(int(front.size()), 1); // a single subnet: all 8/8
+        QVERIFY(front[0].config == eqnet::uniformSubnet(6, 8, 8, dock_->profile().form));
+    }
+
+    void infeasibleBudgetSaysWhy() {
+        QVERIFY(dock_->selectProfile(QStringLiteral("flex-2to8-pt")));
+        QTRY_VERIFY_WITH_TIMEOUT(!tab_->searchRunner()->isBusy() && tab_->searchedProfile().name == "flex-2to8-pt", 60000);
+        const int before = searched_->count();
+        dock_->bitopsBudgetCheck()->setChecked(true);
+        dock_->bitopsBudgetSpin()->setValue(1.0); // 1 MBitOps: below the cheapest subnet
+        QVERIFY(waitSearch(before));
+        QCOMPARE(searched_->last().at(0).toInt(), 0);
+        QCOMPARE(tab_->frontSize(), 0);
+        QVERIFY2(tab_->statusText().contains(QStringLiteral("budget")), qPrintable(tab_->statusText()));
+    }
+};
+
+QTEST_MAIN(TestParetoTab)
+#include "tst_pareto_tab.moc"
