@@ -1,16 +1,116 @@
 #pragma once
-// Weights tab: per-layer FP weight histograms with quantization levels (helper A). PLACEHOLDER, being written.
+// Weights tab: a layer's FP weight histogram (as a density, so runs compare), its skewness and
+// kurtosis, and the quantization levels of a chosen bit-width and form drawn over it.
+// Sources: the open run's checkpoint (computed on a worker: eqnet::weightSnapshots), the live
+// snapshots of a job training in the studio (showSnapshots), and optionally a second run to
+// compare with (e.g. one trained without WDR), drawn in a second colour.
+#include "training_types.h"
+
+#include <QString>
 #include <QWidget>
+
+#include <vector>
+
+class QComboBox;
+class QCustomPlot;
+class QCPGraph;
+class QCPItemText;
+class QLabel;
+class QPushButton;
+class QSpinBox;
 
 namespace eqnet {
 namespace ui {
 
+class JobRunner;
 class RunDocument;
 
 class WeightsTab : public QWidget {
     Q_OBJECT
 public:
     explicit WeightsTab(RunDocument* doc, QWidget* parent = nullptr);
+    ~WeightsTab() override;
+
+    QCustomPlot* plot() const { return plot_; }
+    // The layers of the data shown (checkpoint or live), in network order.
+    int layerCount() const { return int(snapshots_.size()); }
+    std::vector<LayerSnapshot> snapshots() const { return snapshots_; }
+    std::vector<LayerSnapshot> comparisonSnapshots() const { return compareSnapshots_; }
+    // "demo-run: skewness 0.05, kurtosis 2.77" (+ a line for the compared run).
+    QString skewKurtText() const;
+    SnapshotRequest request() const { return request_; }
+    int currentLayer() const;
+    // The step of the live snapshot shown; -1 when the data comes from the checkpoint.
+    qint64 liveStep() const { return liveStep_; }
+
+    // The second run to compare with; false (reason in *error) when it holds no checkpoint.
+    bool setComparisonRun(const QString& dir, QString* error = nullptr);
+    void clearComparison();
+    bool hasComparison() const { return !compareDir_.isEmpty(); }
+    QString comparisonName() const { return compareName_; }
+
+    // Workers (tests wait on them): the open run's histograms and the compared run's.
+    JobRunner* runner() const { return runner_; }
+    JobRunner* comparisonRunner() const { return compareRunner_; }
+    bool isBusy() const;
+
+    // The graphs drawn: histogram of the open run, of the compared run, the levels (impulses).
+    QCPGraph* histogramGraph() const { return histGraph_; }
+    QCPGraph* comparisonGraph() const { return compareGraph_; }
+    QCPGraph* levelsGraph() const { return levelsGraph_; }
+
+public slots:
+    // Live snapshots of a training job (TrainingTab::snapshotsReady): replace what is shown.
+    void showSnapshots(qint64 step, const std::vector<eqnet::LayerSnapshot>& layers);
+    void setCurrentLayer(int index);
+    // Sets bits / form / bins as the person would (emits snapshotRequestChanged on a change).
+    void setRequest(const eqnet::SnapshotRequest& request);
+
+signals:
+    // The person changed bits, form or bins (for TrainingTab::setSnapshotRequest).
+    void snapshotRequestChanged(const eqnet::SnapshotRequest& request);
+
+private:
+    void onLoaded();
+    void onRequestEdited();
+    void computeFromCheckpoint();
+    void computeComparison();
+    void setSnapshots(std::vector<LayerSnapshot> s);
+    void fillLayerCombo();
+    bool isFixedLayer(int index) const;
+    void redraw();
+    void chooseComparison();
+
+    RunDocument* doc_;
+    JobRunner* runner_;
+    JobRunner* compareRunner_;
+    SnapshotRequest request_;
+    std::vector<LayerSnapshot> snapshots_;
+    std::vector<LayerSnapshot> compareSnapshots_;
+    qint64 liveStep_ = -1;
+    int mainGeneration_ = 0;
+    bool mainPending_ = false;
+    int compareGeneration_ = 0;
+    bool comparePending_ = false;
+    QString compareDir_;
+    QString compareName_;
+    QString compareError_;
+    QString mainError_;
+
+    QComboBox* layerCombo_;
+    QSpinBox* bitsSpin_;
+    QComboBox* formCombo_;
+    QSpinBox* binsSpin_;
+    QPushButton* compareButton_;
+    QPushButton* clearCompareButton_;
+    QLabel* sourceLabel_;
+    QLabel* fixedLabel_;
+    QLabel* momentsLabel_;
+    QCustomPlot* plot_;
+    QCPGraph* histGraph_;
+    QCPGraph* compareGraph_;
+    QCPGraph* levelsGraph_;
+    QCPItemText* placeholder_;
 };
 
 } // namespace ui

@@ -1,0 +1,198 @@
+// The Weights tab: histograms and quantization levels computed from a run's checkpoint on a
+// worker, the bit-width changing the grid (and asking the training job for it), a second run
+// to compare with, and live snapshots replacing the data.
+#include "job_runner.h"
+#include "run_document.h"
+#include "weights_tab.h"
+
+#include "eqnet/quant_types.h"
+#include "eqnet/training.h"
+
+#include <qcustomplot.h>
+
+#include <QComboBox>
+#include <QDirIterator>
+#include <QFile>
+#include <QLabel>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <numeric>
+
+using eqnet::ui::RunDocument;
+using eqnet::ui::WeightsTab;
+
+namespace {
+
+const QString kDemoRun = QStringLiteral(EQNET_SOURCE_DIR "/resources/demo-run");
+
+bool copyTree(const QString& from, const QString& to) {
+    QDirIterator it(from, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString src = it.next();
+        const QString dst = QDir(to).filePath(QDir(from).relativeFilePath(src));
+        if (!QDir().mkpath(QFileInfo(dst).absolutePath()) || !QFile::copy(src, dst)) return false;
+    }
+    return true;
+}
+
+// The area under a step graph of densities (one point per left edge, the last closing).
+double area(const QCPGraph* g) {
+    double a = 0;
+    for (int i = 0; i + 1 < g->data()->size(); ++i)
+        a += g->data()->at(i)->value * (g->data()->at(i + 1)->key - g->data()->at(i)->key);
+    return a;
+}
+
+} // namespace
+
+class TstWeightsTab : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void checkpointHistogramsLevelsComparisonAndLive();
+
+private:
+    QTemporaryDir tmp_;
+    QString runA_, runB_;
+};
+
+void TstWeightsTab::initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QVERIFY(tmp_.isValid());
+    runA_ = tmp_.filePath(QStringLiteral("a/demo-run"));
+    runB_ = tmp_.filePath(QStringLiteral("b/demo-run"));
+    QVERIFY(copyTree(kDemoRun, runA_));
+    QVERIFY(copyTree(kDemoRun, runB_));
+}
+
+void TstWeightsTab::checkpointHistogramsLevelsComparisonAndLive() {
+    RunDocument doc;
+    WeightsTab tab(&doc);
+    QCOMPARE(tab.layerCount(), 0);
+    QCOMPARE(tab.plot()->objectName(), QStringLiteral("weightsPlot"));
+    auto* bits = tab.findChild<QSpinBox*>(QStringLiteral("weightsBitsSpin"));
+    auto* bins = tab.findChild<QSpinBox*>(QStringLiteral("weightsBinsSpin"));
+    auto* forms = tab.findChild<QComboBox*>(QStringLiteral("weightsFormCombo"));
+    auto* layersCombo = tab.findChild<QComboBox*>(QStringLiteral("weightsLayerCombo"));
+    auto* source = tab.findChild<QLabel*>(QStringLiteral("weightsSourceLabel"));
+    QVERIFY(bits && bins && forms && layersCombo && source);
+    QCOMPARE(bits->value(), 4);
+    QCOMPARE(bits->minimum(), eqnet::kMinBits);
+    QCOMPARE(bits->maximum(), eqnet::kMaxBits);
+    QCOMPARE(forms->count(), 8);
+    QCOMPARE(forms->currentText(), QString::fromStdString(eqnet::formDescription(eqnet::QuantForm{})));
+
+    QVERIFY(doc.open(runA_));
+    QVERIFY(doc.waitUntilLoaded(30000));
+    QTRY_COMPARE_WITH_TIMEOUT(tab.layerCount(), 6, 30000);
+    QVERIFY(source->text().contains(QStringLiteral("demo-run")));
+    const std::vector<eqnet::LayerInfo>& info = doc.layers();
+    QCOMPARE(info.size(), size_t(6));
+    std::vector<eqnet::LayerSnapshot> s = tab.snapshots();
+    for (size_t i = 0; i < s.size(); ++i) {
+        QCOMPARE(s[i].name, info[i].name);
+        QCOMPARE(s[i].counts.size(), size_t(80));
+        QCOMPARE(std::accumulate(s[i].counts.begin(), s[i].counts.end(), 0.0), double(info[i].weightParams));
+        QCOMPARE(s[i].levels.size(), size_t(info[i].fixedBits ? 256 : 16));
+    }
+    QCOMPARE(layersCombo->count(), 6);
+    QVERIFY(layersCombo->itemText(0).contains(WeightsTab::tr("fixed 8-bit")));
+    QVERIFY(!layersCombo->itemText(1).contains(WeightsTab::tr("fixed 8-bit")));
+
+    // The drawn histogram is a density over the layer's bins; the levels are impulses.
+    tab.setCurrentLayer(2);
+    QCOMPARE(tab.currentLayer(), 2);
+    QCOMPARE(tab.histogramGraph()->data()->size(), 81);
+    QVERIFY(qAbs(area(tab.histogramGraph()) - 1.0) < 1e-9);
+    QCOMPARE(tab.histogramGraph()->data()->at(0)->key, s[2].edges.front());
+    QCOMPARE(tab.levelsGraph()->data()->size(), 16);
+    QCOMPARE(tab.levelsGraph()->lineStyle(), QCPGraph::lsImpulse);
+    QVERIFY(tab.comparisonGraph()->data()->isEmpty());
+    QVERIFY(tab.skewKurtText().contains(QString::number(s[2].skewness, 'f', 3)));
+    QVERIFY(tab.skewKurtText().contains(QString::number(s[2].kurtosis, 'f', 3)));
+    QVERIFY(!tab.findChild<QLabel*>(QStringLiteral("weightsFixedLabel"))->isVisibleTo(&tab));
+    tab.setCurrentLayer(0);
+    QVERIFY(tab.findChild<QLabel*>(QStringLiteral("weightsFixedLabel"))->isVisibleTo(&tab));
+    QCOMPARE(tab.levelsGraph()->data()->size(), 256);
+
+    // 2 bits: fewer levels, asked of the training job too; the fixed layers keep 8 bit.
+    QSignalSpy asked(&tab, &WeightsTab::snapshotRequestChanged);
+    bits->setValue(2);
+    QCOMPARE(asked.count(), 1);
+    QCOMPARE(asked.first().first().value<eqnet::SnapshotRequest>().bits, 2);
+    QTRY_COMPARE_WITH_TIMEOUT(tab.snapshots()[2].levels.size(), size_t(4), 30000);
+    QCOMPARE(tab.snapshots()[0].levels.size(), size_t(256));
+    QCOMPARE(tab.snapshots()[5].levels.size(), size_t(256));
+    tab.setCurrentLayer(2);
+    QCOMPARE(tab.levelsGraph()->data()->size(), 4);
+    // Same weights, same histogram: only the grid changed.
+    QCOMPARE(tab.snapshots()[2].counts, s[2].counts);
+    bins->setValue(40);
+    QCOMPARE(asked.count(), 2);
+    QCOMPARE(asked.last().first().value<eqnet::SnapshotRequest>().bins, 40);
+    QTRY_COMPARE_WITH_TIMEOUT(tab.snapshots()[2].counts.size(), size_t(40), 30000);
+    QCOMPARE(tab.histogramGraph()->data()->size(), 41);
+
+    // A second run to compare with: its histogram in a second series, named in the legend.
+    QString error;
+    QVERIFY(!tab.setComparisonRun(tmp_.filePath(QStringLiteral("nothing-here")), &error));
+    QVERIFY(!error.isEmpty());
+    QVERIFY(tab.setComparisonRun(runB_, &error));
+    QVERIFY(tab.findChild<QPushButton*>(QStringLiteral("weightsClearCompareButton"))->isEnabled());
+    QTRY_COMPARE_WITH_TIMEOUT(int(tab.comparisonSnapshots().size()), 6, 30000);
+    QTRY_VERIFY(!tab.runner()->isBusy() && !tab.comparisonRunner()->isBusy());
+    QCOMPARE(tab.comparisonSnapshots()[2].counts.size(), size_t(40)); // the same request
+    QCOMPARE(tab.comparisonGraph()->data()->size(), 41);
+    QVERIFY(tab.plot()->legend->hasItemWithPlottable(tab.comparisonGraph()));
+    QVERIFY(tab.plot()->legend->hasItemWithPlottable(tab.histogramGraph()));
+    QVERIFY(tab.comparisonName() != doc.name()); // two folders called demo-run stay apart
+    QCOMPARE(tab.comparisonGraph()->name(), tab.comparisonName());
+    // A copy of the same run: the same moments on both lines.
+    const QStringList lines = tab.skewKurtText().split(QLatin1Char('\n'));
+    QCOMPARE(lines.size(), 2);
+    QVERIFY(lines[1].startsWith(tab.comparisonName()));
+    QCOMPARE(lines[0].mid(lines[0].indexOf(QLatin1Char(':'))), lines[1].mid(lines[1].indexOf(QLatin1Char(':'))));
+    tab.clearComparison();
+    QVERIFY(tab.comparisonGraph()->data()->isEmpty());
+    QVERIFY(!tab.plot()->legend->hasItemWithPlottable(tab.comparisonGraph()));
+    QCOMPARE(tab.skewKurtText().split(QLatin1Char('\n')).size(), 1);
+
+    // Live snapshots replace what is shown.
+    eqnet::LayerSnapshot a;
+    a.name = "conv1";
+    a.edges = {-1.0, 0.0, 1.0};
+    a.counts = {1.0, 3.0};
+    a.skewness = -0.5;
+    a.kurtosis = 1.9;
+    a.levels = {-1.0, -0.5, 0.0, 0.5};
+    eqnet::LayerSnapshot b = a;
+    b.name = "conv2";
+    b.levels = {-1.0, 1.0};
+    tab.showSnapshots(42, {a, b});
+    QCOMPARE(tab.liveStep(), qint64(42));
+    QCOMPARE(tab.layerCount(), 2);
+    QVERIFY(source->text().contains(QStringLiteral("42")));
+    tab.setCurrentLayer(0);
+    QCOMPARE(tab.histogramGraph()->data()->size(), 3);
+    QCOMPARE(tab.histogramGraph()->data()->at(0)->value, 0.25); // 1 of 4 weights in a bin 1 wide
+    QCOMPARE(tab.histogramGraph()->data()->at(1)->value, 0.75);
+    QCOMPARE(tab.levelsGraph()->data()->size(), 4);
+    QVERIFY(tab.skewKurtText().contains(QStringLiteral("-0.500")));
+    QVERIFY(tab.skewKurtText().contains(QStringLiteral("1.900")));
+    tab.setCurrentLayer(1);
+    QCOMPARE(tab.levelsGraph()->data()->size(), 2);
+    QVERIFY(tab.histogramGraph()->name().contains(QStringLiteral("42")));
+
+    doc.close();
+    QCOMPARE(tab.layerCount(), 0);
+    QVERIFY(tab.histogramGraph()->data()->isEmpty());
+}
+
+QTEST_MAIN(TstWeightsTab)
+#include "tst_weights_tab.moc"
