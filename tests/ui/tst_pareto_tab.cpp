@@ -23,6 +23,7 @@
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QToolTip>
 #include <QtTest>
 
 #include <memory>
@@ -201,6 +202,20 @@ private slots:
         QVERIFY(tab_->selectedSubnet().config == front[k].config);
     }
 
+    void hoverShowsNumbers() {
+        const auto front = tab_->frontPoints();
+        const SubnetChoice& c = front[front.size() / 2];
+        QToolTip::hideText();
+        QTest::mouseMove(tab_->plot(), pixelOf(c.cost.bitops, c.predicted) + QPoint(2, 1));
+        QTRY_VERIFY(QToolTip::isVisible());
+        const QString text = QToolTip::text();
+        QVERIFY2(text.contains(QString::fromStdString(eqnet::formatBitops(c.cost.bitops))), qPrintable(text));
+        QVERIFY2(text.contains(QString::fromStdString(eqnet::formatSizeBits(c.cost.sizeBits))), qPrintable(text));
+        QVERIFY2(text.contains(QLocale().toString(c.predicted * 100, 'f', 2)), qPrintable(text));
+        QVERIFY2(text.contains(QString::number(c.config.averageWeightBits(), 'f', 2)), qPrintable(text));
+        QToolTip::hideText();
+    }
+
     void exportHandsOverTheChoice() {
         QVERIFY(tab_->selectPoint(0));
         QSignalSpy spy(tab_.get(), &ParetoTab::exportRequested);
@@ -255,6 +270,28 @@ private slots:
         // Drawn as measured.
         QCOMPARE(graphNamed(QStringLiteral("Measured (validation)"))->data()->size(),
                  int(before.verification.measured) + 1);
+    }
+
+    void verifyCanBeStopped() {
+        const std::string dir = run_.path().toStdString();
+        const std::string before = eqnet::frontToJson(eqnet::readFront(dir, "flex-2to8-pt", doc_->layers()), doc_->layers());
+        int k = -1;
+        const auto front = tab_->frontPoints();
+        for (int i = 0; i < int(front.size()) && k < 0; ++i)
+            if (!front[i].validation) k = i;
+        QVERIFY(k >= 0);
+        QVERIFY(tab_->selectPoint(k));
+        QSignalSpy done(tab_.get(), &ParetoTab::verifyFinished);
+        QVERIFY(tab_->verifySelected());
+        QPushButton* stop = tab_->findChild<QPushButton*>(QStringLiteral("stopVerifyButton"));
+        QVERIFY(stop && stop->isEnabled());
+        QVERIFY(!tab_->findChild<QPushButton*>(QStringLiteral("verifyButton"))->isEnabled());
+        QTest::mouseClick(stop, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(done.count() == 1, 60000);
+        QVERIFY(!done.at(0).at(0).toBool());
+        QVERIFY(!tab_->frontPoints()[k].validation);
+        QCOMPARE(eqnet::frontToJson(eqnet::readFront(dir, "flex-2to8-pt", doc_->layers()), doc_->layers()), before);
+        QVERIFY(tab_->findChild<QPushButton*>(QStringLiteral("verifyButton"))->isEnabled());
     }
 
     void constraintChangeSearchesAgain() {
