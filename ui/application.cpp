@@ -51,11 +51,17 @@ StartOptions parseCommandLine(const QStringList& arguments) {
         QStringLiteral("run"),
         QCoreApplication::translate("eqnet::ui::Application", "Run folder to open at start."),
         QStringLiteral("[run]"));
+    const QCommandLineOption demo(
+        QStringLiteral("demo"),
+        QCoreApplication::translate("eqnet::ui::Application",
+                                    "Open the demo run that comes with EQ-Net Studio (a writable copy)."));
+    parser.addOption(demo);
     parser.process(arguments);
 
     StartOptions options;
     const QStringList positional = parser.positionalArguments();
     if (!positional.isEmpty()) options.runFolder = positional.first();
+    options.demo = parser.isSet(demo);
     return options;
 }
 

@@ -1,13 +1,28 @@
 #include "mainwindow.h"
 
 #include "application.h"
+#include "constraints_dock.h"
+#include "demo_run.h"
+#include "export_dialog.h"
+#include "i18n.h"
+#include "job_runner.h"
+#include "new_run_dialog.h"
+#include "pareto_tab.h"
+#include "predictor_tab.h"
+#include "run_document.h"
+#include "subnet_choice.h"
+#include "training_tab.h"
+#include "weights_tab.h"
+
 #include "eqnet/quant_types.h"
 
 #include <qcustomplot.h>
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDesktopServices>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -18,77 +33,115 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
-#include <QVBoxLayout>
+#include <QUrl>
 
 namespace eqnet {
 namespace ui {
 
 namespace {
 
-// A work area that is not built yet: a heading, a paragraph on what it will do, and
-// optionally a widget (a plot) filling the rest of the page.
-QWidget* placeholderPage(const QString& heading, const QString& text, QWidget* body = nullptr) {
-    auto* page = new QWidget;
-    auto* layout = new QVBoxLayout(page);
-    layout->setContentsMargins(24, 20, 24, 20);
-    layout->setSpacing(10);
-
-    auto* title = new QLabel(heading, page);
-    QFont font = title->font();
-    font.setPointSizeF(font.pointSizeF() * 1.3);
-    font.setBold(true);
-    title->setFont(font);
-    layout->addWidget(title);
-
-    auto* paragraph = new QLabel(text, page);
-    paragraph->setObjectName(QStringLiteral("explanation"));
-    paragraph->setWordWrap(true);
-    paragraph->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    paragraph->setMaximumWidth(760);
-    paragraph->setAlignment(Qt::AlignLeft | Qt::AlignTop);
-    layout->addWidget(paragraph);
-
-    if (body) {
-        body->setParent(page);
-        layout->addSpacing(6);
-        layout->addWidget(body, 1);
-    } else {
-        layout->addStretch(1);
-    }
-    return page;
-}
-
 QString normalizedFolder(const QString& folder) {
     return QDir::cleanPath(QFileInfo(folder).absoluteFilePath());
 }
 
+// docs/user-guide.md: installed with the documentation, or in the source tree.
+QString userGuidePath() {
+    const QStringList candidates = {
+        QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("../share/doc/eqnet-studio/user-guide.md")),
+        QStringLiteral(EQNET_SOURCE_DOCS "/user-guide.md"),
+    };
+    for (const QString& c : candidates)
+        if (QFileInfo(c).isFile()) return QDir::cleanPath(QFileInfo(c).absoluteFilePath());
+    return QString();
+}
+
 } // namespace
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new RunDocument(this)) {
     setObjectName(QStringLiteral("MainWindow"));
     setWindowTitle(tr("EQ-Net Studio"));
     setWindowIcon(appIcon());
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
 
+    createPages();
     createActions();
     createMenus();
-    createTabs();
+    connectPages();
 
     runLabel_ = new QLabel(tr("No run open"), this);
     runLabel_->setObjectName(QStringLiteral("runLabel"));
     statusBar()->addPermanentWidget(runLabel_);
 
     updateRecentRunsMenu();
+    updateActions();
     restoreWindowSettings();
 }
 
 MainWindow::~MainWindow() = default;
 
+QCustomPlot* MainWindow::paretoPlot() const { return pareto_->plot(); }
+
+QString MainWindow::currentRun() const { return doc_->isOpen() ? doc_->dir() : QString(); }
+
+void MainWindow::createPages() {
+    tabs_ = new QTabWidget(this);
+    tabs_->setObjectName(QStringLiteral("tabs"));
+    tabs_->setDocumentMode(true);
+
+    constraints_ = new ConstraintsDock(doc_, this);
+    constraints_->setObjectName(QStringLiteral("constraintsDock"));
+    addDockWidget(Qt::LeftDockWidgetArea, constraints_);
+
+    training_ = new TrainingTab(doc_, tabs_);
+    weights_ = new WeightsTab(doc_, tabs_);
+    predictor_ = new PredictorTab(doc_, tabs_);
+    pareto_ = new ParetoTab(doc_, constraints_, tabs_);
+    tabs_->addTab(training_, tr("Training"));
+    tabs_->addTab(weights_, tr("Weights"));
+    tabs_->addTab(predictor_, tr("Predictor"));
+    tabs_->addTab(pareto_, tr("Pareto"));
+    tabs_->setTabToolTip(TrainingPage, tr("Train the supernet and follow its curves (Ctrl+1)"));
+    tabs_->setTabToolTip(WeightsPage, tr("The shared weights and their quantization grid (Ctrl+2)"));
+    tabs_->setTabToolTip(PredictorPage, tr("The accuracy predictor against measurements (Ctrl+3)"));
+    tabs_->setTabToolTip(ParetoPage, tr("Accuracy against BitOps for the hardware constraints (Ctrl+4)"));
+    setCentralWidget(tabs_);
+}
+
 void MainWindow::createActions() {
-    openRunAction_ = new QAction(tr("&Open run…"), this);
+    newRunAction_ = new QAction(QIcon::fromTheme(QStringLiteral("document-new")), tr("&New run…"), this);
+    newRunAction_->setObjectName(QStringLiteral("newRunAction"));
+    newRunAction_->setShortcut(QKeySequence::New);
+    newRunAction_->setStatusTip(tr("Create a run folder and train a supernet in it"));
+    connect(newRunAction_, &QAction::triggered, this, &MainWindow::newRun);
+
+    openRunAction_ = new QAction(QIcon::fromTheme(QStringLiteral("document-open")), tr("&Open run…"), this);
     openRunAction_->setObjectName(QStringLiteral("openRunAction"));
     openRunAction_->setShortcut(QKeySequence::Open);
     openRunAction_->setStatusTip(tr("Open the folder of a training run"));
     connect(openRunAction_, &QAction::triggered, this, &MainWindow::chooseRun);
+
+    openDemoAction_ = new QAction(tr("Open &demo run"), this);
+    openDemoAction_->setObjectName(QStringLiteral("openDemoAction"));
+    openDemoAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+    openDemoAction_->setStatusTip(tr("Open the small finished run that comes with EQ-Net Studio"));
+    connect(openDemoAction_, &QAction::triggered, this, &MainWindow::openDemoRun);
+
+    closeRunAction_ = new QAction(tr("&Close run"), this);
+    closeRunAction_->setObjectName(QStringLiteral("closeRunAction"));
+    closeRunAction_->setShortcut(QKeySequence::Close);
+    connect(closeRunAction_, &QAction::triggered, this, [this] {
+        if (training_->runner()->isBusy()) {
+            statusBar()->showMessage(tr("Stop the training first"), 5000);
+            return;
+        }
+        doc_->close();
+    });
+
+    exportAction_ = new QAction(QIcon::fromTheme(QStringLiteral("document-save-as")), tr("&Export subnet…"), this);
+    exportAction_->setObjectName(QStringLiteral("exportAction"));
+    exportAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    exportAction_->setStatusTip(tr("Export the subnet selected on the Pareto tab as JSON or ONNX"));
+    connect(exportAction_, &QAction::triggered, this, &MainWindow::exportSelected);
 
     clearRecentAction_ = new QAction(tr("&Clear list"), this);
     connect(clearRecentAction_, &QAction::triggered, this, [this] {
@@ -96,7 +149,7 @@ void MainWindow::createActions() {
         updateRecentRunsMenu();
     });
 
-    quitAction_ = new QAction(tr("&Quit"), this);
+    quitAction_ = new QAction(QIcon::fromTheme(QStringLiteral("application-exit")), tr("&Quit"), this);
     quitAction_->setObjectName(QStringLiteral("quitAction"));
     quitAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
     quitAction_->setMenuRole(QAction::QuitRole);
@@ -106,115 +159,136 @@ void MainWindow::createActions() {
         if (close()) QApplication::quit();
     });
 
+    startAction_ = new QAction(QIcon::fromTheme(QStringLiteral("media-playback-start")), tr("&Start / resume training"), this);
+    startAction_->setObjectName(QStringLiteral("startTrainingAction"));
+    startAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    connect(startAction_, &QAction::triggered, this, [this] {
+        tabs_->setCurrentIndex(TrainingPage);
+        training_->startTraining();
+    });
+    pauseAction_ = new QAction(QIcon::fromTheme(QStringLiteral("media-playback-pause")), tr("&Pause training"), this);
+    pauseAction_->setObjectName(QStringLiteral("pauseTrainingAction"));
+    pauseAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    pauseAction_->setCheckable(true);
+    connect(pauseAction_, &QAction::triggered, this, [this](bool on) { training_->setPaused(on); });
+    stopAction_ = new QAction(QIcon::fromTheme(QStringLiteral("media-playback-stop")), tr("S&top training"), this);
+    stopAction_->setObjectName(QStringLiteral("stopTrainingAction"));
+    stopAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
+    stopAction_->setStatusTip(tr("Stop at the end of the current step; a checkpoint keeps the run resumable"));
+    connect(stopAction_, &QAction::triggered, this, [this] { training_->stopTraining(); });
+
     aboutAction_ = new QAction(tr("&About EQ-Net Studio"), this);
     aboutAction_->setMenuRole(QAction::AboutRole);
     connect(aboutAction_, &QAction::triggered, this, &MainWindow::showAbout);
-
     aboutQtAction_ = new QAction(tr("About &Qt"), this);
     aboutQtAction_->setMenuRole(QAction::AboutQtRole);
     connect(aboutQtAction_, &QAction::triggered, qApp, &QApplication::aboutQt);
+    guideAction_ = new QAction(QIcon::fromTheme(QStringLiteral("help-contents")), tr("&User guide"), this);
+    guideAction_->setShortcut(QKeySequence::HelpContents);
+    connect(guideAction_, &QAction::triggered, this, [this] {
+        const QString guide = userGuidePath();
+        if (guide.isEmpty() || !QDesktopServices::openUrl(QUrl::fromLocalFile(guide)))
+            statusBar()->showMessage(tr("The user guide is docs/user-guide.md in EQ-Net Studio's sources"), 8000);
+    });
 }
 
 void MainWindow::createMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(newRunAction_);
     file->addAction(openRunAction_);
     recentMenu_ = file->addMenu(tr("Open &recent"));
     recentMenu_->setObjectName(QStringLiteral("recentMenu"));
+    file->addAction(openDemoAction_);
+    file->addAction(closeRunAction_);
+    file->addSeparator();
+    file->addAction(exportAction_);
     file->addSeparator();
     file->addAction(quitAction_);
 
+    QMenu* train = menuBar()->addMenu(tr("&Training"));
+    train->addAction(startAction_);
+    train->addAction(pauseAction_);
+    train->addAction(stopAction_);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(constraints_->toggleViewAction());
+    constraints_->toggleViewAction()->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
+    view->addSeparator();
+    for (int i = 0; i < PageCount; ++i) {
+        QAction* a = view->addAction(tabs_->tabText(i));
+        a->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + i)));
+        connect(a, &QAction::triggered, this, [this, i] { tabs_->setCurrentIndex(i); });
+    }
+
+    QMenu* settings = menuBar()->addMenu(tr("&Settings"));
+    QMenu* language = settings->addMenu(tr("&Language"));
+    language->setObjectName(QStringLiteral("languageMenu"));
+    languageGroup_ = new QActionGroup(this);
+    const QString configured = configuredLanguage();
+    const auto addLanguage = [&](const QString& code, const QString& label) {
+        QAction* a = language->addAction(label);
+        a->setCheckable(true);
+        a->setData(code);
+        a->setChecked(code == configured);
+        languageGroup_->addAction(a);
+        connect(a, &QAction::triggered, this, [this, code] { setLanguage(code); });
+    };
+    addLanguage(QString(), tr("Follow the system (%1)").arg(QLocale::system().nativeLanguageName()));
+    for (const QString& code : availableLanguages()) {
+        const QLocale l = localeForLanguage(code);
+        QString name = l.nativeLanguageName();
+        if (code == QLatin1String("zh_CN")) name = QStringLiteral("简体中文");
+        addLanguage(code, name.isEmpty() ? code : name);
+    }
+
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(guideAction_);
+    help->addSeparator();
     help->addAction(aboutAction_);
     help->addAction(aboutQtAction_);
 }
 
-void MainWindow::createTabs() {
-    tabs_ = new QTabWidget(this);
-    tabs_->setObjectName(QStringLiteral("tabs"));
-    tabs_->setDocumentMode(true);
+void MainWindow::connectPages() {
+    // The Weights tab draws what training snapshots, and asks training for its bits and form.
+    connect(training_, &TrainingTab::snapshotsReady, weights_, &WeightsTab::showSnapshots);
+    connect(weights_, &WeightsTab::snapshotRequestChanged, training_, &TrainingTab::setSnapshotRequest);
+    // A finished (or stopped) training changed the checkpoint: every tab reloads.
+    connect(training_, &TrainingTab::trainingFinished, this, [this](bool) { doc_->reload(); });
+    JobRunner* runner = training_->runner();
+    connect(runner, &JobRunner::started, this, &MainWindow::updateActions);
+    connect(runner, &JobRunner::finished, this, &MainWindow::updateActions);
+    connect(runner, &JobRunner::pausedChanged, this, &MainWindow::updateActions);
+    connect(pareto_, &ParetoTab::exportRequested, this, &MainWindow::exportSubnet);
+    connect(pareto_, &ParetoTab::selectionChanged, this, &MainWindow::updateActions);
 
-    tabs_->addTab(
-        placeholderPage(
-            tr("Train the supernet"),
-            tr("EQ-Net trains one weight-sharing supernet that runs at every bit-width from "
-               "%1 to %2 bits, for weights and activations alike, and in every quantization "
-               "form (per-tensor or per-channel scales, symmetric or asymmetric ranges). This "
-               "tab will start training jobs and follow their loss and accuracy as they run.")
-                .arg(kMinBits)
-                .arg(kMaxBits)),
-        tr("Training"));
-
-    tabs_->addTab(
-        placeholderPage(
-            tr("Inspect the shared weights"),
-            tr("All subnets share one set of weights. This tab will show, layer by layer, how "
-               "the weights are distributed and how their quantization grid changes with the "
-               "bit-width and the quantization form.")),
-        tr("Weights"));
-
-    tabs_->addTab(
-        placeholderPage(
-            tr("Predict subnet accuracy"),
-            tr("Evaluating every bit-width configuration would take far too long, so EQ-Net "
-               "fits an accuracy predictor on a sample of evaluated subnets. This tab will fit "
-               "that predictor and show how well its estimates agree with measured accuracy.")),
-        tr("Predictor"));
-
-    tabs_->addTab(createParetoTab(), tr("Pareto"));
-
-    tabs_->addTab(
-        placeholderPage(
-            tr("Export a subnet"),
-            tr("Pick a subnet from the Pareto front and export it: the bit-widths of every "
-               "layer, the quantization scales and zero points, and the quantized weights, "
-               "ready for deployment.")),
-        tr("Export"));
-
-    setCentralWidget(tabs_);
+    connect(doc_, &RunDocument::opened, this, [this](const QString& dir) {
+        const QString name = QFileInfo(dir).fileName();
+        setWindowTitle(tr("%1 — EQ-Net Studio").arg(name));
+        runLabel_->setText(tr("Run: %1").arg(QDir::toNativeSeparators(dir)));
+        updateActions();
+    });
+    connect(doc_, &RunDocument::loaded, this, [this] {
+        if (!doc_->loadError().isEmpty()) statusBar()->showMessage(doc_->loadError(), 10000);
+        updateActions();
+    });
+    connect(doc_, &RunDocument::summaryChanged, this, &MainWindow::updateActions);
+    connect(doc_, &RunDocument::closed, this, [this] {
+        setWindowTitle(tr("EQ-Net Studio"));
+        runLabel_->setText(tr("No run open"));
+        updateActions();
+    });
 }
 
-QWidget* MainWindow::createParetoTab() {
-    paretoPlot_ = new QCustomPlot;
-    paretoPlot_->setObjectName(QStringLiteral("paretoPlot"));
-    paretoPlot_->setMinimumHeight(240);
-    // QCustomPlot typesets "10^n" only where the locale writes exponents with a lower-case 'e';
-    // most locales (en_US, zh_CN, ...) use 'E' and would show "1E+07". Numbers read the same.
-    QLocale numbers = QLocale::c();
-    numbers.setNumberOptions(QLocale::OmitGroupSeparator);
-    paretoPlot_->setLocale(numbers);
-
-    // BitOps span orders of magnitude (a 2-bit and an 8-bit subnet differ 16-fold): log scale.
-    QCPAxis* x = paretoPlot_->xAxis;
-    x->setScaleType(QCPAxis::stLogarithmic);
-    x->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
-    x->setNumberFormat(QStringLiteral("eb")); // 10^n with a superscript
-    x->setNumberPrecision(0);
-    x->setLabel(tr("BitOps"));
-    x->setRange(1e6, 1e10);
-    x->grid()->setSubGridVisible(true);
-
-    QCPAxis* y = paretoPlot_->yAxis;
-    y->setLabel(tr("Accuracy (%)"));
-    y->setRange(0, 100);
-
-    auto* empty = new QCPItemText(paretoPlot_);
-    empty->position->setType(QCPItemPosition::ptAxisRectRatio);
-    empty->position->setCoords(0.5, 0.5);
-    empty->setText(tr("No search results yet"));
-    empty->setColor(QColor(0x80, 0x80, 0x80));
-    QFont font = paretoPlot_->font();
-    font.setPointSizeF(font.pointSizeF() * 1.2);
-    empty->setFont(font);
-
-    paretoPlot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
-
-    return placeholderPage(
-        tr("Find the best trade-offs"),
-        tr("The search looks for the subnets with the highest accuracy for their cost in BitOps "
-           "(multiply-accumulates weighted by the weight and activation bit-widths). Each point "
-           "below will be a subnet; the Pareto front joins the subnets that no other subnet "
-           "beats in both accuracy and cost."),
-        paretoPlot_);
+void MainWindow::updateActions() {
+    const bool open = doc_->isOpen();
+    const JobRunner* runner = training_->runner();
+    const bool busy = runner->isBusy();
+    startAction_->setEnabled(open && !busy && !doc_->summary().trainingFinished);
+    pauseAction_->setEnabled(busy);
+    pauseAction_->setChecked(busy && runner->isPaused());
+    stopAction_->setEnabled(busy);
+    closeRunAction_->setEnabled(open);
+    exportAction_->setEnabled(open && doc_->summary().hasCheckpoint && pareto_->selectedSubnet().isValid());
 }
 
 QStringList MainWindow::recentRuns() {
@@ -227,14 +301,7 @@ QStringList MainWindow::recentRuns() {
 
 void MainWindow::clearRecentRuns() { QSettings().remove(QLatin1String(kRecentRunsKey)); }
 
-bool MainWindow::openRun(const QString& folder) {
-    const QString path = normalizedFolder(folder);
-    if (folder.isEmpty() || !QFileInfo(path).isDir()) {
-        statusBar()->showMessage(
-            tr("Run folder not found: %1").arg(QDir::toNativeSeparators(path)), 8000);
-        return false;
-    }
-
+void MainWindow::rememberRun(const QString& path) {
     QStringList runs = recentRuns();
     runs.removeAll(path);
     runs.prepend(path);
@@ -242,13 +309,30 @@ bool MainWindow::openRun(const QString& folder) {
     QSettings settings;
     settings.setValue(QLatin1String(kRecentRunsKey), runs);
     settings.setValue(QStringLiteral("lastRunParent"), QFileInfo(path).absolutePath());
-
-    currentRun_ = path;
-    const QString name = QFileInfo(path).fileName();
-    setWindowTitle(tr("%1 — EQ-Net Studio").arg(name));
-    runLabel_->setText(tr("Run: %1").arg(QDir::toNativeSeparators(path)));
-    statusBar()->showMessage(tr("Opened run %1").arg(name), 5000);
     updateRecentRunsMenu();
+}
+
+bool MainWindow::openRun(const QString& folder) {
+    const QString path = normalizedFolder(folder);
+    if (folder.isEmpty() || !QFileInfo(path).isDir()) {
+        lastError_ = tr("Run folder not found: %1").arg(QDir::toNativeSeparators(path));
+        statusBar()->showMessage(lastError_, 8000);
+        return false;
+    }
+    if (doc_->isOpen() && training_->runner()->isBusy()) {
+        lastError_ = tr("Training is running in %1: stop it before opening another run").arg(doc_->name());
+        statusBar()->showMessage(lastError_, 8000);
+        return false;
+    }
+    QString error;
+    if (!doc_->open(path, &error)) {
+        lastError_ = error;
+        statusBar()->showMessage(error, 10000);
+        return false;
+    }
+    lastError_.clear();
+    rememberRun(path);
+    statusBar()->showMessage(tr("Opened run %1").arg(QFileInfo(path).fileName()), 5000);
     return true;
 }
 
@@ -256,7 +340,69 @@ void MainWindow::chooseRun() {
     const QString start = QSettings().value(QStringLiteral("lastRunParent")).toString();
     const QString folder = QFileDialog::getExistingDirectory(
         this, tr("Open run folder"), start.isEmpty() ? QDir::homePath() : start);
-    if (!folder.isEmpty()) openRun(folder);
+    if (folder.isEmpty()) return;
+    if (!openRun(folder)) QMessageBox::warning(this, tr("Open run"), lastError_);
+}
+
+bool MainWindow::openDemoRun() {
+    QString error;
+    const QString dir = prepareDemoRun(&error);
+    if (dir.isEmpty()) {
+        lastError_ = error;
+        statusBar()->showMessage(error, 10000);
+        return false;
+    }
+    if (!openRun(dir)) return false;
+    tabs_->setCurrentIndex(ParetoPage);
+    return true;
+}
+
+void MainWindow::newRun() {
+    NewRunDialog dialog(this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    if (!createRun(dialog.runFolder(), dialog.config(), true))
+        QMessageBox::warning(this, tr("New run"), lastError_);
+}
+
+bool MainWindow::createRun(const QString& folder, const TrainConfig& config, bool start) {
+    if (training_->runner()->isBusy()) {
+        lastError_ = tr("Training is running: stop it before starting another run");
+        return false;
+    }
+    const QString path = normalizedFolder(folder);
+    try {
+        if (!QDir().mkpath(path)) throw std::runtime_error(tr("Cannot create the folder %1").arg(path).toStdString());
+        TrainingJob::create(path.toStdString(), config);
+    } catch (const std::exception& e) {
+        lastError_ = QString::fromStdString(e.what());
+        statusBar()->showMessage(lastError_, 10000);
+        return false;
+    }
+    if (!openRun(path)) return false;
+    if (start) {
+        tabs_->setCurrentIndex(TrainingPage);
+        training_->startTraining();
+    }
+    return true;
+}
+
+void MainWindow::exportSelected() {
+    const SubnetChoice choice = pareto_->selectedSubnet();
+    if (!choice.isValid()) {
+        statusBar()->showMessage(tr("Select a subnet on the Pareto tab first"), 5000);
+        return;
+    }
+    exportSubnet(choice);
+}
+
+void MainWindow::exportSubnet(const SubnetChoice& choice) {
+    if (!doc_->isOpen() || !choice.isValid()) return;
+    ExportDialog dialog(doc_, choice, this);
+    connect(&dialog, &ExportDialog::exported, this, [this](const QString& path) {
+        doc_->refresh();
+        statusBar()->showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(path)), 8000);
+    });
+    dialog.exec();
 }
 
 void MainWindow::showAbout() {
@@ -265,10 +411,18 @@ void MainWindow::showAbout() {
         tr("<h3>EQ-Net Studio %1</h3>"
            "<p>A workbench for EQ-Net elastic quantization: one supernet, trained once, that "
            "runs at any bit-width from %2 to %3 bits; the studio searches it for the subnets "
-           "with the best accuracy for their BitOps.</p>")
+           "with the best accuracy for their BitOps on the hardware you describe, and exports "
+           "them as JSON or ONNX.</p>")
             .arg(studioVersion())
             .arg(kMinBits)
             .arg(kMaxBits));
+}
+
+void MainWindow::setLanguage(const QString& language) {
+    if (language == configuredLanguage()) return;
+    setConfiguredLanguage(language);
+    QMessageBox::information(this, tr("Language"),
+                             tr("EQ-Net Studio will use the new language the next time it starts."));
 }
 
 void MainWindow::updateRecentRunsMenu() {
@@ -281,7 +435,9 @@ void MainWindow::updateRecentRunsMenu() {
         label.replace(QLatin1Char('&'), QStringLiteral("&&"));
         if (i < 10) label = QStringLiteral("&%1  %2").arg((i + 1) % 10).arg(label);
         QAction* action = recentMenu_->addAction(label);
-        connect(action, &QAction::triggered, this, [this, run] { openRun(run); });
+        connect(action, &QAction::triggered, this, [this, run] {
+            if (!openRun(run)) QMessageBox::warning(this, tr("Open run"), lastError_);
+        });
     }
     if (runs.isEmpty()) {
         QAction* none = recentMenu_->addAction(tr("No recent runs"));
@@ -293,6 +449,22 @@ void MainWindow::updateRecentRunsMenu() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    JobRunner* runner = training_->runner();
+    if (runner->isBusy() && isVisible()) {
+        const auto answer = QMessageBox::question(
+            this, tr("Training is running"),
+            tr("Stop the training and quit? It stops at the end of the current step and keeps a "
+               "checkpoint, so it can be resumed later."),
+            QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+    }
+    if (runner->isBusy()) {
+        runner->requestStop();
+        runner->waitForIdle(60000);
+    }
     saveWindowSettings();
     QMainWindow::closeEvent(event);
 }
@@ -301,18 +473,19 @@ void MainWindow::saveWindowSettings() const {
     QSettings settings;
     settings.setValue(QLatin1String(kGeometryKey), saveGeometry());
     settings.setValue(QLatin1String(kStateKey), saveState());
+    settings.setValue(QLatin1String(kPageKey), tabs_->currentIndex());
 }
 
 void MainWindow::restoreWindowSettings() {
     QSettings settings;
     const QByteArray geometry = settings.value(QLatin1String(kGeometryKey)).toByteArray();
     if (geometry.isEmpty() || !restoreGeometry(geometry)) {
-        QSize size(1100, 720);
-        if (const QScreen* s = screen())
-            size = size.boundedTo(s->availableGeometry().size() * 0.9);
+        QSize size(1280, 800);
+        if (const QScreen* s = screen()) size = size.boundedTo(s->availableGeometry().size() * 0.9);
         resize(size);
     }
     restoreState(settings.value(QLatin1String(kStateKey)).toByteArray());
+    tabs_->setCurrentIndex(qBound(0, settings.value(QLatin1String(kPageKey), 0).toInt(), PageCount - 1));
 }
 
 } // namespace ui

@@ -1,10 +1,15 @@
 #pragma once
-// The studio's main window. For now a frame: menus, the five work areas as tabs (Training,
-// Weights, Predictor, Pareto, Export), the recent-runs list and saved window geometry.
+// The studio's main window: the open run (RunDocument) shown in four tabs (Training, Weights,
+// Predictor, Pareto) and the Hardware constraints dock; File (new / open / recent / demo run,
+// export), Training (start, pause, stop), View, Settings (language) and Help menus; recent
+// runs and window state kept in QSettings.
+#include "eqnet/training.h"
+
 #include <QMainWindow>
 #include <QStringList>
 
 class QAction;
+class QActionGroup;
 class QCloseEvent;
 class QCustomPlot;
 class QLabel;
@@ -14,36 +19,62 @@ class QTabWidget;
 namespace eqnet {
 namespace ui {
 
+class ConstraintsDock;
+class ParetoTab;
+class PredictorTab;
+class RunDocument;
+class TrainingTab;
+class WeightsTab;
+struct SubnetChoice;
+
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     // The tabs, in order.
-    enum Tab { TrainingTab, WeightsTab, PredictorTab, ParetoTab, ExportTab, TabCount };
+    enum Page { TrainingPage, WeightsPage, PredictorPage, ParetoPage, PageCount };
 
     // QSettings keys.
     static constexpr const char* kRecentRunsKey = "recentRuns";
     static constexpr const char* kGeometryKey = "mainWindow/geometry";
     static constexpr const char* kStateKey = "mainWindow/state";
+    static constexpr const char* kPageKey = "mainWindow/page";
     static constexpr int kMaxRecentRuns = 10;
 
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
     QTabWidget* tabs() const { return tabs_; }
-    QCustomPlot* paretoPlot() const { return paretoPlot_; }
-    // The run folder opened last ("" when none).
-    QString currentRun() const { return currentRun_; }
+    QCustomPlot* paretoPlot() const;
+    RunDocument* document() const { return doc_; }
+    TrainingTab* trainingTab() const { return training_; }
+    WeightsTab* weightsTab() const { return weights_; }
+    PredictorTab* predictorTab() const { return predictor_; }
+    ParetoTab* paretoTab() const { return pareto_; }
+    ConstraintsDock* constraintsDock() const { return constraints_; }
+    // The run folder open now ("" when none).
+    QString currentRun() const;
+    // Why the last openRun()/createRun() failed.
+    QString lastError() const { return lastError_; }
 
     // Most recent first, at most kMaxRecentRuns, from QSettings.
     static QStringList recentRuns();
     static void clearRecentRuns();
 
 public slots:
-    // Opens a run folder: remembers it in the recent runs and shows it in the status bar.
-    // Returns false (and says why in the status bar) when the folder does not exist.
+    // Opens a run folder: every tab shows it and it joins the recent runs. False (and the
+    // reason in the status bar and lastError()) when the folder holds no readable run.
     bool openRun(const QString& folder);
     // File > Open run...: asks for a folder, then openRun().
     void chooseRun();
+    // File > Open demo run: a writable copy of the shipped demo run.
+    bool openDemoRun();
+    // File > New run...: the dialog, then createRun(..., true).
+    void newRun();
+    // Creates a run (run.json) in `folder`, opens it and, when `start`, starts training.
+    bool createRun(const QString& folder, const eqnet::TrainConfig& config, bool start);
+    // File > Export subnet...: the Export dialog for the subnet selected on the Pareto tab.
+    void exportSelected();
+    void exportSubnet(const eqnet::ui::SubnetChoice& choice);
     void showAbout();
 
 protected:
@@ -52,22 +83,39 @@ protected:
 private:
     void createActions();
     void createMenus();
-    void createTabs();
-    QWidget* createParetoTab();
+    void createPages();
+    void connectPages();
     void updateRecentRunsMenu();
+    void updateActions();
+    void rememberRun(const QString& path);
     void saveWindowSettings() const;
     void restoreWindowSettings();
+    void setLanguage(const QString& language);
 
+    RunDocument* doc_ = nullptr;
     QTabWidget* tabs_ = nullptr;
-    QCustomPlot* paretoPlot_ = nullptr;
+    TrainingTab* training_ = nullptr;
+    WeightsTab* weights_ = nullptr;
+    PredictorTab* predictor_ = nullptr;
+    ParetoTab* pareto_ = nullptr;
+    ConstraintsDock* constraints_ = nullptr;
     QLabel* runLabel_ = nullptr;
     QMenu* recentMenu_ = nullptr;
+    QAction* newRunAction_ = nullptr;
     QAction* openRunAction_ = nullptr;
+    QAction* openDemoAction_ = nullptr;
+    QAction* closeRunAction_ = nullptr;
+    QAction* exportAction_ = nullptr;
     QAction* clearRecentAction_ = nullptr;
     QAction* quitAction_ = nullptr;
+    QAction* startAction_ = nullptr;
+    QAction* pauseAction_ = nullptr;
+    QAction* stopAction_ = nullptr;
     QAction* aboutAction_ = nullptr;
     QAction* aboutQtAction_ = nullptr;
-    QString currentRun_;
+    QAction* guideAction_ = nullptr;
+    QActionGroup* languageGroup_ = nullptr;
+    QString lastError_;
 };
 
 } // namespace ui

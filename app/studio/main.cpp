@@ -1,9 +1,12 @@
-// eqnet-studio: the desktop workbench. Usage: eqnet-studio [run-folder]
+// eqnet-studio: the desktop workbench. Usage: eqnet-studio [--demo] [run-folder]
 #include "application.h"
 #include "i18n.h"
 #include "mainwindow.h"
 
+#include "eqnet/supernet.h"
+
 #include <QApplication>
+#include <QThread>
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv); // high-DPI scaling is on by default in Qt 6
@@ -12,8 +15,15 @@ int main(int argc, char** argv) {
     const eqnet::ui::StartOptions options =
         eqnet::ui::parseCommandLine(QCoreApplication::arguments());
 
+    // Jobs compute with every core but one: the event loop keeps a core of its own, so the
+    // window answers at once even while training (tst_mainwindow measures it).
+    eqnet::applyRuntime({"cpu", std::max(1, QThread::idealThreadCount() - 1)});
+
     eqnet::ui::MainWindow window;
     window.show();
-    if (!options.runFolder.isEmpty()) window.openRun(options.runFolder);
+    if (!options.runFolder.isEmpty())
+        window.openRun(options.runFolder);
+    else if (options.demo)
+        window.openDemoRun();
     return QApplication::exec();
 }
