@@ -99,6 +99,8 @@ TrainingTab::TrainingTab(RunDocument* doc, QWidget* parent)
         p->legend->setFont(f);
         p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
     }
+    // Accuracy rises: the last evaluation's points sit top right, the empty corner is top left.
+    accPlot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     lrGraph_ = lrPlot_->addGraph();
     lrGraph_->setName(tr("learning rate"));
     lrGraph_->setPen(QPen(seriesColor(0), 1.5));
@@ -380,12 +382,15 @@ void TrainingTab::doReplot() {
                 p->yAxis2->scaleRange(1.1);
             }
             if (p == accPlot_) {
-                // Accuracy points are few: keep them off the frame.
-                QCPRange x = p->xAxis->range();
-                const double pad = std::max(1.0, 0.03 * x.size());
-                p->xAxis->setRange(std::max(0.0, x.lower - pad), x.upper + pad);
+                // Accuracy points are few and drawn with markers: keep them off the frame.
+                const QCPRange x = p->xAxis->range(), y = p->yAxis->range();
+                const double padX = std::max(1.0, 0.05 * x.size());
+                const double padY = std::max(0.5, 0.1 * y.size());
+                p->xAxis->setRange(std::max(0.0, x.lower - padX), x.upper + padX);
+                p->yAxis->setRange(y.lower - padY, y.upper + padY);
+            } else {
+                p->yAxis->scaleRange(1.1);
             }
-            p->yAxis->scaleRange(1.1);
         }
         p->replot(QCustomPlot::rpQueuedReplot);
     }

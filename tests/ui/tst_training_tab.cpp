@@ -132,6 +132,12 @@ void TstTrainingTab::recordedRunDrawsEveryRecord() {
     QCOMPARE(graphNamed(moments, TrainingTab::tr("mean skewness"))->data()->at(0)->key, 313.0);
     QCOMPARE(graphNamed(moments, TrainingTab::tr("mean kurtosis"))->valueAxis(), moments->yAxis2);
 
+    if (qEnvironmentVariableIsSet("EQNET_TEST_SCREENSHOTS")) { // a look at the layout, for people
+        tab.resize(1200, 800);
+        QCoreApplication::processEvents();
+        tab.grab().save(qEnvironmentVariable("EQNET_TEST_SCREENSHOTS") + QStringLiteral("/training_tab.png"));
+    }
+
     // A finished run: nothing to start, the progress is complete.
     auto* start = tab.findChild<QPushButton*>(QStringLiteral("trainingStartButton"));
     QVERIFY(start);

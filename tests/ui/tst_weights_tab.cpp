@@ -151,6 +151,11 @@ void TstWeightsTab::checkpointHistogramsLevelsComparisonAndLive() {
     QCOMPARE(tab.comparisonGraph()->data()->size(), 41);
     QVERIFY(tab.plot()->legend->hasItemWithPlottable(tab.comparisonGraph()));
     QVERIFY(tab.plot()->legend->hasItemWithPlottable(tab.histogramGraph()));
+    if (qEnvironmentVariableIsSet("EQNET_TEST_SCREENSHOTS")) { // a look at the layout, for people
+        tab.resize(1000, 600);
+        QCoreApplication::processEvents();
+        tab.grab().save(qEnvironmentVariable("EQNET_TEST_SCREENSHOTS") + QStringLiteral("/weights_tab.png"));
+    }
     QVERIFY(tab.comparisonName() != doc.name()); // two folders called demo-run stay apart
     QCOMPARE(tab.comparisonGraph()->name(), tab.comparisonName());
     // A copy of the same run: the same moments on both lines.
