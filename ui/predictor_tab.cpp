@@ -411,7 +411,9 @@ void PredictorTab::showPredictor() {
         hi = 100;
     }
     const double pad = std::max(0.5, (hi - lo) * 0.05);
-    diagonal->setData(QVector<double>{lo - 100, hi + 100}, QVector<double>{lo - 100, hi + 100});
+    // Over the whole accuracy range, so "Reset view" (rescaleAxes) keeps the axes equal.
+    const double d0 = std::min(0.0, lo), d1 = std::max(100.0, hi);
+    diagonal->setData(QVector<double>{d0, d1}, QVector<double>{d0, d1});
     diagonal->removeFromLegend();
     plot_->legend->setVisible(!byForm.empty());
     rescaleEqual(lo - pad, hi + pad);
