@@ -56,12 +56,19 @@ StartOptions parseCommandLine(const QStringList& arguments) {
         QCoreApplication::translate("eqnet::ui::Application",
                                     "Open the demo run that comes with EQ-Net Studio (a writable copy)."));
     parser.addOption(demo);
+    const QCommandLineOption page(
+        QStringLiteral("page"),
+        QCoreApplication::translate("eqnet::ui::Application",
+                                    "The tab to show first: training, weights, predictor or pareto."),
+        QStringLiteral("tab"));
+    parser.addOption(page);
     parser.process(arguments);
 
     StartOptions options;
     const QStringList positional = parser.positionalArguments();
     if (!positional.isEmpty()) options.runFolder = positional.first();
     options.demo = parser.isSet(demo);
+    options.page = parser.value(page).toLower();
     return options;
 }
 

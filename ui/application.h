@@ -27,6 +27,7 @@ QIcon appIcon();
 struct StartOptions {
     QString runFolder; // optional positional argument: a run folder to open at start
     bool demo = false; // --demo: open the demo run
+    QString page;      // --page: "training", "weights", "predictor" or "pareto" ("" = as last time)
 };
 
 // Parses eqnet-studio's command line (--help and --version print and exit, as usual).

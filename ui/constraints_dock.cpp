@@ -20,6 +20,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QStandardItemModel>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -151,6 +152,12 @@ ConstraintsDock::ConstraintsDock(RunDocument* doc, QWidget* parent) : QDockWidge
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setWidget(body);
+    // Scroll vertically only: the dock is never narrower than its editors (the seven
+    // bit-width boxes of a row stay visible), whatever width a saved layout asks for.
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    picker_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    picker_->setMinimumContentsLength(18);
+    scroll->setMinimumWidth(body->minimumSizeHint().width() + scroll->verticalScrollBar()->sizeHint().width() + 4);
     setWidget(scroll);
 
     debounce_ = new QTimer(this);

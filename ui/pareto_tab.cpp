@@ -101,6 +101,12 @@ ParetoTab::ParetoTab(RunDocument* doc, ConstraintsDock* constraints, QWidget* pa
     frontGraph_->setName(tr("Pareto front (predicted)"));
     frontGraph_->setPen(QPen(seriesColor(0), 1.5));
     frontGraph_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(seriesColor(0), 1.5), Qt::white, 7));
+    // How far each measurement lies from its prediction: a dotted segment per measured point
+    // (NaN rows separate the segments).
+    errorLines_ = new QCPCurve(plot_->xAxis, plot_->yAxis);
+    errorLines_->setName(tr("Prediction error"));
+    errorLines_->setPen(QPen(QColor(120, 120, 120), 1, Qt::DotLine));
+    errorLines_->removeFromLegend();
     measuredGraph_ = plot_->addGraph();
     measuredGraph_->setName(tr("Measured (validation)"));
     measuredGraph_->setLineStyle(QCPGraph::lsNone);
@@ -154,6 +160,7 @@ ParetoTab::ParetoTab(RunDocument* doc, ConstraintsDock* constraints, QWidget* pa
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->verticalHeader()->setVisible(false);
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table_->horizontalHeader()->setStretchLastSection(true);
 
     summary_ = new QLabel(tr("Click a point to see its layers."));
     summary_->setObjectName(QStringLiteral("selectionSummary"));
@@ -175,6 +182,7 @@ ParetoTab::ParetoTab(RunDocument* doc, ConstraintsDock* constraints, QWidget* pa
     split->addWidget(detail);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
+    split->setSizes({600, 400}); // scaled to the space there is
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
@@ -450,18 +458,26 @@ void ParetoTab::clearResults() {
 // ---- drawing --------------------------------------------------------------------------------
 
 void ParetoTab::redraw(bool rescale) {
-    QVector<double> fx, fy, mx, my, ux, uy, umx, umy;
+    QVector<double> fx, fy, mx, my, ux, uy, umx, umy, ex, ey;
+    const auto errorSegment = [&](const SubnetChoice& c) {
+        if (c.predicted < 0 || !c.validation) return;
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        ex << c.cost.bitops << c.cost.bitops << nan;
+        ey << c.predicted * 100.0 << *c.validation * 100.0 << nan;
+    };
     for (const SubnetChoice& c : front_) {
         fx << c.cost.bitops;
         fy << c.predicted * 100.0;
         if (c.validation) {
             mx << c.cost.bitops;
             my << *c.validation * 100.0;
+            errorSegment(c);
         }
     }
     for (const SubnetChoice& c : stored_) {
         mx << c.cost.bitops;
         my << *c.validation * 100.0;
+        errorSegment(c);
     }
     for (QCPItemText* t : labels_) plot_->removeItem(t);
     labels_.clear();
@@ -474,6 +490,7 @@ void ParetoTab::redraw(bool rescale) {
         if (c.validation) {
             umx << c.cost.bitops;
             umy << *c.validation * 100.0;
+            errorSegment(c);
         }
         auto* label = new QCPItemText(plot_);
         label->setText(c.label);
@@ -488,6 +505,7 @@ void ParetoTab::redraw(bool rescale) {
     }
     frontGraph_->setData(fx, fy);
     measuredGraph_->setData(mx, my);
+    errorLines_->setData(ex, ey);
     uniformGraph_->setData(ux, uy);
     uniformMeasuredGraph_->setData(umx, umy);
 

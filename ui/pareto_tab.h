@@ -18,6 +18,7 @@ class QCPBars;
 class QCPGraph;
 class QCPItemText;
 class QCustomPlot;
+class QCPCurve;
 class QLabel;
 class QMouseEvent;
 class QProgressBar;
@@ -107,6 +108,7 @@ private:
     QCPItemText* placeholder_ = nullptr;
     QCPGraph* frontGraph_ = nullptr;
     QCPGraph* measuredGraph_ = nullptr;
+    QCPCurve* errorLines_ = nullptr; // predicted -> measured, one dotted segment per measured point
     QCPGraph* uniformGraph_ = nullptr;
     QCPGraph* uniformMeasuredGraph_ = nullptr;
     QCPGraph* selectionGraph_ = nullptr;

@@ -6,6 +6,7 @@
 #include "eqnet/supernet.h"
 
 #include <QApplication>
+#include <QTabWidget>
 #include <QThread>
 
 int main(int argc, char** argv) {
@@ -25,5 +26,8 @@ int main(int argc, char** argv) {
         window.openRun(options.runFolder);
     else if (options.demo)
         window.openDemoRun();
+    const QStringList pages = {QStringLiteral("training"), QStringLiteral("weights"), QStringLiteral("predictor"),
+                               QStringLiteral("pareto")};
+    if (pages.contains(options.page)) window.tabs()->setCurrentIndex(int(pages.indexOf(options.page)));
     return QApplication::exec();
 }
