@@ -252,6 +252,12 @@ void TstTrainingTab::trainsPausesStopsAndResumesInTheApp() {
     QSignalSpy progress(tab.runner(), &JobRunner::progress);
     QSignalSpy snapshots(&tab, &TrainingTab::snapshotsReady);
     QSignalSpy finished(&tab, &TrainingTab::trainingFinished);
+    // Pause as soon as the first step reports (the FP stage is over in well under a second).
+    bool pausedOnce = false;
+    connect(tab.runner(), &JobRunner::progress, &tab, [&] {
+        if (!pausedOnce) tab.setPaused(true);
+        pausedOnce = true;
+    });
     QVERIFY(tab.startTraining());
     QVERIFY(tab.runner()->isBusy());
     QVERIFY(!start->isEnabled());
@@ -264,7 +270,7 @@ void TstTrainingTab::trainsPausesStopsAndResumesInTheApp() {
     QVERIFY(first.done >= 1);
 
     // Pause: no step record is written while paused.
-    tab.setPaused(true);
+    QVERIFY(pausedOnce);
     QVERIFY(tab.runner()->isPaused());
     QCOMPARE(pause->text(), TrainingTab::tr("Continue"));
     QVERIFY(pause->isChecked());
@@ -273,6 +279,13 @@ void TstTrainingTab::trainsPausesStopsAndResumesInTheApp() {
     const int held = lineCount(metrics);
     QTest::qWait(400);
     QCOMPARE(lineCount(metrics), held);
+    {
+        const auto records = eqnet::readMetricsFile(metrics.toStdString());
+        QVERIFY(!records.empty());
+        QVERIFY(records.back().kind == eqnet::MetricsRecord::Kind::Step); // held between two steps
+        QCOMPARE(records.back().step.stage, std::string("fp"));
+        QVERIFY(records.back().step.step < 16);
+    }
     QVERIFY(tab.runner()->isBusy());
     QVERIFY(tab.findChild<QLabel*>(QStringLiteral("trainingStatusLabel"))->text().startsWith(TrainingTab::tr("Paused")));
 
