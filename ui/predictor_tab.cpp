@@ -59,42 +59,11 @@ QString hiddenText(const std::vector<int>& hidden) {
     return parts.join(QLatin1Char(','));
 }
 
-// The fit of runCqapStage() is skipped when cqap/scores.json says the predictor was fitted on
-// the same samples with the same settings. A Refit asked for by the person must fit again, so
-// scores.json is set aside while fitting and put back when the fit does not replace the
-// predictor (stopped, failed).
-CqapStageResult runFit(const std::string& dir, const CqapStageOptions& opt, JobContext& ctx) {
-    CqapStageOptions sampleOnly = opt;
-    sampleOnly.sampleOnly = true;
-    CqapStageResult sampled = runCqapStage(dir, sampleOnly, ctx.progress, ctx.stop);
-    if (!sampled.sampling.finished || ctx.stop.stopRequested()) return sampled;
-
-    const std::string scoresPath = cqapScoresPath(dir);
-    const std::string predictorPath = cqapPredictorPath(dir, true);
-    std::optional<std::string> savedScores;
-    std::optional<fs::file_time_type> predictorTime;
-    std::error_code ec;
-    if (fs::exists(scoresPath, ec)) {
-        savedScores = readTextFile(scoresPath);
-        if (fs::exists(predictorPath, ec)) predictorTime = fs::last_write_time(predictorPath, ec);
-        fs::remove(scoresPath, ec);
-    }
-    const auto restore = [&] {
-        if (!savedScores || fs::exists(scoresPath, ec)) return;
-        const bool predictorUnchanged =
-            predictorTime ? (fs::exists(predictorPath, ec) && fs::last_write_time(predictorPath, ec) == *predictorTime)
-                          : !fs::exists(predictorPath, ec);
-        if (predictorUnchanged) writeFileAtomic(scoresPath, *savedScores);
-    };
-    try {
-        CqapStageResult r = runCqapStage(dir, opt, ctx.progress, ctx.stop);
-        restore();
-        r.sampling.measured = sampled.sampling.measured;
-        return r;
-    } catch (...) {
-        restore();
-        throw;
-    }
+// A Refit asked for by the person fits again even on unchanged samples and settings
+// (CqapStageOptions::refit); the predictor files are replaced only once every fit is done.
+CqapStageResult runFit(const std::string& dir, CqapStageOptions opt, JobContext& ctx) {
+    opt.refit = true;
+    return runCqapStage(dir, opt, ctx.progress, ctx.stop);
 }
 
 } // namespace

@@ -69,6 +69,7 @@ void RunDocument::refresh() {
 void RunDocument::reload() {
     if (!open_) return;
     refresh();
+    loaded_ = false; // until the new load is in (waitUntilLoaded() waits for it)
     startLoad();
 }
 

@@ -124,6 +124,12 @@ WeightsTab::WeightsTab(RunDocument* doc, QWidget* parent)
     levelsGraph_->setPen(QPen(QColor(213, 94, 0, 150), 1));
     placeholder_ = addPlaceholder(plot_, tr("No weights to show"));
 
+    // The forms' descriptions are long: the combo may shrink (and elide) so that the tab, and
+    // with it the window, stays usable on a small screen.
+    formCombo_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    formCombo_->setMinimumContentsLength(16);
+    layerCombo_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    layerCombo_->setMinimumContentsLength(8);
     auto* controls = new QHBoxLayout;
     controls->addWidget(new QLabel(tr("Layer:"), this));
     controls->addWidget(layerCombo_);
@@ -132,11 +138,14 @@ WeightsTab::WeightsTab(RunDocument* doc, QWidget* parent)
     controls->addWidget(formCombo_, 1);
     controls->addWidget(new QLabel(tr("Bins:"), this));
     controls->addWidget(binsSpin_);
-    controls->addWidget(compareButton_);
-    controls->addWidget(clearCompareButton_);
+    auto* compareRow = new QHBoxLayout;
+    compareRow->addWidget(compareButton_);
+    compareRow->addWidget(clearCompareButton_);
+    compareRow->addStretch(1);
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);
+    layout->addLayout(compareRow);
     layout->addWidget(sourceLabel_);
     layout->addWidget(fixedLabel_);
     layout->addWidget(momentsLabel_);

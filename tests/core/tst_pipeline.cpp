@@ -117,6 +117,19 @@ EQ_TEST(cqap_stage_samples_fits_and_reuses) {
     EQ_COMPARE(again.sampling.reused, int64_t(24));
     EQ_COMPARE(fileText(cqapPredictorPath(run, true)), before);
     EQ_NEAR(again.conditional.kendallTau, r.conditional.kendallTau, 1e-12);
+
+    // The epoch cap is not part of what identifies a fit: kept ... unless a refit is asked for.
+    CqapStageOptions shorter = tinyCqap();
+    shorter.fit.maxEpochs = 5;
+    EQ_VERIFY(r.conditional.epochs > 5);
+    EQ_COMPARE(runCqapStage(run, shorter).conditional.epochs, r.conditional.epochs);
+    shorter.refit = true;
+    const CqapStageResult refit = runCqapStage(run, shorter);
+    EQ_COMPARE(refit.sampling.measured, int64_t(0));
+    EQ_VERIFY(refit.fitted && refit.conditional.epochs <= 5);
+    EQ_VERIFY(loadRunPredictor(run).scores().epochs <= 5);
+    EQ_COMPARE(nlohmann::json::parse(fileText(cqapScoresPath(run)))["conditional"]["epochs"].get<int>(),
+               refit.conditional.epochs);
 }
 
 EQ_TEST(search_stage_writes_a_verified_front_and_resumes) {

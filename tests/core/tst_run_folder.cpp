@@ -126,9 +126,14 @@ EQ_TEST(follower_reads_complete_lines_waits_for_torn_ones_and_restarts_on_rewrit
     EQ_VERIFY(b.restarted);
     EQ_COMPARE(b.records.size(), size_t(1));
     EQ_COMPARE(b.records[0].step.step, int64_t(1));
+    // Replaced by a longer file before the next poll: the size alone would not tell.
+    writeFileAtomic(path, step1 + "\n" + step2 + "\n" + step2 + "\n");
+    b = f.poll();
+    EQ_VERIFY(b.restarted);
+    EQ_COMPARE(b.records.size(), size_t(3));
 
     int64_t bad = -1;
-    EQ_COMPARE(readMetricsFile(path, &bad).size(), size_t(1));
+    EQ_COMPARE(readMetricsFile(path, &bad).size(), size_t(3));
     EQ_COMPARE(bad, int64_t(0));
     EQ_THROWS(readMetricsFile(path + ".missing"), Error, "no such metrics file");
 }

@@ -31,6 +31,9 @@ struct CqapStageOptions {
     CqapFitOptions fit;
     bool ablation = true;       // also fit the unconditional predictor (no form bits)
     bool sampleOnly = false;    // measure, do not fit
+    // Fit again even when the predictor was fitted on the same samples with the same settings
+    // (the studio's Refit); otherwise such a fit is kept.
+    bool refit = false;
     std::string device = "cpu";
 };
 

@@ -34,8 +34,9 @@ bool parseMetricsLine(const std::string& line, MetricsRecord& out);
 
 // Follows metrics.jsonl while another process (or thread) appends to it: each poll() returns
 // the records of the complete lines added since the last one. A line still being written
-// waits for its newline. When the file shrinks (a resumed run drops the lines its checkpoint
-// does not hold by rewriting the file), the follower starts again from the top and says so.
+// waits for its newline. When the file is rewritten (a resumed run drops the lines its
+// checkpoint does not hold by replacing the file) or shrinks, the follower starts again from
+// the top and says so.
 class MetricsFollower {
 public:
     MetricsFollower() = default;
@@ -56,6 +57,7 @@ private:
     std::string path_;
     int64_t offset_ = 0;
     std::string partial_;
+    uint64_t device_ = 0, inode_ = 0; // the file read so far: a replaced file is a new one
 };
 
 // Every record of a metrics file at once.

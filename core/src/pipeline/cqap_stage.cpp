@@ -62,7 +62,7 @@ CqapStageResult runCqapStage(const std::string& runDir, const CqapStageOptions& 
     const json fitKey = {{"hidden", opt.fit.hidden}, {"seed", opt.fit.seed}, {"lr", opt.fit.lr},
                          {"weight_decay", opt.fit.weightDecay}, {"test_fraction", opt.fit.testFraction},
                          {"ablation", opt.ablation}};
-    if (fs::exists(cqapScoresPath(runDir)) && fs::exists(cqapPredictorPath(runDir, true))) {
+    if (!opt.refit && fs::exists(cqapScoresPath(runDir)) && fs::exists(cqapPredictorPath(runDir, true))) {
         const json old = json::parse(readTextFile(cqapScoresPath(runDir)), nullptr, false);
         if (!old.is_discarded() && old.value("checkpoint", "") == id &&
             old.value("samples", size_t(0)) == res.sampling.samples.size() && old.value("fit", json()) == fitKey) {

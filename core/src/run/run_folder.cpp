@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <sys/stat.h>
+
 namespace eqnet {
 
 namespace fs = std::filesystem;
@@ -108,19 +110,23 @@ MetricsFollower::MetricsFollower(std::string path) : path_(std::move(path)) {}
 
 MetricsFollower::Batch MetricsFollower::poll() {
     Batch b;
-    std::error_code ec;
-    const auto size = fs::file_size(path_, ec);
-    if (ec) { // not there (yet), or gone: whatever was read no longer holds
+    struct stat st {};
+    if (::stat(path_.c_str(), &st) != 0) { // not there (yet), or gone: what was read no longer holds
         if (offset_ > 0) b.restarted = true;
         offset_ = 0;
         partial_.clear();
         return b;
     }
-    if (int64_t(size) < offset_) {
+    const auto size = uint64_t(st.st_size);
+    // Replaced (writeFileAtomic renames a new file over it) or cut shorter: read it anew.
+    const bool replaced = offset_ > 0 && (uint64_t(st.st_dev) != device_ || uint64_t(st.st_ino) != inode_);
+    if (replaced || int64_t(size) < offset_) {
         b.restarted = true;
         offset_ = 0;
         partial_.clear();
     }
+    device_ = uint64_t(st.st_dev);
+    inode_ = uint64_t(st.st_ino);
     if (int64_t(size) == offset_) return b;
     std::ifstream in(path_, std::ios::binary);
     if (!in) return b;
