@@ -62,6 +62,12 @@ StartOptions parseCommandLine(const QStringList& arguments) {
                                     "The tab to show first: training, weights, predictor or pareto."),
         QStringLiteral("tab"));
     parser.addOption(page);
+    const QCommandLineOption compare(
+        QStringLiteral("compare"),
+        QCoreApplication::translate("eqnet::ui::Application",
+                                    "A second run whose weights the Weights tab draws for comparison (e.g. one trained without WDR)."),
+        QStringLiteral("run"));
+    parser.addOption(compare);
     parser.process(arguments);
 
     StartOptions options;
@@ -69,6 +75,7 @@ StartOptions parseCommandLine(const QStringList& arguments) {
     if (!positional.isEmpty()) options.runFolder = positional.first();
     options.demo = parser.isSet(demo);
     options.page = parser.value(page).toLower();
+    options.compareRun = parser.value(compare);
     return options;
 }
 

@@ -27,6 +27,7 @@ QIcon appIcon();
 struct StartOptions {
     QString runFolder; // optional positional argument: a run folder to open at start
     bool demo = false; // --demo: open the demo run
+    QString compareRun; // --compare: a second run for the Weights tab
     QString page;      // --page: "training", "weights", "predictor" or "pareto" ("" = as last time)
 };
 

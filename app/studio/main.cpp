@@ -1,11 +1,14 @@
-// eqnet-studio: the desktop workbench. Usage: eqnet-studio [--demo] [run-folder]
+// eqnet-studio: the desktop workbench.
+// Usage: eqnet-studio [--demo] [--page TAB] [--compare RUN] [run-folder]
 #include "application.h"
 #include "i18n.h"
 #include "mainwindow.h"
+#include "weights_tab.h"
 
 #include "eqnet/supernet.h"
 
 #include <QApplication>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QThread>
 
@@ -28,6 +31,11 @@ int main(int argc, char** argv) {
         window.openDemoRun();
     const QStringList pages = {QStringLiteral("training"), QStringLiteral("weights"), QStringLiteral("predictor"),
                                QStringLiteral("pareto")};
+    if (!options.compareRun.isEmpty()) {
+        QString error;
+        if (!window.weightsTab()->setComparisonRun(options.compareRun, &error))
+            window.statusBar()->showMessage(error, 10000);
+    }
     if (pages.contains(options.page)) window.tabs()->setCurrentIndex(int(pages.indexOf(options.page)));
     return QApplication::exec();
 }
