@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>eqnet::ui</name>
+    <message>
+        <source>Could not copy %1 to %2</source>
+        <translation>无法将 %1 复制到 %2</translation>
+    </message>
+    <message>
+        <source>This installation has no demo run (share/eqnet/demo-run is missing).</source>
+        <translation>此安装不含演示运行（缺少 share/eqnet/demo-run）。</translation>
+    </message>
+    <message>
+        <source>Could not replace the old demo run copy at %1</source>
+        <translation>无法替换位于 %1 的旧演示运行副本</translation>
+    </message>
+    <message>
+        <source>Could not move the demo run into %1</source>
+        <translation>无法将演示运行移动到 %1</translation>
+    </message>
+</context>
+<context>
     <name>eqnet::ui::Application</name>
     <message>
         <source>EQ-Net Studio: train, search and export elastically quantized neural networks.</source>
@@ -10,6 +29,387 @@
     <message>
         <source>Run folder to open at start.</source>
         <translation>启动时要打开的运行文件夹。</translation>
+    </message>
+    <message>
+        <source>Open the demo run that comes with EQ-Net Studio (a writable copy).</source>
+        <translation>打开 EQ-Net Studio 自带的演示运行（可写副本）。</translation>
+    </message>
+    <message>
+        <source>The tab to show first: training, weights, predictor or pareto.</source>
+        <translation>首先显示的标签页：training、weights、predictor 或 pareto。</translation>
+    </message>
+</context>
+<context>
+    <name>eqnet::ui::ConstraintsDock</name>
+    <message>
+        <source>Hardware constraints</source>
+        <translation>硬件约束</translation>
+    </message>
+    <message>
+        <source>Hardware profiles: shipped presets and your own</source>
+        <translation>硬件配置：内置预设及您自己的配置</translation>
+    </message>
+    <message>
+        <source>Bit-widths</source>
+        <translation>位宽</translation>
+    </message>
+    <message>
+        <source>Weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>Activations</source>
+        <translation>激活</translation>
+    </message>
+    <message>
+        <source>Allow %1-bit weights on the searchable layers</source>
+        <translation>允许可搜索层使用 %1 位权重</translation>
+    </message>
+    <message>
+        <source>Allow %1-bit activations on the searchable layers</source>
+        <translation>允许可搜索层使用 %1 位激活</translation>
+    </message>
+    <message>
+        <source>Quantization form</source>
+        <translation>量化形式</translation>
+    </message>
+    <message>
+        <source>per-tensor</source>
+        <translation>逐张量</translation>
+    </message>
+    <message>
+        <source>per-channel</source>
+        <translation>逐通道</translation>
+    </message>
+    <message>
+        <source>symmetric</source>
+        <translation>对称</translation>
+    </message>
+    <message>
+        <source>asymmetric</source>
+        <translation>非对称</translation>
+    </message>
+    <message>
+        <source>Weight scales:</source>
+        <translation>权重缩放因子：</translation>
+    </message>
+    <message>
+        <source>Weights:</source>
+        <translation>权重：</translation>
+    </message>
+    <message>
+        <source>Activations:</source>
+        <translation>激活：</translation>
+    </message>
+    <message>
+        <source>Budgets</source>
+        <translation>预算</translation>
+    </message>
+    <message>
+        <source>BitOps at most</source>
+        <translation>BitOps 不超过</translation>
+    </message>
+    <message>
+        <source> MBitOps</source>
+        <translation> MBitOps</translation>
+    </message>
+    <message>
+        <source>Size at most</source>
+        <translation>大小不超过</translation>
+    </message>
+    <message>
+        <source> KiB</source>
+        <translation> KiB</translation>
+    </message>
+    <message>
+        <source>Save as user profile…</source>
+        <translation>另存为用户配置…</translation>
+    </message>
+    <message>
+        <source>%1 (unreadable)</source>
+        <translation>%1（无法读取）</translation>
+    </message>
+    <message>
+        <source>%1 (shipped)</source>
+        <translation>%1（内置）</translation>
+    </message>
+    <message>
+        <source>%1 (user)</source>
+        <translation>%1（用户）</translation>
+    </message>
+    <message>
+        <source>%1 (modified)</source>
+        <translation>%1（已修改）</translation>
+    </message>
+    <message>
+        <source>Invalid profile: allow at least one weight bit-width.</source>
+        <translation>配置无效：请至少允许一种权重位宽。</translation>
+    </message>
+    <message>
+        <source>Invalid profile: allow at least one activation bit-width.</source>
+        <translation>配置无效：请至少允许一种激活位宽。</translation>
+    </message>
+    <message>
+        <source>Open a run to check this profile against its layers.</source>
+        <translation>打开一个运行，以根据其各层检查此配置。</translation>
+    </message>
+    <message>
+        <source>cheapest subnet %1 at %2, %3</source>
+        <translation>最低开销子网 %2：%1，%3</translation>
+    </message>
+    <message>
+        <source>Feasible for %1: %2 subnets; %3.</source>
+        <translation>对 %1 可行：%2 个子网；%3。</translation>
+    </message>
+    <message>
+        <source>Infeasible: %1 (%2)</source>
+        <translation>不可行：%1（%2）</translation>
+    </message>
+    <message>
+        <source>Give the profile a name.</source>
+        <translation>请为配置命名。</translation>
+    </message>
+    <message>
+        <source>A profile name cannot contain &apos;/&apos;.</source>
+        <translation>配置名称不能包含“/”。</translation>
+    </message>
+    <message>
+        <source>The profile is invalid: allow at least one bit-width each.</source>
+        <translation>配置无效：权重和激活需各至少允许一种位宽。</translation>
+    </message>
+    <message>
+        <source>There is no user profile folder (no home folder).</source>
+        <translation>没有用户配置文件夹（没有主文件夹）。</translation>
+    </message>
+    <message>
+        <source>Could not create %1</source>
+        <translation>无法创建 %1</translation>
+    </message>
+    <message>
+        <source>Saved %1, but another profile folder has a profile of the same name that comes first.</source>
+        <translation>已保存 %1，但另一个配置文件夹中有优先级更高的同名配置。</translation>
+    </message>
+    <message>
+        <source>Save profile</source>
+        <translation>保存配置</translation>
+    </message>
+    <message>
+        <source>Profile name:</source>
+        <translation>配置名称：</translation>
+    </message>
+    <message>
+        <source>%1 exists. Replace it?</source>
+        <translation>%1 已存在。要替换吗？</translation>
+    </message>
+</context>
+<context>
+    <name>eqnet::ui::ExportDialog</name>
+    <message>
+        <source>Export subnet</source>
+        <translation>导出子网</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Subnet configuration (JSON): bit-widths, form, accuracy and provenance</source>
+        <translation>子网配置（JSON）：位宽、量化形式、准确率及来源信息</translation>
+    </message>
+    <message>
+        <source>ONNX model (QDQ): the quantized network, ready for ONNX Runtime</source>
+        <translation>ONNX 模型（QDQ）：量化后的网络，可直接用于 ONNX Runtime</translation>
+    </message>
+    <message>
+        <source>ONNX export is not available: this build was made without the ONNX library (libonnx-dev). Rebuild with it to export models.</source>
+        <translation>ONNX 导出不可用：此版本构建时未包含 ONNX 库（libonnx-dev）。请加入该库重新构建以导出模型。</translation>
+    </message>
+    <message>
+        <source>Exporting ONNX re-estimates batch-norm statistics for this subnet and takes a few seconds.</source>
+        <translation>导出 ONNX 时会为此子网重新估计批归一化统计量，需要几秒钟。</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>File:</source>
+        <translation>文件：</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>ONNX models (*.onnx)</source>
+        <translation>ONNX 模型 (*.onnx)</translation>
+    </message>
+    <message>
+        <source>Subnet configurations (*.json)</source>
+        <translation>子网配置 (*.json)</translation>
+    </message>
+    <message>
+        <source>No subnet chosen: pick a point of the Pareto front first.</source>
+        <translation>未选择子网：请先在帕累托前沿上选取一个点。</translation>
+    </message>
+    <message>
+        <source>Subnet</source>
+        <translation>子网</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>Weight bits</source>
+        <translation>权重位宽</translation>
+    </message>
+    <message>
+        <source>Activation bits</source>
+        <translation>激活位宽</translation>
+    </message>
+    <message>
+        <source>layer %1</source>
+        <translation>第 %1 层</translation>
+    </message>
+    <message>
+        <source>The first and the last layer always run at 8/8 bits</source>
+        <translation>第一层和最后一层始终以 8/8 位运行</translation>
+    </message>
+    <message>
+        <source>–</source>
+        <translation>–</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <source>Form:</source>
+        <translation>量化形式：</translation>
+    </message>
+    <message>
+        <source>Profile:</source>
+        <translation>硬件配置：</translation>
+    </message>
+    <message>
+        <source>Uniform:</source>
+        <translation>统一位宽：</translation>
+    </message>
+    <message>
+        <source>BitOps:</source>
+        <translation>BitOps：</translation>
+    </message>
+    <message>
+        <source>Size:</source>
+        <translation>大小：</translation>
+    </message>
+    <message>
+        <source>Mean bits:</source>
+        <translation>平均位宽：</translation>
+    </message>
+    <message>
+        <source>weights %1, activations %2</source>
+        <translation>权重 %1，激活 %2</translation>
+    </message>
+    <message>
+        <source>Predicted accuracy:</source>
+        <translation>预测准确率：</translation>
+    </message>
+    <message>
+        <source>Validation accuracy:</source>
+        <translation>验证集准确率：</translation>
+    </message>
+    <message>
+        <source>not measured</source>
+        <translation>未实测</translation>
+    </message>
+    <message>
+        <source>Test accuracy:</source>
+        <translation>测试集准确率：</translation>
+    </message>
+    <message>
+        <source>Close (export goes on)</source>
+        <translation>关闭（导出继续进行）</translation>
+    </message>
+    <message>
+        <source>No run is open.</source>
+        <translation>未打开任何运行。</translation>
+    </message>
+    <message>
+        <source>Choose a file to export to.</source>
+        <translation>请选择要导出到的文件。</translation>
+    </message>
+    <message>
+        <source>%1 is a folder; give a file name inside it.</source>
+        <translation>%1 是文件夹；请在其中指定一个文件名。</translation>
+    </message>
+    <message>
+        <source>Cannot export to %1: %2 is a file, not a folder.</source>
+        <translation>无法导出到 %1：%2 是文件，而不是文件夹。</translation>
+    </message>
+    <message>
+        <source>Replace file?</source>
+        <translation>替换文件？</translation>
+    </message>
+    <message>
+        <source>%1 already exists. Replace it?</source>
+        <translation>%1 已存在。要替换吗？</translation>
+    </message>
+    <message>
+        <source>Exporting subnet</source>
+        <translation>正在导出子网</translation>
+    </message>
+    <message>
+        <source>Exported the ONNX model to %1: %2 nodes (%3 QuantizeLinear, %4 DequantizeLinear), %5.</source>
+        <translation>已将 ONNX 模型导出到 %1：%2 个节点（%3 个 QuantizeLinear，%4 个 DequantizeLinear），%5。</translation>
+    </message>
+    <message>
+        <source>Exported the subnet configuration to %1.</source>
+        <translation>已将子网配置导出到 %1。</translation>
+    </message>
+    <message>
+        <source>Another export is still running.</source>
+        <translation>另一个导出仍在进行中。</translation>
+    </message>
+    <message>
+        <source>Exporting the ONNX model (re-estimating batch norm for this subnet)…</source>
+        <translation>正在导出 ONNX 模型（为此子网重新估计批归一化）…</translation>
+    </message>
+    <message>
+        <source>Exporting the subnet configuration…</source>
+        <translation>正在导出子网配置…</translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>导出失败：%1</translation>
+    </message>
+    <message>
+        <source>Export again</source>
+        <translation>再次导出</translation>
+    </message>
+</context>
+<context>
+    <name>eqnet::ui::JobRunner</name>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>unknown error</source>
+        <translation>未知错误</translation>
     </message>
 </context>
 <context>
@@ -63,36 +463,12 @@
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <source>Train the supernet</source>
-        <translation>训练超网络</translation>
-    </message>
-    <message>
-        <source>EQ-Net trains one weight-sharing supernet that runs at every bit-width from %1 to %2 bits, for weights and activations alike, and in every quantization form (per-tensor or per-channel scales, symmetric or asymmetric ranges). This tab will start training jobs and follow their loss and accuracy as they run.</source>
-        <translation>EQ-Net 训练一个权重共享的超网络，它能以 %1 到 %2 位之间的任意位宽运行（权重和激活均是如此），并支持每一种量化形式（逐张量或逐通道的缩放因子，对称或非对称的取值范围）。此标签页将用于启动训练任务，并在训练过程中跟踪损失和准确率。</translation>
-    </message>
-    <message>
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <source>Inspect the shared weights</source>
-        <translation>查看共享权重</translation>
-    </message>
-    <message>
-        <source>All subnets share one set of weights. This tab will show, layer by layer, how the weights are distributed and how their quantization grid changes with the bit-width and the quantization form.</source>
-        <translation>所有子网络共享同一组权重。此标签页将逐层显示权重的分布，以及量化网格如何随位宽和量化形式而变化。</translation>
-    </message>
-    <message>
         <source>Weights</source>
         <translation>权重</translation>
-    </message>
-    <message>
-        <source>Predict subnet accuracy</source>
-        <translation>预测子网络准确率</translation>
-    </message>
-    <message>
-        <source>Evaluating every bit-width configuration would take far too long, so EQ-Net fits an accuracy predictor on a sample of evaluated subnets. This tab will fit that predictor and show how well its estimates agree with measured accuracy.</source>
-        <translation>逐一评估每种位宽配置耗时过长，因此 EQ-Net 会在一批已评估的子网络样本上拟合一个准确率预测器。此标签页将用于拟合该预测器，并显示其估计值与实测准确率的吻合程度。</translation>
     </message>
     <message>
         <source>Predictor</source>
@@ -101,38 +477,6 @@
     <message>
         <source>Pareto</source>
         <translation>帕累托</translation>
-    </message>
-    <message>
-        <source>Export a subnet</source>
-        <translation>导出子网络</translation>
-    </message>
-    <message>
-        <source>Pick a subnet from the Pareto front and export it: the bit-widths of every layer, the quantization scales and zero points, and the quantized weights, ready for deployment.</source>
-        <translation>从帕累托前沿中选择一个子网络并将其导出：包括每一层的位宽、量化缩放因子和零点，以及量化后的权重，可直接用于部署。</translation>
-    </message>
-    <message>
-        <source>Export</source>
-        <translation>导出</translation>
-    </message>
-    <message>
-        <source>BitOps</source>
-        <translation>BitOps（比特运算量）</translation>
-    </message>
-    <message>
-        <source>Accuracy (%)</source>
-        <translation>准确率 (%)</translation>
-    </message>
-    <message>
-        <source>No search results yet</source>
-        <translation>尚无搜索结果</translation>
-    </message>
-    <message>
-        <source>Find the best trade-offs</source>
-        <translation>寻找最佳权衡</translation>
-    </message>
-    <message>
-        <source>The search looks for the subnets with the highest accuracy for their cost in BitOps (multiply-accumulates weighted by the weight and activation bit-widths). Each point below will be a subnet; the Pareto front joins the subnets that no other subnet beats in both accuracy and cost.</source>
-        <translation>搜索会找出在各自 BitOps 开销（按权重位宽与激活位宽加权的乘累加次数）下准确率最高的子网络。下方的每个点将代表一个子网络；帕累托前沿连接的是那些没有任何其他子网络能在准确率和开销两方面同时胜过的子网络。</translation>
     </message>
     <message>
         <source>Run folder not found: %1</source>
@@ -159,12 +503,1110 @@
         <translation>关于 EQ-Net Studio</translation>
     </message>
     <message>
-        <source>&lt;h3&gt;EQ-Net Studio %1&lt;/h3&gt;&lt;p&gt;A workbench for EQ-Net elastic quantization: one supernet, trained once, that runs at any bit-width from %2 to %3 bits; the studio searches it for the subnets with the best accuracy for their BitOps.&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;EQ-Net Studio %1&lt;/h3&gt;&lt;p&gt;EQ-Net 弹性量化工作台：超网络只需训练一次，即可以 %2 到 %3 位之间的任意位宽运行；本软件从中搜索在各自 BitOps 下准确率最高的子网络。&lt;/p&gt;</translation>
-    </message>
-    <message>
         <source>No recent runs</source>
         <translation>无最近打开的运行</translation>
+    </message>
+    <message>
+        <source>Train the supernet and follow its curves (Ctrl+1)</source>
+        <translation>训练超网并跟踪其曲线（Ctrl+1）</translation>
+    </message>
+    <message>
+        <source>The shared weights and their quantization grid (Ctrl+2)</source>
+        <translation>共享权重及其量化网格（Ctrl+2）</translation>
+    </message>
+    <message>
+        <source>The accuracy predictor against measurements (Ctrl+3)</source>
+        <translation>准确率预测器与实测结果的对比（Ctrl+3）</translation>
+    </message>
+    <message>
+        <source>Accuracy against BitOps for the hardware constraints (Ctrl+4)</source>
+        <translation>硬件约束下的准确率与 BitOps 关系（Ctrl+4）</translation>
+    </message>
+    <message>
+        <source>&amp;New run…</source>
+        <translation>新建运行(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>Create a run folder and train a supernet in it</source>
+        <translation>创建运行文件夹并在其中训练超网</translation>
+    </message>
+    <message>
+        <source>Open &amp;demo run</source>
+        <translation>打开演示运行(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Open the small finished run that comes with EQ-Net Studio</source>
+        <translation>打开 EQ-Net Studio 自带的已完成的小型运行</translation>
+    </message>
+    <message>
+        <source>&amp;Close run</source>
+        <translation>关闭运行(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Stop the training first</source>
+        <translation>请先停止训练</translation>
+    </message>
+    <message>
+        <source>&amp;Export subnet…</source>
+        <translation>导出子网(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Export the subnet selected on the Pareto tab as JSON or ONNX</source>
+        <translation>将帕累托标签页中选中的子网导出为 JSON 或 ONNX</translation>
+    </message>
+    <message>
+        <source>&amp;Start / resume training</source>
+        <translation>开始/恢复训练(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Pause training</source>
+        <translation>暂停训练(&amp;P)</translation>
+    </message>
+    <message>
+        <source>S&amp;top training</source>
+        <translation>停止训练(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Stop at the end of the current step; a checkpoint keeps the run resumable</source>
+        <translation>在当前步结束时停止；检查点使运行可稍后恢复</translation>
+    </message>
+    <message>
+        <source>&amp;User guide</source>
+        <translation>用户指南(&amp;U)</translation>
+    </message>
+    <message>
+        <source>The user guide is docs/user-guide.md in EQ-Net Studio&apos;s sources</source>
+        <translation>用户指南为 EQ-Net Studio 源代码中的 docs/user-guide.md</translation>
+    </message>
+    <message>
+        <source>&amp;Training</source>
+        <translation>训练(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Settings</source>
+        <translation>设置(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Follow the system (%1)</source>
+        <translation>跟随系统（%1）</translation>
+    </message>
+    <message>
+        <source>Training is running in %1: stop it before opening another run</source>
+        <translation>%1 中正在训练：请先停止训练，再打开其他运行</translation>
+    </message>
+    <message>
+        <source>Open run</source>
+        <translation>打开运行</translation>
+    </message>
+    <message>
+        <source>New run</source>
+        <translation>新建运行</translation>
+    </message>
+    <message>
+        <source>Training is running: stop it before starting another run</source>
+        <translation>正在训练：请先停止，再开始其他运行</translation>
+    </message>
+    <message>
+        <source>Cannot create the folder %1</source>
+        <translation>无法创建文件夹 %1</translation>
+    </message>
+    <message>
+        <source>Select a subnet on the Pareto tab first</source>
+        <translation>请先在帕累托标签页中选择一个子网</translation>
+    </message>
+    <message>
+        <source>Exported %1</source>
+        <translation>已导出 %1</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;EQ-Net Studio %1&lt;/h3&gt;&lt;p&gt;A workbench for EQ-Net elastic quantization: one supernet, trained once, that runs at any bit-width from %2 to %3 bits; the studio searches it for the subnets with the best accuracy for their BitOps on the hardware you describe, and exports them as JSON or ONNX.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;EQ-Net Studio %1&lt;/h3&gt;&lt;p&gt;EQ-Net 弹性量化工作台：只需训练一次的超网，可在 %2 至 %3 位之间的任意位宽下运行；本软件针对您描述的硬件，在超网中搜索在相应 BitOps 下准确率最高的子网，并将其导出为 JSON 或 ONNX。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>EQ-Net Studio will use the new language the next time it starts.</source>
+        <translation>EQ-Net Studio 将在下次启动时使用新语言。</translation>
+    </message>
+    <message>
+        <source>Training is running</source>
+        <translation>正在训练</translation>
+    </message>
+    <message>
+        <source>Stop the training and quit? It stops at the end of the current step and keeps a checkpoint, so it can be resumed later.</source>
+        <translation>要停止训练并退出吗？训练将在当前步结束时停止并保存检查点，以便稍后恢复。</translation>
+    </message>
+</context>
+<context>
+    <name>eqnet::ui::NewRunDialog</name>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>New run</source>
+        <translation>新建运行</translation>
+    </message>
+    <message>
+        <source>Quick (about 5 minutes on 2 cores)</source>
+        <translation>快速（2 核约 5 分钟）</translation>
+    </message>
+    <message>
+        <source>Fashion-MNIST default (about 30 minutes)</source>
+        <translation>Fashion-MNIST 默认（约 30 分钟）</translation>
+    </message>
+    <message>
+        <source>The same settings as eqnet pipeline --preset; every field below can be changed</source>
+        <translation>与 eqnet pipeline --preset 的设置相同；下方各项均可修改</translation>
+    </message>
+    <message>
+        <source>&amp;Preset:</source>
+        <translation>预设(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>&amp;Model:</source>
+        <translation>模型(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>&amp;Data folder:</source>
+        <translation>数据文件夹(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>数据文件夹</translation>
+    </message>
+    <message>
+        <source>Detect (IDX or CIFAR-10)</source>
+        <translation>自动检测（IDX 或 CIFAR-10）</translation>
+    </message>
+    <message>
+        <source>IDX (MNIST, Fashion-MNIST)</source>
+        <translation>IDX（MNIST、Fashion-MNIST）</translation>
+    </message>
+    <message>
+        <source>CIFAR-10 binary</source>
+        <translation>CIFAR-10 二进制</translation>
+    </message>
+    <message>
+        <source>Synthetic (for trying things out)</source>
+        <translation>合成数据（用于试用）</translation>
+    </message>
+    <message>
+        <source>Data &amp;format:</source>
+        <translation>数据格式(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Training &amp;images:</source>
+        <translation>训练图像数(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>Stage 1: the full-precision network the supernet starts from</source>
+        <translation>阶段 1：作为超网起点的全精度网络</translation>
+    </message>
+    <message>
+        <source>FP &amp;epochs:</source>
+        <translation>FP 轮数(&amp;E)：</translation>
+    </message>
+    <message>
+        <source>&amp;Supernet epochs:</source>
+        <translation>超网轮数(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>&amp;Batch size:</source>
+        <translation>批大小(&amp;B)：</translation>
+    </message>
+    <message>
+        <source>&amp;Learning rate:</source>
+        <translation>学习率(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>GPG: each subnet guided by the one before it</source>
+        <translation>GPG：每个子网由前一个子网引导</translation>
+    </message>
+    <message>
+        <source>Teacher: every subnet guided by the largest</source>
+        <translation>教师：每个子网均由最大子网引导</translation>
+    </message>
+    <message>
+        <source>Labels only (no distillation)</source>
+        <translation>仅标签（不蒸馏）</translation>
+    </message>
+    <message>
+        <source>&amp;Guidance:</source>
+        <translation>引导方式(&amp;G)：</translation>
+    </message>
+    <message>
+        <source>Weight distribution regularisation (WDR)</source>
+        <translation>权重分布正则化（WDR）</translation>
+    </message>
+    <message>
+        <source>See&amp;d:</source>
+        <translation>随机种子(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>&amp;Location:</source>
+        <translation>位置(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Where the run folder goes</source>
+        <translation>运行文件夹的存放位置</translation>
+    </message>
+    <message>
+        <source>Run &amp;name:</source>
+        <translation>运行名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>Create and &amp;train</source>
+        <translation>创建并训练(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Give the run a name.</source>
+        <translation>请为运行命名。</translation>
+    </message>
+    <message>
+        <source>The run name &quot;%1&quot; is not a folder name.</source>
+        <translation>运行名称“%1”不是有效的文件夹名。</translation>
+    </message>
+    <message>
+        <source>Choose where the run folder goes.</source>
+        <translation>请选择运行文件夹的存放位置。</translation>
+    </message>
+    <message>
+        <source>%1 already holds a run: open it instead, or choose another name.</source>
+        <translation>%1 中已有一个运行：请直接打开它，或另选一个名称。</translation>
+    </message>
+    <message>
+        <source>%1 is a file, not a folder.</source>
+        <translation>%1 是文件，而不是文件夹。</translation>
+    </message>
+    <message>
+        <source>The data folder %1 does not exist.</source>
+        <translation>数据文件夹 %1 不存在。</translation>
+    </message>
+</context>
+<context>
+    <name>eqnet::ui::ParetoTab</name>
+    <message>
+        <source>Verify</source>
+        <translation>验证</translation>
+    </message>
+    <message>
+        <source>Measure the selected subnet on the validation and test split</source>
+        <translation>在验证集和测试集上实测所选子网</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop the running verification</source>
+        <translation>停止正在进行的验证</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Export the selected subnet as JSON and ONNX</source>
+        <translation>将所选子网导出为 JSON 和 ONNX</translation>
+    </message>
+    <message>
+        <source>BitOps per image</source>
+        <translation>每张图像的 BitOps</translation>
+    </message>
+    <message>
+        <source>Accuracy (%)</source>
+        <translation>准确率（%）</translation>
+    </message>
+    <message>
+        <source>Open a run with a CQAP predictor to see its Pareto front</source>
+        <translation>打开带有 CQAP 预测器的运行以查看其帕累托前沿</translation>
+    </message>
+    <message>
+        <source>Pareto front (predicted)</source>
+        <translation>帕累托前沿（预测）</translation>
+    </message>
+    <message>
+        <source>Prediction error</source>
+        <translation>预测误差</translation>
+    </message>
+    <message>
+        <source>Measured (validation)</source>
+        <translation>实测（验证集）</translation>
+    </message>
+    <message>
+        <source>Uniform (predicted)</source>
+        <translation>统一位宽（预测）</translation>
+    </message>
+    <message>
+        <source>Uniform (measured)</source>
+        <translation>统一位宽（实测）</translation>
+    </message>
+    <message>
+        <source>Selected</source>
+        <translation>已选中</translation>
+    </message>
+    <message>
+        <source>Bits</source>
+        <translation>位宽</translation>
+    </message>
+    <message>
+        <source>Weight bits</source>
+        <translation>权重位宽</translation>
+    </message>
+    <message>
+        <source>Activation bits</source>
+        <translation>激活位宽</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>MACs</source>
+        <translation>MACs</translation>
+    </message>
+    <message>
+        <source>BitOps share (%)</source>
+        <translation>BitOps 占比（%）</translation>
+    </message>
+    <message>
+        <source>Click a point to see its layers.</source>
+        <translation>点击一个点以查看其各层。</translation>
+    </message>
+    <message>
+        <source>Verifying… %1 %2/%3</source>
+        <translation>正在验证… %1 %2/%3</translation>
+    </message>
+    <message>
+        <source>Loading the run…</source>
+        <translation>正在加载运行…</translation>
+    </message>
+    <message>
+        <source>This run has no CQAP predictor yet: fit one in the Predictor tab.</source>
+        <translation>此运行尚无 CQAP 预测器：请在预测器标签页中拟合。</translation>
+    </message>
+    <message>
+        <source>Searching… (%1)</source>
+        <translation>正在搜索…（%1）</translation>
+    </message>
+    <message>
+        <source>Pareto search</source>
+        <translation>帕累托搜索</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n subnet(s) on the front of %1</source>
+        <translation>
+            <numerusform>%1 的前沿上有 %n 个子网</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 (modified)</source>
+        <translation>%1（已修改）</translation>
+    </message>
+    <message>
+        <source> (every subnet predicted, %1 s)</source>
+        <translation>（已预测全部子网，%1 秒）</translation>
+    </message>
+    <message>
+        <source> (%1 predictions, %2 s)</source>
+        <translation>（%1 次预测，%2 秒）</translation>
+    </message>
+    <message numerus="yes">
+        <source>; stored front: %n measured point(s)</source>
+        <translation>
+            <numerusform>；已存储的前沿：%n 个实测点</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>; stored front unreadable: %1</source>
+        <translation>；无法读取已存储的前沿：%1</translation>
+    </message>
+    <message>
+        <source>Searching… generation %1 of %2</source>
+        <translation>正在搜索… 第 %1/%2 代</translation>
+    </message>
+    <message>
+        <source>No front: see the message above</source>
+        <translation>无前沿：请查看上方消息</translation>
+    </message>
+    <message>
+        <source>Search failed: %1</source>
+        <translation>搜索失败：%1</translation>
+    </message>
+    <message>
+        <source>Uniform %1</source>
+        <translation>统一位宽 %1</translation>
+    </message>
+    <message>
+        <source>BitOps: %1</source>
+        <translation>BitOps：%1</translation>
+    </message>
+    <message>
+        <source>Size: %1</source>
+        <translation>大小：%1</translation>
+    </message>
+    <message>
+        <source>Predicted: %1</source>
+        <translation>预测：%1</translation>
+    </message>
+    <message>
+        <source>Measured: %1 validation</source>
+        <translation>实测：验证集 %1</translation>
+    </message>
+    <message>
+        <source>, %1 test</source>
+        <translation>，测试集 %1</translation>
+    </message>
+    <message>
+        <source>Not measured</source>
+        <translation>未实测</translation>
+    </message>
+    <message>
+        <source>Mean bits: weights %1, activations %2</source>
+        <translation>平均位宽：权重 %1，激活 %2</translation>
+    </message>
+    <message>
+        <source>conv</source>
+        <translation>卷积</translation>
+    </message>
+    <message>
+        <source>linear</source>
+        <translation>线性</translation>
+    </message>
+    <message>
+        <source>BitOps %1</source>
+        <translation>BitOps %1</translation>
+    </message>
+    <message>
+        <source>size %1</source>
+        <translation>大小 %1</translation>
+    </message>
+    <message>
+        <source>predicted %1</source>
+        <translation>预测 %1</translation>
+    </message>
+    <message>
+        <source>measured validation %1</source>
+        <translation>验证集实测 %1</translation>
+    </message>
+    <message>
+        <source>, test %1</source>
+        <translation>，测试集 %1</translation>
+    </message>
+    <message>
+        <source>not measured</source>
+        <translation>未实测</translation>
+    </message>
+    <message>
+        <source>Verifying the selected subnet…</source>
+        <translation>正在验证所选子网…</translation>
+    </message>
+    <message>
+        <source>Verify subnet</source>
+        <translation>验证子网</translation>
+    </message>
+    <message>
+        <source> (saved to the stored front)</source>
+        <translation>（已保存到已存储的前沿）</translation>
+    </message>
+    <message>
+        <source>Verification stopped.</source>
+        <translation>验证已停止。</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>Verification failed: %1</source>
+        <translation>验证失败：%1</translation>
+    </message>
+</context>
+<context>
+    <name>eqnet::ui::PredictorTab</name>
+    <message>
+        <source>Measured accuracy (%)</source>
+        <translation>实测准确率（%）</translation>
+    </message>
+    <message>
+        <source>Predicted accuracy (%)</source>
+        <translation>预测准确率（%）</translation>
+    </message>
+    <message>
+        <source>Conditional</source>
+        <translation>有条件</translation>
+    </message>
+    <message>
+        <source>Unconditional</source>
+        <translation>无条件</translation>
+    </message>
+    <message>
+        <source>Kendall τ</source>
+        <translation>Kendall τ</translation>
+    </message>
+    <message>
+        <source>RMSE (pp)</source>
+        <translation>RMSE（百分点）</translation>
+    </message>
+    <message>
+        <source>MAE (pp)</source>
+        <translation>MAE（百分点）</translation>
+    </message>
+    <message>
+        <source>Samples fitted / held out</source>
+        <translation>拟合/留出样本数</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <source>The predictor with the quantization form as its condition</source>
+        <translation>以量化形式为条件的预测器</translation>
+    </message>
+    <message>
+        <source>The ablation: the same predictor without the form bits (cqap/predictor-unconditional.json)</source>
+        <translation>消融对照：不含量化形式位的同一预测器（cqap/predictor-unconditional.json）</translation>
+    </message>
+    <message>
+        <source>Form</source>
+        <translation>量化形式</translation>
+    </message>
+    <message>
+        <source>Held out</source>
+        <translation>留出样本</translation>
+    </message>
+    <message>
+        <source>τ conditional</source>
+        <translation>τ（有条件）</translation>
+    </message>
+    <message>
+        <source>τ unconditional</source>
+        <translation>τ（无条件）</translation>
+    </message>
+    <message>
+        <source>Held-out scores</source>
+        <translation>留出集评分</translation>
+    </message>
+    <message>
+        <source>Kendall τ per form (held out):</source>
+        <translation>各量化形式的 Kendall τ（留出集）：</translation>
+    </message>
+    <message>
+        <source>Subnets measured per quantization form (8 forms); those already measured are reused</source>
+        <translation>每种量化形式实测的子网数（共 8 种形式）；已实测的子网会被复用</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Validation images each sample is measured on (0: the whole split)</source>
+        <translation>每个样本实测所用的验证集图像数（0：整个验证集）</translation>
+    </message>
+    <message>
+        <source>Hidden layer sizes of the predictor&apos;s MLP, comma separated</source>
+        <translation>预测器 MLP 的隐藏层大小，以逗号分隔</translation>
+    </message>
+    <message>
+        <source>Seed of the held-out split and of the MLP&apos;s initial weights</source>
+        <translation>留出集划分及 MLP 初始权重的随机种子</translation>
+    </message>
+    <message>
+        <source>At most this many epochs (early stopping usually ends sooner)</source>
+        <translation>最多训练这么多轮（早停通常会更早结束）</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>拟合</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Fit the predictor</source>
+        <translation>拟合预测器</translation>
+    </message>
+    <message>
+        <source>Samples per form:</source>
+        <translation>每种形式样本数：</translation>
+    </message>
+    <message>
+        <source>Validation images:</source>
+        <translation>验证集图像数：</translation>
+    </message>
+    <message>
+        <source>Hidden layers:</source>
+        <translation>隐藏层：</translation>
+    </message>
+    <message>
+        <source>Fit seed:</source>
+        <translation>拟合种子：</translation>
+    </message>
+    <message>
+        <source>Max. epochs:</source>
+        <translation>最大轮数：</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <source>Could not read the samples: %1</source>
+        <translation>无法读取样本：%1</translation>
+    </message>
+    <message>
+        <source>Loading the run…</source>
+        <translation>正在加载运行…</translation>
+    </message>
+    <message>
+        <source>Open a run (File &gt; Open run) to see how well its accuracy predictor ranks subnets.</source>
+        <translation>打开一个运行（文件 &gt; 打开运行），查看其准确率预测器对子网的排序效果。</translation>
+    </message>
+    <message>
+        <source>This run has no trained supernet yet: train it first, then fit the predictor here.</source>
+        <translation>此运行尚无训练好的超网：请先训练，再在此拟合预测器。</translation>
+    </message>
+    <message>
+        <source>No accuracy predictor yet: press Fit to measure sampled subnets of every form
+and fit CQAP on them.</source>
+        <translation>尚无准确率预测器：按“拟合”实测每种量化形式的采样子网，
+并在其上拟合 CQAP。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sample line(s) measured so far (cqap/samples.jsonl).</source>
+        <translation>
+            <numerusform>目前已实测 %n 行样本（cqap/samples.jsonl）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>predicted = measured</source>
+        <translation>预测 = 实测</translation>
+    </message>
+    <message>
+        <source>Reading the measured samples…</source>
+        <translation>正在读取实测样本…</translation>
+    </message>
+    <message>
+        <source>Reading CQAP samples</source>
+        <translation>正在读取 CQAP 样本</translation>
+    </message>
+    <message>
+        <source>other samples</source>
+        <translation>其他样本</translation>
+    </message>
+    <message>
+        <source>%1 measured samples of this checkpoint (cqap/samples.jsonl): %2 held out, %3 shown in grey.</source>
+        <translation>此检查点的 %1 个实测样本（cqap/samples.jsonl）：%2 个留出，%3 个以灰色显示。</translation>
+    </message>
+    <message>
+        <source>Refit</source>
+        <translation>重新拟合</translation>
+    </message>
+    <message>
+        <source>Open a run first</source>
+        <translation>请先打开一个运行</translation>
+    </message>
+    <message>
+        <source>The run has no trained supernet yet</source>
+        <translation>该运行尚无训练好的超网</translation>
+    </message>
+    <message>
+        <source>Measure the missing samples, then fit the predictor on all of them</source>
+        <translation>实测缺失的样本，然后在全部样本上拟合预测器</translation>
+    </message>
+    <message>
+        <source>Hidden layers: &quot;%1&quot; is not a layer size; write sizes like 64,64</source>
+        <translation>隐藏层：“%1”不是有效的层大小；请按 64,64 的格式填写</translation>
+    </message>
+    <message>
+        <source>Hidden layers: give at least one size, e.g. 64,64</source>
+        <translation>隐藏层：请至少填写一个大小，例如 64,64</translation>
+    </message>
+    <message>
+        <source>Open a run first.</source>
+        <translation>请先打开一个运行。</translation>
+    </message>
+    <message>
+        <source>The run has no trained supernet yet: train it first.</source>
+        <translation>该运行尚无训练好的超网：请先训练。</translation>
+    </message>
+    <message>
+        <source>Fitting the accuracy predictor</source>
+        <translation>正在拟合准确率预测器</translation>
+    </message>
+    <message>
+        <source>Fitted on %1 samples (%2 measured now)</source>
+        <translation>已在 %1 个样本上拟合（本次实测 %2 个）</translation>
+    </message>
+    <message>
+        <source>Stopped after %1 new measurements</source>
+        <translation>已在 %1 次新实测后停止</translation>
+    </message>
+    <message>
+        <source>Opening the supernet…</source>
+        <translation>正在打开超网…</translation>
+    </message>
+    <message>
+        <source>%1 of %2 subnets measured</source>
+        <translation>已实测 %1/%2 个子网</translation>
+    </message>
+    <message>
+        <source>%1 of %2 subnets measured, %3 left</source>
+        <translation>已实测 %1/%2 个子网，剩余 %3</translation>
+    </message>
+    <message>
+        <source>Fitting the predictor…</source>
+        <translation>正在拟合预测器…</translation>
+    </message>
+    <message>
+        <source>Measuring sampled subnets…</source>
+        <translation>正在实测采样子网…</translation>
+    </message>
+    <message>
+        <source>Stopped. The samples measured so far are kept; Fit goes on where it stopped.</source>
+        <translation>已停止。目前已实测的样本会保留；再次“拟合”将从停止处继续。</translation>
+    </message>
+    <message>
+        <source>Fitting failed: %1</source>
+        <translation>拟合失败：%1</translation>
+    </message>
+</context>
+<context>
+    <name>eqnet::ui::RunDocument</name>
+    <message>
+        <source>Loading run</source>
+        <translation>正在加载运行</translation>
+    </message>
+</context>
+<context>
+    <name>eqnet::ui::TrainingTab</name>
+    <message>
+        <source>FP</source>
+        <translation>FP</translation>
+    </message>
+    <message>
+        <source>supernet</source>
+        <translation>超网</translation>
+    </message>
+    <message>
+        <source>static QAT</source>
+        <translation>静态 QAT</translation>
+    </message>
+    <message>
+        <source>step (FP stage, then supernet stage)</source>
+        <translation>步（先 FP 阶段，后超网阶段）</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Train the open run here; a stopped run resumes from its checkpoint</source>
+        <translation>在此训练已打开的运行；已停止的运行将从其检查点恢复</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Hold the training job between two steps</source>
+        <translation>在两步之间暂停训练任务</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop after the current step and write a checkpoint (resumable)</source>
+        <translation>在当前步结束后停止并写入检查点（可恢复）</translation>
+    </message>
+    <message>
+        <source>training loss</source>
+        <translation>训练损失</translation>
+    </message>
+    <message>
+        <source>validation accuracy (%)</source>
+        <translation>验证集准确率（%）</translation>
+    </message>
+    <message>
+        <source>learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>mean skewness of the weights</source>
+        <translation>权重的平均偏度</translation>
+    </message>
+    <message>
+        <source>Training loss per sandwich subnet</source>
+        <translation>各三明治子网的训练损失</translation>
+    </message>
+    <message>
+        <source>Validation accuracy at epoch ends</source>
+        <translation>各轮结束时的验证集准确率</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Weight moments (WDR)</source>
+        <translation>权重矩（WDR）</translation>
+    </message>
+    <message>
+        <source>mean kurtosis of the weights</source>
+        <translation>权重的平均峰度</translation>
+    </message>
+    <message>
+        <source>mean skewness</source>
+        <translation>平均偏度</translation>
+    </message>
+    <message>
+        <source>mean kurtosis</source>
+        <translation>平均峰度</translation>
+    </message>
+    <message>
+        <source>No training records yet</source>
+        <translation>尚无训练记录</translation>
+    </message>
+    <message>
+        <source>Drag or wheel to zoom; double click to follow the data again</source>
+        <translation>拖动或滚动滚轮以缩放；双击可重新跟随数据</translation>
+    </message>
+    <message>
+        <source>%1 step %2 of %3</source>
+        <translation>%1 第 %2/%3 步</translation>
+    </message>
+    <message>
+        <source>%1 step %2</source>
+        <translation>%1 第 %2 步</translation>
+    </message>
+    <message>
+        <source> — ETA %1</source>
+        <translation> — 预计剩余 %1</translation>
+    </message>
+    <message>
+        <source>Open a run first.</source>
+        <translation>请先打开一个运行。</translation>
+    </message>
+    <message>
+        <source>Resuming training of %1</source>
+        <translation>正在恢复训练 %1</translation>
+    </message>
+    <message>
+        <source>Training %1</source>
+        <translation>正在训练 %1</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Open a run to see its training curves.</source>
+        <translation>打开一个运行以查看其训练曲线。</translation>
+    </message>
+    <message>
+        <source>Stopping: writing a checkpoint…</source>
+        <translation>正在停止：写入检查点…</translation>
+    </message>
+    <message>
+        <source>Paused.</source>
+        <translation>已暂停。</translation>
+    </message>
+    <message>
+        <source>Paused at %1.</source>
+        <translation>已暂停于 %1。</translation>
+    </message>
+    <message>
+        <source>Training in the studio.</source>
+        <translation>正在本软件中训练。</translation>
+    </message>
+    <message>
+        <source>Training failed: %1</source>
+        <translation>训练失败：%1</translation>
+    </message>
+    <message>
+        <source>Following a run that another process is training.</source>
+        <translation>正在跟踪由另一个进程训练的运行。</translation>
+    </message>
+    <message>
+        <source>Training finished.</source>
+        <translation>训练已完成。</translation>
+    </message>
+    <message>
+        <source>Stopped at %1; Resume continues from the checkpoint.</source>
+        <translation>已停止于 %1；点击“恢复”将从检查点继续。</translation>
+    </message>
+    <message>
+        <source>Not trained yet: Start trains it here.</source>
+        <translation>尚未训练：点击“开始”即可在此训练。</translation>
+    </message>
+    <message>
+        <source>Not running (last record: %1).</source>
+        <translation>未在运行（最后记录：%1）。</translation>
+    </message>
+</context>
+<context>
+    <name>eqnet::ui::WeightsTab</name>
+    <message>
+        <source> bit</source>
+        <translation> 位</translation>
+    </message>
+    <message>
+        <source>Bit-width of the weight quantization levels drawn over the histogram</source>
+        <translation>叠加在直方图上的权重量化级别的位宽</translation>
+    </message>
+    <message>
+        <source>Number of histogram bins</source>
+        <translation>直方图分箱数</translation>
+    </message>
+    <message>
+        <source>Compare with run…</source>
+        <translation>与运行比较…</translation>
+    </message>
+    <message>
+        <source>Draw the weights of a second run (e.g. one trained without WDR) beside these</source>
+        <translation>在旁边绘制另一个运行的权重（例如未使用 WDR 训练的运行）</translation>
+    </message>
+    <message>
+        <source>Clear comparison</source>
+        <translation>清除比较</translation>
+    </message>
+    <message>
+        <source>weight value</source>
+        <translation>权重值</translation>
+    </message>
+    <message>
+        <source>density</source>
+        <translation>密度</translation>
+    </message>
+    <message>
+        <source>No weights to show</source>
+        <translation>没有可显示的权重</translation>
+    </message>
+    <message>
+        <source>Layer:</source>
+        <translation>层：</translation>
+    </message>
+    <message>
+        <source>Levels:</source>
+        <translation>量化级别：</translation>
+    </message>
+    <message>
+        <source>Bins:</source>
+        <translation>分箱数：</translation>
+    </message>
+    <message>
+        <source>Weight histograms of %1</source>
+        <translation>%1 的权重直方图</translation>
+    </message>
+    <message>
+        <source>%1 holds no checkpoint yet: nothing to compare</source>
+        <translation>%1 尚无检查点：没有可比较的内容</translation>
+    </message>
+    <message>
+        <source>Compare with run</source>
+        <translation>与运行比较</translation>
+    </message>
+    <message>
+        <source>%1 (fixed 8-bit)</source>
+        <translation>%1（固定 8 位）</translation>
+    </message>
+    <message>
+        <source>Live: step %1 of the training in the studio</source>
+        <translation>实时：本软件中训练的第 %1 步</translation>
+    </message>
+    <message>
+        <source>Open a run to see its weights.</source>
+        <translation>打开一个运行以查看其权重。</translation>
+    </message>
+    <message>
+        <source>Could not read the weights of %1: %2</source>
+        <translation>无法读取 %1 的权重：%2</translation>
+    </message>
+    <message>
+        <source>Computing the histograms of %1…</source>
+        <translation>正在计算 %1 的直方图…</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>正在加载 %1…</translation>
+    </message>
+    <message>
+        <source>%1 has no checkpoint yet: the histograms appear with the first weight snapshot of training.</source>
+        <translation>%1 尚无检查点：训练产生第一个权重快照后将显示直方图。</translation>
+    </message>
+    <message>
+        <source>Checkpoint of %1</source>
+        <translation>%1 的检查点</translation>
+    </message>
+    <message>
+        <source>Comparison: %1</source>
+        <translation>比较：%1</translation>
+    </message>
+    <message>
+        <source>%1 is a first or last layer: always fixed 8-bit; the bit setting does not apply to it.</source>
+        <translation>%1 是第一层或最后一层：始终固定为 8 位，位宽设置对其无效。</translation>
+    </message>
+    <message>
+        <source>live run</source>
+        <translation>实时运行</translation>
+    </message>
+    <message>
+        <source>%1 (step %2)</source>
+        <translation>%1（第 %2 步）</translation>
+    </message>
+    <message>
+        <source>%1: skewness %2, kurtosis %3</source>
+        <translation>%1：偏度 %2，峰度 %3</translation>
+    </message>
+    <message>
+        <source>%1: computing…</source>
+        <translation>%1：正在计算…</translation>
+    </message>
+    <message>
+        <source>%1: has no layer %2</source>
+        <translation>%1：没有层 %2</translation>
+    </message>
+    <message>
+        <source>fixed 8-bit levels (%1)</source>
+        <translation>固定 8 位量化级别（%1）</translation>
+    </message>
+    <message>
+        <source>%1-bit levels (%2)</source>
+        <translation>%1 位量化级别（%2）</translation>
     </message>
 </context>
 </TS>
