@@ -19,6 +19,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLayout>
 #include <QLineEdit>
 #include <QLocale>
 #include <QMessageBox>
@@ -259,16 +260,30 @@ bool ExportDialog::isExporting() const { return runner_ && runner_->isBusy(); }
 
 QString ExportDialog::messageText() const { return message_->text(); }
 
+namespace {
+// A longer message (wrapped over more lines) must not squeeze the summary: grow the dialog.
+void growToFit(QDialog* dialog) {
+    QLayout* layout = dialog->layout();
+    if (!layout) return;
+    layout->activate();
+    const int needed = layout->hasHeightForWidth() ? layout->totalHeightForWidth(dialog->width())
+                                                   : layout->totalSizeHint().height();
+    if (needed > dialog->height()) dialog->resize(dialog->width(), needed);
+}
+} // namespace
+
 void ExportDialog::showError(const QString& text) {
     error_ = text;
     message_->setStyleSheet(QStringLiteral("color: #c0392b;"));
     message_->setText(text);
+    growToFit(this);
 }
 
 void ExportDialog::showSuccess(const QString& text) {
     error_.clear();
     message_->setStyleSheet(QString());
     message_->setText(text);
+    growToFit(this);
 }
 
 void ExportDialog::setBusy(bool busy) {
