@@ -8,6 +8,7 @@
 #include "job_runner.h"
 #include "mainwindow.h"
 #include "new_run_dialog.h"
+#include "plot_utils.h"
 #include "run_document.h"
 #include "training_tab.h"
 
@@ -123,6 +124,24 @@ private slots:
         QVERIFY(!plots.isEmpty());
         for (QCustomPlot* p : plots) QCOMPARE(p->contextMenuPolicy(), Qt::CustomContextMenu);
         QVERIFY(window.constraintsDock());
+    }
+
+    void plotsSaveAsPngAndPdf() {
+        MainWindow window;
+        QCustomPlot* plot = window.trainingTab()->lossPlot();
+        plot->resize(400, 300);
+        QTemporaryDir tmp;
+        QString error;
+        QVERIFY2(eqnet::ui::savePlot(plot, tmp.filePath("loss.png"), &error), qPrintable(error));
+        QImage png(tmp.filePath("loss.png"));
+        QCOMPARE(png.size(), QSize(800, 600)); // twice the widget: sharp in documents
+        QVERIFY(eqnet::ui::savePlot(plot, tmp.filePath("loss.pdf"), &error));
+        QFile pdf(tmp.filePath("loss.pdf"));
+        QVERIFY(pdf.open(QIODevice::ReadOnly));
+        QCOMPARE(pdf.read(5), QByteArray("%PDF-"));
+        QVERIFY(!eqnet::ui::savePlot(plot, tmp.filePath("loss.bmp"), &error));
+        QVERIFY(error.contains("bmp"));
+        QVERIFY(!QFileInfo::exists(tmp.filePath("loss.bmp")));
     }
 
     void menuShortcuts_data() {
