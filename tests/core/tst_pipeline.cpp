@@ -2,6 +2,7 @@
 // pipeline, on a tiny synthetic run: resumable stages, verified fronts, exports with
 // provenance that read back to the same subnet.
 #include "eqtest.h"
+#include "shared_run.h"
 
 #include "eqnet/error.h"
 #include "eqnet/files.h"
@@ -51,22 +52,9 @@ std::string writeProfile(const std::string& dir) {
 }
 
 // One trained tiny run shared by the cases (scratchDir() is per case), removed at exit.
-struct SharedRun {
-    std::string dir;
-    SharedRun() {
-        dir = (fs::temp_directory_path() / ("eqnet-tst-pipeline-" + std::to_string(::getpid()))).string();
-        fs::remove_all(dir);
-        TrainingJob job = TrainingJob::create(dir, tinyTrain());
-        job.run();
-    }
-    ~SharedRun() {
-        std::error_code ec;
-        fs::remove_all(dir, ec);
-    }
-};
 const std::string& trainedRun() {
-    static SharedRun run;
-    return run.dir;
+    static const eqtest::SharedRun run("tst-pipeline", tinyTrain());
+    return run.dir();
 }
 
 CqapStageOptions tinyCqap() {

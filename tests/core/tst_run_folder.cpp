@@ -2,6 +2,7 @@
 // metrics.jsonl, the folder summary; and the per-subnet helpers the studio calls
 // (weightSnapshots, measureRunSubnet, exportRunSubnet) on a tiny synthetic run.
 #include "eqtest.h"
+#include "shared_run.h"
 
 #include "eqnet/error.h"
 #include "eqnet/files.h"
@@ -35,22 +36,10 @@ TrainConfig tinyTrain() {
     return c;
 }
 
-struct SharedRun {
-    std::string dir;
-    SharedRun() {
-        dir = (fs::temp_directory_path() / ("eqnet-tst-run-folder-" + std::to_string(::getpid()))).string();
-        fs::remove_all(dir);
-        TrainingJob job = TrainingJob::create(dir, tinyTrain());
-        job.run();
-    }
-    ~SharedRun() {
-        std::error_code ec;
-        fs::remove_all(dir, ec);
-    }
-};
+// One trained tiny run shared by the cases (scratchDir() is per case), removed at exit.
 const std::string& trainedRun() {
-    static SharedRun run;
-    return run.dir;
+    static const eqtest::SharedRun run("tst-run-folder", tinyTrain());
+    return run.dir();
 }
 
 void append(const std::string& path, const std::string& text) {

@@ -9,6 +9,7 @@
 #include "eqnet/profile.h"
 #include "eqnet/search.h"
 
+#include "demo_run_copy.h"
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDirIterator>
@@ -26,15 +27,6 @@ using eqnet::ui::RunDocument;
 
 namespace {
 
-bool copyDir(const QString& from, const QString& to) {
-    QDirIterator it(from, QDir::Files | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString src = it.next();
-        const QString dst = QDir(to).filePath(QDir(from).relativeFilePath(src));
-        if (!QDir().mkpath(QFileInfo(dst).absolutePath()) || !QFile::copy(src, dst)) return false;
-    }
-    return true;
-}
 
 // Every field but `source`.
 void compareSettings(const HardwareProfile& a, const HardwareProfile& b) {
@@ -190,7 +182,7 @@ private slots:
 
     void feasibilityWithTheDemoRun() {
         QTemporaryDir runDir;
-        QVERIFY(copyDir(QStringLiteral(EQNET_SOURCE_DIR "/resources/demo-run"), runDir.path()));
+        QVERIFY(uitest::copyTree(uitest::demoRunDir(), runDir.path()));
         RunDocument doc;
         ConstraintsDock dock(&doc);
         QVERIFY(dock.selectProfile(QStringLiteral("int8-pc-sym")));

@@ -10,6 +10,7 @@
 #include "eqnet/profile.h"
 #include "eqnet/subnet_json.h"
 
+#include "demo_run_copy.h"
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
@@ -32,25 +33,9 @@ using eqnet::ui::SubnetChoice;
 
 namespace {
 
-const QString kDemoRun = QStringLiteral(EQNET_SOURCE_DIR "/resources/demo-run");
+const QString kDemoRun = uitest::demoRunDir();
 const std::string kProfile = "flex-2to8-pt";
 
-bool copyTree(const QString& from, const QString& to) {
-    QDir().mkpath(to);
-    QDirIterator it(from, QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString src = it.next();
-        const QString dst = to + QLatin1Char('/') + QDir(from).relativeFilePath(src);
-        if (it.fileInfo().isDir()) {
-            if (!QDir().mkpath(dst)) return false;
-        } else {
-            QDir().mkpath(QFileInfo(dst).absolutePath());
-            if (!QFile::copy(src, dst)) return false;
-            QFile(dst).setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup);
-        }
-    }
-    return true;
-}
 
 QByteArray readAll(const QString& path) {
     QFile f(path);
@@ -97,7 +82,7 @@ private slots:
         QStandardPaths::setTestModeEnabled(true);
         QVERIFY(tmp_.isValid());
         run_ = tmp_.filePath(QStringLiteral("demo-run"));
-        QVERIFY(copyTree(kDemoRun, run_));
+        QVERIFY(uitest::copyTree(kDemoRun, run_));
         doc_ = new RunDocument(this);
         QVERIFY(doc_->open(run_));
         QVERIFY(doc_->waitUntilLoaded(30000));

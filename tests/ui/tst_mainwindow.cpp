@@ -15,6 +15,7 @@
 #include "eqnet/run_folder.h"
 #include "eqnet/supernet.h"
 
+#include "demo_run_copy.h"
 #include <qcustomplot.h>
 
 #include <QAction>
@@ -38,17 +39,8 @@ using eqnet::ui::MainWindow;
 
 namespace {
 
-const QString kDemoRun = QStringLiteral(EQNET_SOURCE_DIR "/resources/demo-run");
+const QString kDemoRun = uitest::demoRunDir();
 
-bool copyTree(const QString& from, const QString& to) {
-    QDirIterator it(from, QDir::Files, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString src = it.next();
-        const QString dst = QDir(to).filePath(QDir(from).relativeFilePath(src));
-        if (!QDir().mkpath(QFileInfo(dst).absolutePath()) || !QFile::copy(src, dst)) return false;
-    }
-    return true;
-}
 
 // A folder that holds a run (run.json only: enough to open, nothing trained yet).
 QString writeRunJson(const QString& dir, const eqnet::TrainConfig& cfg = {}) {
@@ -174,7 +166,7 @@ private slots:
         QTemporaryDir tmp;
         QVERIFY(window.openRun(writeRunJson(tmp.path() + "/fresh", syntheticConfig())));
         QVERIFY(start->isEnabled()); // a run that has not trained yet
-        QVERIFY(copyTree(kDemoRun, tmp.path() + "/demo"));
+        QVERIFY(uitest::copyTree(kDemoRun, tmp.path() + "/demo"));
         QVERIFY(window.openRun(tmp.path() + "/demo"));
         QVERIFY(!start->isEnabled()); // finished
     }

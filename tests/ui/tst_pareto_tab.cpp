@@ -11,6 +11,7 @@
 #include "eqnet/profile.h"
 #include "eqnet/search.h"
 
+#include "demo_run_copy.h"
 #include <qcustomplot.h>
 
 #include <QCheckBox>
@@ -37,15 +38,6 @@ using eqnet::ui::SubnetChoice;
 
 namespace {
 
-bool copyDir(const QString& from, const QString& to) {
-    QDirIterator it(from, QDir::Files | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString src = it.next();
-        const QString dst = QDir(to).filePath(QDir(from).relativeFilePath(src));
-        if (!QDir().mkpath(QFileInfo(dst).absolutePath()) || !QFile::copy(src, dst)) return false;
-    }
-    return true;
-}
 
 SearchCandidate candidate(const SubnetChoice& c) { return SearchCandidate{c.config, c.predicted, c.cost}; }
 
@@ -83,7 +75,7 @@ private slots:
         QVERIFY(QDir().mkpath(env_.filePath(QStringLiteral("extra"))));
         qputenv("EQNET_PROFILE_DIR", env_.filePath(QStringLiteral("extra")).toUtf8());
         qputenv("XDG_CONFIG_HOME", env_.filePath(QStringLiteral("config")).toUtf8());
-        QVERIFY(copyDir(QStringLiteral(EQNET_SOURCE_DIR "/resources/demo-run"), run_.path()));
+        QVERIFY(uitest::copyTree(uitest::demoRunDir(), run_.path()));
 
         doc_ = std::make_unique<RunDocument>();
         dock_ = std::make_unique<ConstraintsDock>(doc_.get());

@@ -9,6 +9,7 @@
 #include "eqnet/files.h"
 #include "eqnet/pipeline.h"
 
+#include "demo_run_copy.h"
 #include <qcustomplot.h>
 
 #include <QDir>
@@ -34,24 +35,8 @@ using eqnet::ui::RunDocument;
 
 namespace {
 
-const QString kDemoRun = QStringLiteral(EQNET_SOURCE_DIR "/resources/demo-run");
+const QString kDemoRun = uitest::demoRunDir();
 
-bool copyTree(const QString& from, const QString& to) {
-    QDir().mkpath(to);
-    QDirIterator it(from, QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString src = it.next();
-        const QString dst = to + QLatin1Char('/') + QDir(from).relativeFilePath(src);
-        if (it.fileInfo().isDir()) {
-            if (!QDir().mkpath(dst)) return false;
-        } else {
-            QDir().mkpath(QFileInfo(dst).absolutePath());
-            if (!QFile::copy(src, dst)) return false;
-            QFile(dst).setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup);
-        }
-    }
-    return true;
-}
 
 QByteArray readAll(const QString& path) {
     QFile f(path);
@@ -79,7 +64,7 @@ private slots:
         QStandardPaths::setTestModeEnabled(true);
         QVERIFY(tmp_.isValid());
         run_ = tmp_.filePath(QStringLiteral("demo-run"));
-        QVERIFY(copyTree(kDemoRun, run_));
+        QVERIFY(uitest::copyTree(kDemoRun, run_));
         QVERIFY(QFileInfo::exists(run_ + QStringLiteral("/cqap/predictor.json")));
     }
 

@@ -9,6 +9,7 @@
 #include "eqnet/run_folder.h"
 #include "eqnet/training.h"
 
+#include "demo_run_copy.h"
 #include <qcustomplot.h>
 
 #include <QDirIterator>
@@ -29,17 +30,8 @@ using eqnet::ui::TrainingTab;
 
 namespace {
 
-const QString kDemoRun = QStringLiteral(EQNET_SOURCE_DIR "/resources/demo-run");
+const QString kDemoRun = uitest::demoRunDir();
 
-bool copyTree(const QString& from, const QString& to) {
-    QDirIterator it(from, QDir::Files, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString src = it.next();
-        const QString dst = QDir(to).filePath(QDir(from).relativeFilePath(src));
-        if (!QDir().mkpath(QFileInfo(dst).absolutePath()) || !QFile::copy(src, dst)) return false;
-    }
-    return true;
-}
 
 QCPGraph* graphNamed(QCustomPlot* plot, const QString& name) {
     for (int i = 0; i < plot->graphCount(); ++i)
@@ -88,7 +80,7 @@ void TstTrainingTab::recordedRunDrawsEveryRecord() {
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
     const QString run = tmp.filePath(QStringLiteral("demo-run"));
-    QVERIFY(copyTree(kDemoRun, run));
+    QVERIFY(uitest::copyTree(kDemoRun, run));
     RunDocument doc;
     TrainingTab tab(&doc);
     QVERIFY(!tab.isFollowing());
@@ -159,7 +151,7 @@ void TstTrainingTab::followsGrowthTornLinesAndRewrites() {
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
     const QString run = tmp.filePath(QStringLiteral("demo-run"));
-    QVERIFY(copyTree(kDemoRun, run));
+    QVERIFY(uitest::copyTree(kDemoRun, run));
     const QString metrics = QDir(run).filePath(QStringLiteral("metrics.jsonl"));
     RunDocument doc;
     QVERIFY(doc.open(run));

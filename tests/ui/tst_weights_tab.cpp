@@ -8,6 +8,7 @@
 #include "eqnet/quant_types.h"
 #include "eqnet/training.h"
 
+#include "demo_run_copy.h"
 #include <qcustomplot.h>
 
 #include <QComboBox>
@@ -28,17 +29,8 @@ using eqnet::ui::WeightsTab;
 
 namespace {
 
-const QString kDemoRun = QStringLiteral(EQNET_SOURCE_DIR "/resources/demo-run");
+const QString kDemoRun = uitest::demoRunDir();
 
-bool copyTree(const QString& from, const QString& to) {
-    QDirIterator it(from, QDir::Files, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString src = it.next();
-        const QString dst = QDir(to).filePath(QDir(from).relativeFilePath(src));
-        if (!QDir().mkpath(QFileInfo(dst).absolutePath()) || !QFile::copy(src, dst)) return false;
-    }
-    return true;
-}
 
 // The area under a step graph of densities (one point per left edge, the last closing).
 double area(const QCPGraph* g) {
@@ -67,8 +59,8 @@ void TstWeightsTab::initTestCase() {
     QVERIFY(tmp_.isValid());
     runA_ = tmp_.filePath(QStringLiteral("a/demo-run"));
     runB_ = tmp_.filePath(QStringLiteral("b/demo-run"));
-    QVERIFY(copyTree(kDemoRun, runA_));
-    QVERIFY(copyTree(kDemoRun, runB_));
+    QVERIFY(uitest::copyTree(kDemoRun, runA_));
+    QVERIFY(uitest::copyTree(kDemoRun, runB_));
 }
 
 void TstWeightsTab::checkpointHistogramsLevelsComparisonAndLive() {
