@@ -38,6 +38,10 @@
         <source>The tab to show first: training, weights, predictor or pareto.</source>
         <translation>首先显示的标签页：training、weights、predictor 或 pareto。</translation>
     </message>
+    <message>
+        <source>A second run whose weights the Weights tab draws for comparison (e.g. one trained without WDR).</source>
+        <translation>权重页用于对比绘制其权重的第二个运行（例如未使用 WDR 训练的运行）。</translation>
+    </message>
 </context>
 <context>
     <name>eqnet::ui::ConstraintsDock</name>
@@ -796,6 +800,26 @@
     <message>
         <source>The data folder %1 does not exist.</source>
         <translation>数据文件夹 %1 不存在。</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>CUDA GPU</source>
+        <translation>CUDA GPU</translation>
+    </message>
+    <message>
+        <source>Where training computes</source>
+        <translation>训练所用的计算设备</translation>
+    </message>
+    <message>
+        <source>No CUDA device in this build or on this machine</source>
+        <translation>此构建或此机器上没有 CUDA 设备</translation>
+    </message>
+    <message>
+        <source>De&amp;vice:</source>
+        <translation>设备(&amp;V)：</translation>
     </message>
 </context>
 <context>

@@ -102,6 +102,13 @@ NewRunDialog::NewRunDialog(QWidget* parent) : QDialog(parent) {
     seed_ = new QSpinBox(this);
     seed_->setRange(0, 1 << 30);
     form->addRow(tr("See&d:"), seed_);
+    device_ = new QComboBox(this);
+    device_->setObjectName(QStringLiteral("deviceCombo"));
+    device_->addItem(tr("CPU"), QStringLiteral("cpu"));
+    if (cudaAvailable()) device_->addItem(tr("CUDA GPU"), QStringLiteral("cuda"));
+    device_->setToolTip(device_->count() > 1 ? tr("Where training computes")
+                                             : tr("No CUDA device in this build or on this machine"));
+    form->addRow(tr("De&vice:"), device_);
 
     location_ = new QLineEdit(this);
     location_->setObjectName(QStringLiteral("locationEdit"));
@@ -155,6 +162,8 @@ void NewRunDialog::applyPreset() {
     guidance_->setCurrentIndex(qMax(0, guidance_->findData(int(base_.guidance))));
     wdr_->setChecked(base_.wdr);
     seed_->setValue(int(base_.seed));
+    // A GPU when there is one.
+    device_->setCurrentIndex(device_->count() - 1);
     // A fresh name that is not taken yet.
     const QDir parent(QDir::fromNativeSeparators(location_->text()));
     QString candidate = name;
@@ -186,6 +195,7 @@ TrainConfig NewRunDialog::config() const {
     c.guidance = Guidance(guidance_->currentData().toInt());
     c.wdr = wdr_->isChecked();
     c.seed = uint64_t(seed_->value());
+    c.device = device_->currentData().toString().toStdString();
     return c;
 }
 

@@ -54,6 +54,7 @@ private:
     QComboBox* guidance_ = nullptr;
     QCheckBox* wdr_ = nullptr;
     QSpinBox* seed_ = nullptr;
+    QComboBox* device_ = nullptr;
     QLineEdit* location_ = nullptr;
     QLineEdit* name_ = nullptr;
     QLabel* problem_ = nullptr;

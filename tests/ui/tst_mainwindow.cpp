@@ -393,6 +393,8 @@ private slots:
         dialog.setDataFormat(eqnet::DataFormat::Synthetic); // needs no folder
         QVERIFY(dialog.problem().isEmpty());
         QCOMPARE(dialog.config().data.format, eqnet::DataFormat::Synthetic);
+        // The GPU when this build and machine have one, else the CPU.
+        QCOMPARE(dialog.config().device, std::string(eqnet::cudaAvailable() ? "cuda" : "cpu"));
     }
 
     // The quality bar: while a job runs, the event loop never stalls for more than
