@@ -201,6 +201,18 @@ private slots:
         QVERIFY(!eqnet::ui::loadTranslation(english, QLocale(QLocale::English)));
     }
 
+    // translations/eqnet_zh_CN.ts is complete: every message extracted from the sources (by
+    // `cmake --build build --target equi_lupdate`) has a finished translation.
+    void chineseTranslationIsComplete() {
+        QFile ts(QStringLiteral(EQNET_SOURCE_DIR "/translations/eqnet_zh_CN.ts"));
+        QVERIFY(ts.open(QIODevice::ReadOnly));
+        const QByteArray text = ts.readAll();
+        const int messages = int(text.count("<message"));
+        QVERIFY2(messages > 300, qPrintable(QString::number(messages)));
+        QCOMPARE(int(text.count("type=\"unfinished\"")), 0);
+        QCOMPARE(int(text.count("<translation></translation>")), 0);
+    }
+
     void translatedWindow_data() {
         QTest::addColumn<QString>("language");
         QTest::addColumn<int>("index");
