@@ -731,23 +731,8 @@ bool ParetoTab::verifySelected() {
     const bool started = verifyRunner_->start(tr("Verify subnet"), [this, cfg, dir, layers, storedName](JobContext& ctx) {
         const SubnetMeasurement m = measureRunSubnet(dir, cfg, true, "cpu", ctx.progress, ctx.stop);
         if (ctx.stop.stopRequested()) return;
-        bool fileUpdated = false;
-        if (!storedName.empty()) {
-            FrontFile f = readFront(dir, storedName, layers);
-            bool found = false;
-            for (auto* list : {&f.points, &f.uniform})
-                for (FrontPoint& p : *list)
-                    if (p.config == cfg) {
-                        p.validation = m.validation;
-                        p.test = m.test;
-                        found = true;
-                    }
-            if (found) {
-                f.verification = summariseVerification(f);
-                writeFileAtomic(frontPath(dir, storedName), frontToJson(f, layers));
-                fileUpdated = true;
-            }
-        }
+        // Into the stored front too, when it holds this subnet and was searched on this checkpoint.
+        const bool fileUpdated = !storedName.empty() && recordFrontMeasurement(dir, storedName, layers, cfg, m);
         const double validation = m.validation;
         const std::optional<double> test = m.test;
         ctx.post([this, cfg, validation, test, fileUpdated] { applyMeasurement(cfg, validation, test, fileUpdated); });

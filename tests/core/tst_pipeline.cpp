@@ -171,6 +171,38 @@ EQ_TEST(search_stage_writes_a_verified_front_and_resumes) {
     const FrontFile back = readFront(run, "tiny-flex", net.layers());
     EQ_COMPARE(frontToJson(back, net.layers()), frontToJson(f, net.layers()));
     EQ_THROWS(frontFromJson("{\"schema\": \"eqnet.front\", \"version\": 1}", "f.json", net.layers()), Error, "f.json");
+
+    // One more measurement (the studio's Verify): recorded in every entry of that subnet, the
+    // summary follows; refused for another checkpoint or a subnet the front does not hold.
+    EQ_VERIFY(f.points.size() > 3); // --verify-top 3 left some unmeasured
+    const SubnetConfig unmeasured = [&] {
+        for (const auto& p : f.points)
+            if (!p.validation) return p.config;
+        return SubnetConfig();
+    }();
+    SubnetMeasurement m;
+    m.validation = 0.5;
+    m.test = 0.25;
+    m.checkpointId = "crc32:00000000:1";
+    const std::string before = fileText(frontPath(run, "tiny-flex"));
+    EQ_VERIFY(!recordFrontMeasurement(run, "tiny-flex", net.layers(), unmeasured, m));
+    m.checkpointId = fileIdentity(runCheckpointPath(run));
+    SubnetConfig foreign = unmeasured;
+    foreign.layers[1].w = 5; // 5-bit weights: not in this profile's space
+    EQ_VERIFY(!recordFrontMeasurement(run, "tiny-flex", net.layers(), foreign, m));
+    EQ_COMPARE(fileText(frontPath(run, "tiny-flex")), before);
+    EQ_VERIFY(recordFrontMeasurement(run, "tiny-flex", net.layers(), unmeasured, m));
+    const FrontFile after = readFront(run, "tiny-flex", net.layers());
+    bool recorded = false;
+    for (const auto& p : after.points)
+        if (p.config == unmeasured) {
+            recorded = true;
+            EQ_NEAR(*p.validation, 0.5, 0);
+            EQ_NEAR(*p.test, 0.25, 0);
+        }
+    EQ_VERIFY(recorded);
+    EQ_COMPARE(after.verification.measured, f.verification.measured + 1);
+    EQ_COMPARE(measureRunSubnet(run, unmeasured, false).checkpointId, fileIdentity(runCheckpointPath(run)));
 }
 
 EQ_TEST(export_stage_writes_json_with_provenance_and_onnx) {

@@ -167,10 +167,20 @@ struct SubnetMeasurement {
     double validation = 0;
     std::optional<double> test;
     double seconds = 0;
+    std::string checkpointId; // fileIdentity() of the checkpoint measured
 };
 SubnetMeasurement measureRunSubnet(const std::string& runDir, const SubnetConfig& cfg, bool test = true,
                                    const std::string& device = "cpu", const ProgressFn& progress = {},
                                    const StopToken& stop = {});
+
+// Writes a measurement of `cfg` into the stored front of `profileName` (every point and
+// baseline with exactly that subnet), summarises the verification again and replaces the file
+// atomically. False, with nothing written, when the front holds no such subnet, or when it was
+// searched on another checkpoint than the one measured (m.checkpointId). Throws eqnet::Error
+// when the front cannot be read or written.
+bool recordFrontMeasurement(const std::string& runDir, const std::string& profileName,
+                            const std::vector<LayerInfo>& layers, const SubnetConfig& cfg,
+                            const SubnetMeasurement& m);
 
 // ---- The whole pipeline -----------------------------------------------------------------------
 

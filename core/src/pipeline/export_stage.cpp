@@ -87,6 +87,7 @@ SubnetMeasurement measureRunSubnet(const std::string& runDir, const SubnetConfig
         report(2);
     }
     m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    m.checkpointId = run.checkpointId;
     return m;
 }
 

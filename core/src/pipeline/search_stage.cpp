@@ -219,6 +219,25 @@ FrontVerification summariseVerification(const FrontFile& f) {
     return v;
 }
 
+bool recordFrontMeasurement(const std::string& runDir, const std::string& profileName,
+                            const std::vector<LayerInfo>& layers, const SubnetConfig& cfg,
+                            const SubnetMeasurement& m) {
+    FrontFile f = readFront(runDir, profileName, layers);
+    if (m.checkpointId.empty() || f.checkpointId != m.checkpointId) return false;
+    bool found = false;
+    for (auto* list : {&f.points, &f.uniform})
+        for (FrontPoint& p : *list)
+            if (p.config == cfg) {
+                p.validation = m.validation;
+                if (m.test) p.test = m.test;
+                found = true;
+            }
+    if (!found) return false;
+    f.verification = summariseVerification(f);
+    writeFileAtomic(frontPath(runDir, profileName), frontToJson(f, layers));
+    return true;
+}
+
 FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& opt, const ProgressFn& progress,
                          const StopToken& stop) {
     TrainedRun run = openTrainedRun(runDir, opt.device);
