@@ -1064,6 +1064,34 @@
         <source>Verification failed: %1</source>
         <translation>验证失败：%1</translation>
     </message>
+    <message>
+        <source>Verify front</source>
+        <translation>验证前沿</translation>
+    </message>
+    <message>
+        <source> (%1 left)</source>
+        <translation>（剩余 %1）</translation>
+    </message>
+    <message>
+        <source>, prediction RMSE %1 pp, Kendall τ %2</source>
+        <translation>，预测 RMSE %1 个百分点，Kendall τ %2</translation>
+    </message>
+    <message>
+        <source>, %1 of %2 uniform baselines beaten</source>
+        <translation>，胜过 %2 个统一位宽基线中的 %1 个</translation>
+    </message>
+    <message>
+        <source>Save the edited constraints as a profile first: a stored front belongs to a profile file</source>
+        <translation>请先将编辑后的约束另存为硬件配置：已存储的前沿属于某个配置文件</translation>
+    </message>
+    <message>
+        <source>Store the front of %1 in the run (search/%1/front.json) and measure every point and uniform baseline on the validation and test split</source>
+        <translation>将 %1 的前沿存入运行（search/%1/front.json），并在验证集和测试集上实测每个点和每个统一位宽基线</translation>
+    </message>
+    <message>
+        <source>Verifying the front of %1…</source>
+        <translation>正在验证 %1 的前沿…</translation>
+    </message>
 </context>
 <context>
     <name>eqnet::ui::PredictorTab</name>

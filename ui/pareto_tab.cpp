@@ -76,6 +76,8 @@ ParetoTab::ParetoTab(RunDocument* doc, ConstraintsDock* constraints, QWidget* pa
     verifyButton_ = new QPushButton(tr("Verify"));
     verifyButton_->setObjectName(QStringLiteral("verifyButton"));
     verifyButton_->setToolTip(tr("Measure the selected subnet on the validation and test split"));
+    verifyFrontButton_ = new QPushButton(tr("Verify front"));
+    verifyFrontButton_->setObjectName(QStringLiteral("verifyFrontButton"));
     stopVerifyButton_ = new QPushButton(tr("Stop"));
     stopVerifyButton_->setObjectName(QStringLiteral("stopVerifyButton"));
     stopVerifyButton_->setToolTip(tr("Stop the running verification"));
@@ -85,6 +87,7 @@ ParetoTab::ParetoTab(RunDocument* doc, ConstraintsDock* constraints, QWidget* pa
     auto* top = new QHBoxLayout;
     top->addWidget(status_, 1);
     top->addWidget(progress_);
+    top->addWidget(verifyFrontButton_);
     top->addWidget(verifyButton_);
     top->addWidget(stopVerifyButton_);
     top->addWidget(exportButton_);
@@ -189,6 +192,7 @@ ParetoTab::ParetoTab(RunDocument* doc, ConstraintsDock* constraints, QWidget* pa
     layout->addWidget(split, 1);
 
     connect(verifyButton_, &QPushButton::clicked, this, [this] { verifySelected(); });
+    connect(verifyFrontButton_, &QPushButton::clicked, this, [this] { verifyFront(); });
     connect(stopVerifyButton_, &QPushButton::clicked, verifyRunner_, &JobRunner::requestStop);
     connect(exportButton_, &QPushButton::clicked, this, [this] {
         const SubnetChoice c = selectedSubnet();
@@ -197,7 +201,9 @@ ParetoTab::ParetoTab(RunDocument* doc, ConstraintsDock* constraints, QWidget* pa
     connect(searchRunner_, &JobRunner::progress, this, &ParetoTab::onSearchProgress);
     connect(searchRunner_, &JobRunner::finished, this, &ParetoTab::onSearchFinished);
     connect(verifyRunner_, &JobRunner::progress, this, [this](const JobProgress& p) {
-        setStatus(tr("Verifying… %1 %2/%3").arg(p.stage).arg(p.done).arg(p.total));
+        QString text = tr("Verifying… %1 %2/%3").arg(p.stage).arg(p.done).arg(p.total);
+        if (p.etaSeconds > 0) text += tr(" (%1 left)").arg(formatDuration(p.etaSeconds));
+        setStatus(text);
     });
     connect(verifyRunner_, &JobRunner::finished, this, &ParetoTab::onVerifyFinished);
 
@@ -398,6 +404,11 @@ void ParetoTab::startPendingSearch() {
                 int measured = 0;
                 for (const FrontPoint& p : out->stored.points) measured += p.validation ? 1 : 0;
                 text += tr("; stored front: %n measured point(s)", "", measured);
+                const FrontVerification v = summariseVerification(out->stored);
+                if (v.measured >= 2)
+                    text += tr(", prediction RMSE %1 pp, Kendall τ %2").arg(v.rmse, 0, 'f', 2).arg(v.kendallTau, 0, 'f', 3);
+                if (v.baselines > 0)
+                    text += tr(", %1 of %2 uniform baselines beaten").arg(v.baselinesBeaten).arg(v.baselines);
             }
             if (!out->storedError.isEmpty()) text += tr("; stored front unreadable: %1").arg(out->storedError);
             setStatus(text);
@@ -713,11 +724,39 @@ void ParetoTab::updateButtons() {
     const bool hasSelection = selectedSubnet().isValid();
     const bool canMeasure = doc_ && doc_->isOpen() && doc_->summary().hasCheckpoint;
     verifyButton_->setEnabled(hasSelection && canMeasure && !verifyRunner_->isBusy());
+    verifyFrontButton_->setEnabled(canVerifyFront());
+    verifyFrontButton_->setToolTip(
+        profileModified_ || profile_.source.empty()
+            ? tr("Save the edited constraints as a profile first: a stored front belongs to a profile file")
+            : tr("Store the front of %1 in the run (search/%1/front.json) and measure every point and "
+                 "uniform baseline on the validation and test split")
+                  .arg(QString::fromStdString(profile_.name)));
     stopVerifyButton_->setEnabled(verifyRunner_->isBusy());
     exportButton_->setEnabled(hasSelection);
 }
 
 // ---- verifying ------------------------------------------------------------------------------
+
+bool ParetoTab::canVerifyFront() const {
+    return doc_ && doc_->isOpen() && doc_->summary().hasCheckpoint && doc_->predictor() && !front_.empty() &&
+           !profileModified_ && !profile_.source.empty() && !verifyRunner_->isBusy();
+}
+
+bool ParetoTab::verifyFront() {
+    if (!canVerifyFront()) return false;
+    const std::string dir = doc_->dirPath();
+    SearchStageOptions o;
+    o.profile = profile_.source; // the file: a user profile may shadow a shipped name
+    o.verifyTop = 0;             // every point
+    setStatus(tr("Verifying the front of %1…").arg(QString::fromStdString(profile_.name)));
+    const bool started = verifyRunner_->start(tr("Verify front"), [dir, o](JobContext& ctx) {
+        // Each measurement is in the file as soon as it is made; the tab shows the file when
+        // the job ends (onVerifyFinished), with the verification summary.
+        runSearchStage(dir, o, ctx.progress, ctx.stop);
+    });
+    updateButtons();
+    return started;
+}
 
 bool ParetoTab::verifySelected() {
     const SubnetChoice c = selectedSubnet();
@@ -760,8 +799,13 @@ void ParetoTab::applyMeasurement(const SubnetConfig& cfg, double validation, std
     if (sel.isValid() && sel.config == cfg) emit selectionChanged(sel);
 }
 
-void ParetoTab::onVerifyFinished(const QString&, bool ok, const QString& error, bool stopped) {
+void ParetoTab::onVerifyFinished(const QString& title, bool ok, const QString& error, bool stopped) {
     updateButtons();
+    if (title == tr("Verify front") && doc_ && doc_->isOpen()) {
+        // The front file holds every measurement made (a stop keeps them): show it.
+        doc_->refresh();
+        requestSearch(profile_, false);
+    }
     if (stopped) {
         setStatus(tr("Verification stopped."));
         emit verifyFinished(false, tr("stopped"));

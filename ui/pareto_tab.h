@@ -62,6 +62,12 @@ public:
     void requestSearch(const HardwareProfile& profile, bool modified);
     // Measures the selection (the Verify button); false when nothing is selected or busy.
     bool verifySelected();
+    // Measures the whole front of the shown profile as `eqnet search` does (the Verify front
+    // button): searches it again into search/<profile>/front.json, then measures every point
+    // and uniform baseline not measured yet, writing each measurement as it is made. Needs an
+    // unmodified profile with a file (a shipped or saved one); false when it cannot start.
+    bool verifyFront();
+    bool canVerifyFront() const;
 
 signals:
     void searchFinished(int points);
@@ -121,6 +127,7 @@ private:
     QLabel* status_ = nullptr;
     QProgressBar* progress_ = nullptr;
     QPushButton* verifyButton_ = nullptr;
+    QPushButton* verifyFrontButton_ = nullptr;
     QPushButton* stopVerifyButton_ = nullptr;
     QPushButton* exportButton_ = nullptr;
 

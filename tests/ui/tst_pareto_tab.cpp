@@ -359,6 +359,45 @@ private slots:
         QCOMPARE(tab_->plot()->graph(0)->data()->size(), tab_->frontSize());
         qInfo("constraint edit to a new %d-point front on the plot: %lld ms", tab_->frontSize(), ms);
     }
+
+    // Verify front: an edited profile has no file to key a stored front by; once saved, the
+    // whole front is stored in the run and every point and baseline measured.
+    void verifyFrontStoresAndMeasures() {
+        QVERIFY(tab_->searchRunner()->waitForIdle(60000));
+        int before = searched_->count();
+        for (int b = 2; b <= 8; ++b) {
+            dock_->weightBitBox(b)->setChecked(b == 4 || b == 8);
+            dock_->actBitBox(b)->setChecked(b == 8);
+        }
+        QVERIFY(waitSearch(before));
+        auto* button = tab_->findChild<QPushButton*>(QStringLiteral("verifyFrontButton"));
+        QVERIFY(button);
+        QVERIFY(!tab_->canVerifyFront());
+        QVERIFY(!button->isEnabled());
+        QVERIFY(!tab_->verifyFront());
+
+        before = searched_->count();
+        QString error;
+        QVERIFY2(dock_->saveUserProfile(QStringLiteral("w48-a8"), &error), qPrintable(error));
+        QVERIFY(waitSearch(before));
+        QCOMPARE(tab_->searchedProfile().name, std::string("w48-a8"));
+        QVERIFY(tab_->canVerifyFront());
+        const int points = tab_->frontSize();
+        QVERIFY(points >= 2);
+
+        before = searched_->count();
+        QVERIFY(tab_->verifyFront());
+        QVERIFY(tab_->verifyRunner()->waitForIdle(240000));
+        QVERIFY(waitSearch(before)); // the tab shows the stored front when the job ends
+        const eqnet::FrontFile f = eqnet::readFront(run_.path().toStdString(), "w48-a8", doc_->layers());
+        QCOMPARE(int(f.points.size()), points);
+        for (const auto& p : f.points) QVERIFY(p.validation && p.test && *p.validation > 0.5);
+        QCOMPARE(int(f.uniform.size()), 2); // W4A8 and W8A8
+        for (const auto& u : f.uniform) QVERIFY(u.validation && u.test);
+        for (const auto& c : tab_->frontPoints()) QVERIFY(c.validation.has_value());
+        QVERIFY2(tab_->statusText().contains(QStringLiteral("prediction RMSE")), qPrintable(tab_->statusText()));
+        QVERIFY(doc_->summary().fronts.size() >= 2); // flex-2to8-pt and w48-a8
+    }
 };
 
 QTEST_MAIN(TestParetoTab)
