@@ -3,6 +3,7 @@
 // provenance that read back to the same subnet.
 #include "eqtest.h"
 #include "shared_run.h"
+#include "tiny_run_config.h"
 
 #include "eqnet/error.h"
 #include "eqnet/files.h"
@@ -22,21 +23,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-TrainConfig tinyTrain() {
-    TrainConfig c;
-    c.data.format = DataFormat::Synthetic;
-    c.data.syntheticTrain = 256;
-    c.data.syntheticTest = 96;
-    c.data.validationSize = 96;
-    c.fpEpochs = 1;
-    c.epochs = 1;
-    c.batchSize = 32;
-    c.calibImages = 64;
-    c.eval.bnImages = 64;
-    c.snapshotEvery = 0;
-    c.seed = 3;
-    return c;
-}
+TrainConfig tinyTrain() { return eqtest::tinyRunConfig(256, 96, 32, 3); }
 
 // A flexible per-tensor profile written into the scratch folder.
 std::string writeProfile(const std::string& dir) {

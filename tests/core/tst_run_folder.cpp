@@ -3,6 +3,7 @@
 // (weightSnapshots, measureRunSubnet, exportRunSubnet) on a tiny synthetic run.
 #include "eqtest.h"
 #include "shared_run.h"
+#include "tiny_run_config.h"
 
 #include "eqnet/error.h"
 #include "eqnet/files.h"
@@ -20,21 +21,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-TrainConfig tinyTrain() {
-    TrainConfig c;
-    c.data.format = DataFormat::Synthetic;
-    c.data.syntheticTrain = 192;
-    c.data.syntheticTest = 64;
-    c.data.validationSize = 64;
-    c.fpEpochs = 1;
-    c.epochs = 1;
-    c.batchSize = 32;
-    c.calibImages = 64;
-    c.eval.bnImages = 64;
-    c.snapshotEvery = 0;
-    c.seed = 5;
-    return c;
-}
+TrainConfig tinyTrain() { return eqtest::tinyRunConfig(192, 64, 32, 5); }
 
 // One trained tiny run shared by the cases (scratchDir() is per case), removed at exit.
 const std::string& trainedRun() {

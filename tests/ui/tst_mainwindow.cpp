@@ -16,6 +16,7 @@
 #include "eqnet/supernet.h"
 
 #include "demo_run_copy.h"
+#include "tiny_run_config.h"
 #include <qcustomplot.h>
 
 #include <QAction>
@@ -52,18 +53,8 @@ QString writeRunJson(const QString& dir, const eqnet::TrainConfig& cfg = {}) {
 }
 
 eqnet::TrainConfig syntheticConfig() {
-    eqnet::TrainConfig c;
-    c.data.format = eqnet::DataFormat::Synthetic;
-    c.data.syntheticTrain = 1024;
-    c.data.syntheticTest = 128;
-    c.data.validationSize = 128;
-    c.fpEpochs = 1;
-    c.epochs = 1;
-    c.batchSize = 64;
-    c.calibImages = 64;
-    c.eval.bnImages = 64;
+    eqnet::TrainConfig c = eqtest::tinyRunConfig(1024, 128, 64, 11);
     c.snapshotEvery = 4;
-    c.seed = 11;
     return c;
 }
 

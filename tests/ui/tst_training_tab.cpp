@@ -10,6 +10,7 @@
 #include "eqnet/training.h"
 
 #include "demo_run_copy.h"
+#include "tiny_run_config.h"
 #include <qcustomplot.h>
 
 #include <QDirIterator>
@@ -213,19 +214,9 @@ void TstTrainingTab::trainsPausesStopsAndResumesInTheApp() {
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
     const QString run = tmp.filePath(QStringLiteral("tiny"));
-    eqnet::TrainConfig cfg;
-    cfg.data.format = eqnet::DataFormat::Synthetic;
-    cfg.data.syntheticTrain = 512;
-    cfg.data.syntheticTest = 64;
-    cfg.data.validationSize = 64;
-    cfg.fpEpochs = 1;
-    cfg.epochs = 1;
-    cfg.batchSize = 32; // 16 steps per stage
-    cfg.calibImages = 64;
-    cfg.eval.bnImages = 64;
+    eqnet::TrainConfig cfg = eqtest::tinyRunConfig(512, 64, 32, 3); // 16 steps per stage
     cfg.evalImages = 64;
     cfg.snapshotEvery = 4;
-    cfg.seed = 3;
     eqnet::TrainingJob::create(run.toStdString(), cfg);
 
     RunDocument doc;
