@@ -1,6 +1,7 @@
 #include "constraints_dock.h"
 
 #include "run_document.h"
+#include "text_format.h"
 
 #include "eqnet/cost_model.h"
 #include "eqnet/search.h"
@@ -254,7 +255,7 @@ void ConstraintsDock::onPicked(int index) {
         p = readProfileFile(it->path);
     } catch (const std::exception& e) {
         status_->setText(QString::fromStdString(e.what()));
-        status_->setStyleSheet(QStringLiteral("color: #c00000;"));
+        setErrorStyle(status_, true);
         problem_ = true;
         return;
     }
@@ -372,7 +373,7 @@ void ConstraintsDock::updateStatus() {
     }
     problem_ = problem;
     status_->setText(text);
-    status_->setStyleSheet(problem ? QStringLiteral("color: #c00000;") : QString());
+    setErrorStyle(status_, problem);
 }
 
 void ConstraintsDock::onRunOpened() {

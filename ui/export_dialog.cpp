@@ -2,6 +2,7 @@
 
 #include "job_runner.h"
 #include "run_document.h"
+#include "text_format.h"
 
 #include "eqnet/cost_model.h"
 #include "eqnet/onnx_export.h"
@@ -38,7 +39,6 @@ namespace ui {
 
 namespace {
 
-QString percent(double fraction) { return QStringLiteral("%1 %").arg(fraction * 100, 0, 'f', 2); }
 
 QString suffixOf(ExportDialog::Format f) {
     return f == ExportDialog::Format::Onnx ? QStringLiteral("onnx") : QStringLiteral("json");
@@ -211,10 +211,10 @@ void ExportDialog::buildSummary(QWidget* parent, QVBoxLayout* layout) {
                                 .arg(cfg.averageActBits(), 0, 'f', 2)
                           : none,
         "meanBitsValue");
-    add(tr("Predicted accuracy:"), choice_.predicted >= 0 ? percent(choice_.predicted) : none, "predictedValue");
-    add(tr("Validation accuracy:"), choice_.validation ? percent(*choice_.validation) : tr("not measured"),
+    add(tr("Predicted accuracy:"), choice_.predicted >= 0 ? formatPercent(choice_.predicted) : none, "predictedValue");
+    add(tr("Validation accuracy:"), choice_.validation ? formatPercent(*choice_.validation) : tr("not measured"),
         "validationValue");
-    add(tr("Test accuracy:"), choice_.test ? percent(*choice_.test) : tr("not measured"), "testValue");
+    add(tr("Test accuracy:"), choice_.test ? formatPercent(*choice_.test) : tr("not measured"), "testValue");
     row->addLayout(form, 1);
     layout->addWidget(box, 1);
 }
@@ -274,14 +274,14 @@ void growToFit(QDialog* dialog) {
 
 void ExportDialog::showError(const QString& text) {
     error_ = text;
-    message_->setStyleSheet(QStringLiteral("color: #c0392b;"));
+    setErrorStyle(message_, true);
     message_->setText(text);
     growToFit(this);
 }
 
 void ExportDialog::showSuccess(const QString& text) {
     error_.clear();
-    message_->setStyleSheet(QString());
+    setErrorStyle(message_, false);
     message_->setText(text);
     growToFit(this);
 }

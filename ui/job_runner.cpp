@@ -145,14 +145,18 @@ void JobRunner::setPaused(bool paused) {
 
 bool JobRunner::isPaused() const { return pause_.paused(); }
 
-bool JobRunner::waitForIdle(int timeoutMs) {
+bool processEventsUntil(const std::function<bool()>& done, int timeoutMs) {
     QDeadlineTimer deadline(timeoutMs);
-    while (busy_) {
+    while (!done()) {
         if (deadline.hasExpired()) return false;
         QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
         QThread::msleep(2);
     }
     return true;
+}
+
+bool JobRunner::waitForIdle(int timeoutMs) {
+    return processEventsUntil([this] { return !busy_; }, timeoutMs);
 }
 
 } // namespace ui

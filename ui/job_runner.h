@@ -39,6 +39,9 @@ struct JobProgress {
 JobProgress toJobProgress(const Progress& p);
 // "1 h 05 min", "4 min 12 s", "37 s": how long is left, for progress bars.
 QString formatDuration(double seconds);
+// Processes events until done() holds or timeoutMs passes (for tests and shutdown, never for
+// ordinary UI code); returns done().
+bool processEventsUntil(const std::function<bool()>& done, int timeoutMs);
 
 class JobRunner;
 

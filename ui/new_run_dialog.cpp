@@ -1,5 +1,7 @@
 #include "new_run_dialog.h"
 
+#include "text_format.h"
+
 #include "eqnet/pipeline.h"
 
 #include <QCheckBox>
@@ -120,7 +122,7 @@ NewRunDialog::NewRunDialog(QWidget* parent) : QDialog(parent) {
     problem_ = new QLabel(this);
     problem_->setObjectName(QStringLiteral("problemLabel"));
     problem_->setWordWrap(true);
-    problem_->setStyleSheet(QStringLiteral("color: #c0392b;"));
+    setErrorStyle(problem_, true);
 
     buttons_ = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     buttons_->button(QDialogButtonBox::Ok)->setText(tr("Create and &train"));

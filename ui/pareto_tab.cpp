@@ -4,6 +4,7 @@
 #include "job_runner.h"
 #include "plot_utils.h"
 #include "run_document.h"
+#include "text_format.h"
 
 #include "eqnet/cost_model.h"
 #include "eqnet/files.h"
@@ -48,7 +49,6 @@ struct SearchOutcome {
     bool exhaustive = false;
 };
 
-QString percent(double v) { return QLocale().toString(v * 100.0, 'f', 2) + QStringLiteral(" %"); }
 
 QString uniformLabel(int b) { return QStringLiteral("W%1A%1").arg(b); }
 
@@ -232,7 +232,7 @@ QString ParetoTab::statusText() const { return status_->text(); }
 
 void ParetoTab::setStatus(const QString& text, bool error) {
     status_->setText(text);
-    status_->setStyleSheet(error ? QStringLiteral("color: #c00000;") : QString());
+    setErrorStyle(status_, error);
 }
 
 // ---- searching ------------------------------------------------------------------------------
@@ -627,10 +627,10 @@ QString ParetoTab::tooltipFor(const SubnetChoice& c) const {
     if (!c.label.isEmpty()) lines << tr("Uniform %1").arg(c.label);
     lines << tr("BitOps: %1").arg(QString::fromStdString(formatBitops(c.cost.bitops)));
     lines << tr("Size: %1").arg(QString::fromStdString(formatSizeBits(c.cost.sizeBits)));
-    if (c.predicted >= 0) lines << tr("Predicted: %1").arg(percent(c.predicted));
+    if (c.predicted >= 0) lines << tr("Predicted: %1").arg(formatPercent(c.predicted));
     if (c.validation) {
-        QString m = tr("Measured: %1 validation").arg(percent(*c.validation));
-        if (c.test) m += tr(", %1 test").arg(percent(*c.test));
+        QString m = tr("Measured: %1 validation").arg(formatPercent(*c.validation));
+        if (c.test) m += tr(", %1 test").arg(formatPercent(*c.test));
         lines << m;
     } else {
         lines << tr("Not measured");
@@ -709,10 +709,10 @@ void ParetoTab::updateDetail() {
     if (!c.label.isEmpty()) parts << tr("Uniform %1").arg(c.label);
     parts << tr("BitOps %1").arg(QString::fromStdString(formatBitops(c.cost.bitops)));
     parts << tr("size %1").arg(QString::fromStdString(formatSizeBits(c.cost.sizeBits)));
-    if (c.predicted >= 0) parts << tr("predicted %1").arg(percent(c.predicted));
+    if (c.predicted >= 0) parts << tr("predicted %1").arg(formatPercent(c.predicted));
     if (c.validation) {
-        QString m = tr("measured validation %1").arg(percent(*c.validation));
-        if (c.test) m += tr(", test %1").arg(percent(*c.test));
+        QString m = tr("measured validation %1").arg(formatPercent(*c.validation));
+        if (c.test) m += tr(", test %1").arg(formatPercent(*c.test));
         parts << m;
     } else {
         parts << tr("not measured");
@@ -788,8 +788,8 @@ void ParetoTab::applyMeasurement(const SubnetConfig& cfg, double validation, std
                 c.validation = validation;
                 c.test = test;
             }
-    QString text = tr("Measured: %1 validation").arg(percent(validation));
-    if (test) text += tr(", %1 test").arg(percent(*test));
+    QString text = tr("Measured: %1 validation").arg(formatPercent(validation));
+    if (test) text += tr(", %1 test").arg(formatPercent(*test));
     if (fileUpdated) text += tr(" (saved to the stored front)");
     setStatus(text);
     redraw(false);

@@ -3,6 +3,7 @@
 #include "job_runner.h"
 #include "plot_utils.h"
 #include "run_document.h"
+#include "text_format.h"
 
 #include "eqnet/files.h"
 #include "eqnet/quant_types.h"
@@ -10,15 +11,10 @@
 #include <qcustomplot.h>
 
 #include <QCoreApplication>
-#include <QDir>
-#include <QFile>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
@@ -230,7 +226,7 @@ QString PredictorTab::statusText() const { return status_->text(); }
 
 void PredictorTab::setStatus(const QString& text, bool error) {
     status_->setText(text);
-    status_->setStyleSheet(error ? QStringLiteral("color: #c0392b;") : QString());
+    setErrorStyle(status_, error);
 }
 
 void PredictorTab::onOpened() {
@@ -242,31 +238,15 @@ void PredictorTab::onOpened() {
     clearPlot(tr("Loading the run…"));
     updateScoreTables();
 
-    // The sampling settings the run was made with: pipeline.json's (the preset's measurement
-    // settings, with its samples per form and validation images), else the run's evaluation.
+    // The sampling settings the run was made with: the pipeline's (its preset with what
+    // pipeline.json recorded), else the run's evaluation with 25 subnets per form.
     CqapStageOptions base;
     base.sampling.eval = doc_->config().eval;
     base.sampling.perForm = 25;
-    QFile file(QDir(doc_->dir()).filePath(QStringLiteral("pipeline.json")));
-    if (file.open(QIODevice::ReadOnly)) {
-        const QJsonObject root = QJsonDocument::fromJson(file.readAll()).object();
-        const QString preset = root.value(QStringLiteral("preset")).toString();
-        try {
-            if (!preset.isEmpty()) base = pipelinePreset(preset.toStdString()).cqap;
-        } catch (const std::exception&) {
-            // an unknown preset (a newer version's): keep the defaults above
-        }
-        const QJsonObject cq = root.value(QStringLiteral("cqap")).toObject();
-        if (cq.contains(QStringLiteral("per_form"))) base.sampling.perForm = cq.value(QStringLiteral("per_form")).toInt();
-        if (cq.contains(QStringLiteral("seed")))
-            base.sampling.seed = uint64_t(cq.value(QStringLiteral("seed")).toDouble());
-        if (cq.contains(QStringLiteral("val_images")))
-            base.sampling.eval.maxImages = int64_t(cq.value(QStringLiteral("val_images")).toDouble());
-        const QJsonArray hidden = cq.value(QStringLiteral("hidden")).toArray();
-        if (!hidden.isEmpty()) {
-            base.fit.hidden.clear();
-            for (const auto& h : hidden) base.fit.hidden.push_back(h.toInt());
-        }
+    try {
+        if (const auto recorded = pipelineCqapOptions(doc_->dirPath())) base = *recorded;
+    } catch (const std::exception&) {
+        // a damaged pipeline.json: the defaults above
     }
     base.device = "cpu"; // as the run document loads it
     baseOptions_ = base;

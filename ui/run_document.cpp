@@ -4,13 +4,9 @@
 
 #include "eqnet/pipeline.h"
 
-#include <QCoreApplication>
-#include <QDeadlineTimer>
 #include <QDir>
 #include <QFileInfo>
-#include <QThread>
 
-#include <filesystem>
 
 namespace eqnet {
 namespace ui {
@@ -116,12 +112,7 @@ void RunDocument::startLoad() {
 }
 
 bool RunDocument::waitUntilLoaded(int timeoutMs) {
-    QDeadlineTimer deadline(timeoutMs);
-    while (open_ && !loaded_) {
-        if (deadline.hasExpired()) return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-        QThread::msleep(2);
-    }
+    processEventsUntil([this] { return !open_ || loaded_; }, timeoutMs);
     return loaded_;
 }
 

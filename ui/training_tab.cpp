@@ -33,7 +33,10 @@ QString stageTitle(const QString& stage) {
     return stage;
 }
 
-void setupAxes(QCustomPlot* plot, const QString& yLabel) {
+// A title row above the axis rect, the shared step axis, and the plot's own y label.
+void setupAxes(QCustomPlot* plot, const QString& title, const QString& yLabel) {
+    plot->plotLayout()->insertRow(0);
+    plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, title));
     plot->xAxis->setLabel(TrainingTab::tr("step (FP stage, then supernet stage)"));
     plot->yAxis->setLabel(yLabel);
 }
@@ -80,18 +83,10 @@ TrainingTab::TrainingTab(RunDocument* doc, QWidget* parent)
     accPlot_ = createPlot(this, QStringLiteral("trainingAccuracyPlot"));
     lrPlot_ = createPlot(this, QStringLiteral("trainingLrPlot"));
     momentsPlot_ = createPlot(this, QStringLiteral("trainingMomentsPlot"));
-    setupAxes(lossPlot_, tr("training loss"));
-    setupAxes(accPlot_, tr("validation accuracy (%)"));
-    setupAxes(lrPlot_, tr("learning rate"));
-    setupAxes(momentsPlot_, tr("mean skewness of the weights"));
-    lossPlot_->plotLayout()->insertRow(0);
-    lossPlot_->plotLayout()->addElement(0, 0, new QCPTextElement(lossPlot_, tr("Training loss per sandwich subnet")));
-    accPlot_->plotLayout()->insertRow(0);
-    accPlot_->plotLayout()->addElement(0, 0, new QCPTextElement(accPlot_, tr("Validation accuracy at epoch ends")));
-    lrPlot_->plotLayout()->insertRow(0);
-    lrPlot_->plotLayout()->addElement(0, 0, new QCPTextElement(lrPlot_, tr("Learning rate")));
-    momentsPlot_->plotLayout()->insertRow(0);
-    momentsPlot_->plotLayout()->addElement(0, 0, new QCPTextElement(momentsPlot_, tr("Weight moments (WDR)")));
+    setupAxes(lossPlot_, tr("Training loss per sandwich subnet"), tr("training loss"));
+    setupAxes(accPlot_, tr("Validation accuracy at epoch ends"), tr("validation accuracy (%)"));
+    setupAxes(lrPlot_, tr("Learning rate"), tr("learning rate"));
+    setupAxes(momentsPlot_, tr("Weight moments (WDR)"), tr("mean skewness of the weights"));
     for (QCustomPlot* p : {lossPlot_, accPlot_, momentsPlot_}) {
         p->legend->setVisible(true);
         QFont f = p->font();
@@ -253,19 +248,21 @@ void TrainingTab::clearPlots() {
     scheduleReplot();
 }
 
-void TrainingTab::pollNow() {
-    if (!follower_) return;
+bool TrainingTab::readNewRecords() {
+    if (!follower_) return false;
     const bool initial = follower_->offset() == 0;
     MetricsFollower::Batch batch = follower_->poll();
     if (batch.restarted) clearPlots();
-    if (!batch.records.empty()) {
-        // Growth after the first read, with no job of ours writing: another process trains.
-        if (!initial && !batch.restarted && !runner_->isBusy()) {
-            lastGrowth_.start();
-        }
-        addRecords(batch.records);
-        scheduleReplot();
-    }
+    if (batch.records.empty()) return false;
+    addRecords(batch.records);
+    scheduleReplot();
+    return !initial && !batch.restarted; // grew since the last read
+}
+
+void TrainingTab::pollNow() {
+    if (!follower_) return;
+    // Growth after the first read, with no job of ours writing: another process trains.
+    if (readNewRecords() && !runner_->isBusy()) lastGrowth_.start();
     if (!runner_->isBusy()) updateFollowedProgress();
     updateControls();
     updateStatus();
@@ -397,10 +394,7 @@ void TrainingTab::doReplot() {
 }
 
 void TrainingTab::onJobProgress(const JobProgress& p) {
-    if (p.total > 0) {
-        progressBar_->setRange(0, 1000);
-        progressBar_->setValue(int(std::lround(1000.0 * p.fraction)));
-    }
+    if (p.total > 0) progressBar_->setValue(int(std::lround(1000.0 * p.fraction)));
     QString text = p.total > 0 ? tr("%1 step %2 of %3").arg(stageTitle(p.stage)).arg(p.done).arg(p.total)
                                : tr("%1 step %2").arg(stageTitle(p.stage)).arg(p.done);
     const QString eta = formatDuration(p.etaSeconds);
@@ -410,7 +404,6 @@ void TrainingTab::onJobProgress(const JobProgress& p) {
 
 void TrainingTab::updateFollowedProgress() {
     if (!doc_ || !doc_->isOpen() || lastStage_.isEmpty()) {
-        progressBar_->setRange(0, 1000);
         progressBar_->setValue(0);
         progressLabel_->clear();
         return;
@@ -435,11 +428,9 @@ void TrainingTab::updateFollowedProgress() {
     QString text;
     if (total > 0) {
         const qint64 done = std::min(lastStep_, total);
-        progressBar_->setRange(0, 1000);
         progressBar_->setValue(int(std::lround(1000.0 * double(done) / double(total))));
         text = tr("%1 step %2 of %3").arg(stageTitle(lastStage_)).arg(lastStep_).arg(total);
     } else {
-        progressBar_->setRange(0, 1000);
         progressBar_->setValue(0);
         text = tr("%1 step %2").arg(stageTitle(lastStage_)).arg(lastStep_);
     }
@@ -512,13 +503,7 @@ void TrainingTab::setSnapshotRequest(const SnapshotRequest& request) {
 
 void TrainingTab::onJobFinished(const QString&, bool ok, const QString& error, bool stopped) {
     job_.reset();
-    // The job's last lines are ours, not another process's.
-    if (follower_) {
-        MetricsFollower::Batch batch = follower_->poll();
-        if (batch.restarted) clearPlots();
-        addRecords(batch.records);
-        scheduleReplot();
-    }
+    readNewRecords(); // the job's last lines: ours, not another process's
     const bool finished = ok && lastOutcome_.finished;
     if (!ok)
         jobError_ = error;

@@ -75,6 +75,8 @@ private:
     void onOpened();
     void onClosed();
     void resetFollower();
+    // Adds what metrics.jsonl gained since the last read; true when it grew after that read.
+    bool readNewRecords();
     void clearPlots();
     void addRecords(const std::vector<MetricsRecord>& records);
     QCPGraph* seriesGraph(QHash<QString, QCPGraph*>& graphs, QCustomPlot* plot, const QString& name, bool markers);

@@ -52,6 +52,13 @@ QVector<QCPGraphData> densitySteps(const LayerSnapshot& s, double* maxDensity) {
 
 QString runNameOf(const QString& dir) { return QFileInfo(dir).fileName(); }
 
+// The snapshots of a run's checkpoint. The supernet is not shared with the UI thread: it is
+// loaded, used and dropped on the worker that calls this.
+std::vector<LayerSnapshot> checkpointSnapshots(const std::string& runDir, const SnapshotRequest& req) {
+    Supernet net = loadRunSupernet(runDir);
+    return weightSnapshots(net, req);
+}
+
 } // namespace
 
 WeightsTab::WeightsTab(RunDocument* doc, QWidget* parent)
@@ -60,7 +67,6 @@ WeightsTab::WeightsTab(RunDocument* doc, QWidget* parent)
 
     layerCombo_ = new QComboBox(this);
     layerCombo_->setObjectName(QStringLiteral("weightsLayerCombo"));
-    layerCombo_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     bitsSpin_ = new QSpinBox(this);
     bitsSpin_->setObjectName(QStringLiteral("weightsBitsSpin"));
     bitsSpin_->setRange(kMinBits, kMaxBits);
@@ -101,24 +107,18 @@ WeightsTab::WeightsTab(RunDocument* doc, QWidget* parent)
     plot_->yAxis->setLabel(tr("density"));
     plot_->legend->setVisible(true);
     plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
-    histGraph_ = plot_->addGraph();
-    histGraph_->setLineStyle(QCPGraph::lsStepLeft);
-    {
-        const QColor c = seriesColor(0);
-        histGraph_->setPen(QPen(c, 1.5));
+    // A histogram: a step outline over a translucent fill of the same colour.
+    const auto histogramGraph = [this](const QColor& c, int fillAlpha) {
+        QCPGraph* g = plot_->addGraph();
+        g->setLineStyle(QCPGraph::lsStepLeft);
+        g->setPen(QPen(c, 1.5));
         QColor fill = c;
-        fill.setAlpha(60);
-        histGraph_->setBrush(fill);
-    }
-    compareGraph_ = plot_->addGraph();
-    compareGraph_->setLineStyle(QCPGraph::lsStepLeft);
-    {
-        const QColor c = seriesColor(1);
-        compareGraph_->setPen(QPen(c, 1.5));
-        QColor fill = c;
-        fill.setAlpha(45);
-        compareGraph_->setBrush(fill);
-    }
+        fill.setAlpha(fillAlpha);
+        g->setBrush(fill);
+        return g;
+    };
+    histGraph_ = histogramGraph(seriesColor(0), 60);
+    compareGraph_ = histogramGraph(seriesColor(1), 45);
     levelsGraph_ = plot_->addGraph();
     levelsGraph_->setLineStyle(QCPGraph::lsImpulse);
     levelsGraph_->setPen(QPen(QColor(213, 94, 0, 150), 1));
@@ -175,19 +175,16 @@ WeightsTab::WeightsTab(RunDocument* doc, QWidget* parent)
     });
 
     if (doc_) {
-        connect(doc_, &RunDocument::opened, this, [this] {
+        // Another run (or none): what was shown, and any result still on its way, is stale.
+        const auto forgetRun = [this] {
             ++mainGeneration_;
             liveStep_ = -1;
             mainError_.clear();
             setSnapshots({});
-        });
+        };
+        connect(doc_, &RunDocument::opened, this, forgetRun);
         connect(doc_, &RunDocument::loaded, this, &WeightsTab::onLoaded);
-        connect(doc_, &RunDocument::closed, this, [this] {
-            ++mainGeneration_;
-            liveStep_ = -1;
-            mainError_.clear();
-            setSnapshots({});
-        });
+        connect(doc_, &RunDocument::closed, this, forgetRun);
         if (doc_->isLoaded()) onLoaded();
     }
     redraw();
@@ -253,10 +250,7 @@ void WeightsTab::computeFromCheckpoint() {
     const std::string dir = doc_->dirPath();
     const SnapshotRequest req = request_;
     runner_->start(tr("Weight histograms of %1").arg(doc_->name()), [this, gen, dir, req](JobContext& ctx) {
-        // The supernet is not shared with the UI thread: it lives and dies in this job.
-        Supernet net = loadRunSupernet(dir);
-        std::vector<LayerSnapshot> s = weightSnapshots(net, req);
-        ctx.post([this, gen, s = std::move(s)]() mutable {
+        ctx.post([this, gen, s = checkpointSnapshots(dir, req)]() mutable {
             if (gen != mainGeneration_ || liveStep_ >= 0) return;
             setSnapshots(std::move(s));
         });
@@ -275,9 +269,7 @@ void WeightsTab::computeComparison() {
     const std::string dir = compareDir_.toStdString();
     const SnapshotRequest req = request_;
     compareRunner_->start(tr("Weight histograms of %1").arg(compareName_), [this, gen, dir, req](JobContext& ctx) {
-        Supernet net = loadRunSupernet(dir);
-        std::vector<LayerSnapshot> s = weightSnapshots(net, req);
-        ctx.post([this, gen, s = std::move(s)]() mutable {
+        ctx.post([this, gen, s = checkpointSnapshots(dir, req)]() mutable {
             if (gen != compareGeneration_) return;
             compareSnapshots_ = std::move(s);
             redraw();

@@ -253,6 +253,15 @@ EQ_TEST(pipeline_runs_end_to_end_and_refuses_other_options) {
     const Supernet net = Supernet::load(runCheckpointPath(dir));
     const std::string table = frontTable(r.front, net.layers());
     EQ_VERIFY2(table.find("uniform W8A8") != std::string::npos, table);
+    // The CQAP settings read back from pipeline.json (the studio's Fit starts from them); a
+    // run the pipeline did not make has none.
+    const auto recorded = pipelineCqapOptions(dir);
+    EQ_VERIFY(recorded.has_value());
+    EQ_COMPARE(recorded->sampling.perForm, o.cqap.sampling.perForm);
+    EQ_COMPARE(recorded->sampling.seed, o.cqap.sampling.seed);
+    EQ_COMPARE(recorded->sampling.eval.maxImages, o.cqap.sampling.eval.maxImages);
+    EQ_COMPARE(recorded->fit.hidden, o.cqap.fit.hidden);
+    EQ_VERIFY(!pipelineCqapOptions(trainedRun()).has_value());
     // Other options for the same folder: refused, nothing touched.
     const std::string before = fileText((fs::path(dir) / "pipeline.json").string());
     o.cqap.sampling.perForm = 4;

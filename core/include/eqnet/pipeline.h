@@ -214,6 +214,12 @@ struct PipelineResult {
     double seconds = 0;
 };
 
+// The CQAP settings `eqnet pipeline` used for a run: its preset's, with the sampling and fit
+// fields pipeline.json recorded (samples per form, seed, validation images, hidden layers).
+// None when the run was not made by the pipeline (no pipeline.json). Throws eqnet::Error
+// naming pipeline.json when it cannot be read.
+std::optional<CqapStageOptions> pipelineCqapOptions(const std::string& runDir);
+
 // Runs every stage into runDir, skipping what is already done (each stage resumes where it
 // stopped). pipeline.json records the options; running again with other options is refused.
 PipelineResult runPipeline(const std::string& runDir, const PipelineOptions& opt,

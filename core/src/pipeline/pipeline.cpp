@@ -67,7 +67,38 @@ json optionsKey(const PipelineOptions& o) {
             {"export", {{"budget_bits", o.exportBudgetBits}, {"max_bitops", o.exportOptions.maxBitops}}}};
 }
 
+std::string pipelineRecordPath(const std::string& runDir) { return (fs::path(runDir) / "pipeline.json").string(); }
+
 } // namespace
+
+std::optional<CqapStageOptions> pipelineCqapOptions(const std::string& runDir) {
+    const std::string path = pipelineRecordPath(runDir);
+    if (!fs::exists(path)) return std::nullopt;
+    const json j = json::parse(readTextFile(path), nullptr, false);
+    if (j.is_discarded() || !j.is_object()) throw Error(path + ": not valid JSON");
+    CqapStageOptions o;
+    try {
+        o = pipelinePreset(j.value("preset", std::string())).cqap;
+    } catch (const Error&) {
+        // a preset this version does not know: the recorded fields below still hold
+    }
+    // The fields optionsKey() records; a missing or mistyped one keeps the preset's value.
+    const json cq = j.value("cqap", json::object());
+    const auto number = [&](const char* key, auto& out) {
+        const auto it = cq.find(key);
+        if (it != cq.end() && it->is_number()) out = it->get<std::decay_t<decltype(out)>>();
+    };
+    number("per_form", o.sampling.perForm);
+    number("seed", o.sampling.seed);
+    number("val_images", o.sampling.eval.maxImages);
+    const auto hidden = cq.find("hidden");
+    if (hidden != cq.end() && hidden->is_array() && !hidden->empty()) {
+        o.fit.hidden.clear();
+        for (const auto& h : *hidden)
+            if (h.is_number_integer()) o.fit.hidden.push_back(h.get<int>());
+    }
+    return o;
+}
 
 PipelineResult runPipeline(const std::string& runDir, const PipelineOptions& optIn, const PipelineCallbacks& cb,
                            const StopToken& stop) {
@@ -75,7 +106,7 @@ PipelineResult runPipeline(const std::string& runDir, const PipelineOptions& opt
     PipelineOptions opt = optIn;
     PipelineResult res;
     const fs::path dir(runDir);
-    const std::string recordPath = (dir / "pipeline.json").string();
+    const std::string recordPath = pipelineRecordPath(runDir);
     json key = optionsKey(opt);
     key["schema"] = "eqnet.pipeline";
     key["version"] = 1;
