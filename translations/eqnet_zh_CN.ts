@@ -662,12 +662,12 @@
         <translation>新建运行</translation>
     </message>
     <message>
-        <source>Quick (about 5 minutes on 2 cores)</source>
-        <translation>快速（2 核约 5 分钟）</translation>
+        <source>Quick (about 2 minutes of training on 2 cores)</source>
+        <translation>快速（2 核约 2 分钟训练）</translation>
     </message>
     <message>
-        <source>Fashion-MNIST default (about 30 minutes)</source>
-        <translation>Fashion-MNIST 默认（约 30 分钟）</translation>
+        <source>Fashion-MNIST default (about 15 minutes of training on 2 cores)</source>
+        <translation>Fashion-MNIST 默认（2 核约 15 分钟训练）</translation>
     </message>
     <message>
         <source>The same settings as eqnet pipeline --preset; every field below can be changed</source>

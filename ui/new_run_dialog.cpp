@@ -51,8 +51,8 @@ NewRunDialog::NewRunDialog(QWidget* parent) : QDialog(parent) {
 
     preset_ = new QComboBox(this);
     preset_->setObjectName(QStringLiteral("presetCombo"));
-    preset_->addItem(tr("Quick (about 5 minutes on 2 cores)"), QStringLiteral("quick"));
-    preset_->addItem(tr("Fashion-MNIST default (about 30 minutes)"), QStringLiteral("fmnist"));
+    preset_->addItem(tr("Quick (about 2 minutes of training on 2 cores)"), QStringLiteral("quick"));
+    preset_->addItem(tr("Fashion-MNIST default (about 15 minutes of training on 2 cores)"), QStringLiteral("fmnist"));
     preset_->setToolTip(tr("The same settings as eqnet pipeline --preset; every field below can be changed"));
     form->addRow(tr("&Preset:"), preset_);
 
