@@ -133,21 +133,23 @@ EQ_TEST(lsq_gradient_scale_value) {
     // The weight quantizer applies it with N = elements per step: per channel, per tensor.
     WeightQuantizer wq(4);
     auto w = torch::randn({4, 3, 3, 3});
-    {
-        torch::NoGradGuard ng;
-        wq->pcSymScale.fill_(0.05);
-        wq->ptSymScale.fill_(0.05);
+    for (int b = kMinBits; b <= kMaxBits; ++b) {
+        wq->bank(Granularity::PerChannel, true).set(b, torch::full({4}, 0.05f), {});
+        wq->bank(Granularity::PerTensor, true).set(b, torch::tensor(0.05f), {});
     }
+    // The step is exp(log_step): its gradient is s * dL/ds, with dL/ds scaled by g.
+    const auto& pcLog = wq->bank(Granularity::PerChannel, true).logStepParam(4);
+    const auto& ptLog = wq->bank(Granularity::PerTensor, true).logStepParam(4);
+    const double s = std::exp(pcLog[0].item<double>());
     wq->forward(w, 4, Granularity::PerChannel, true).sum().backward();
-    const auto pcGrad = wq->pcSymScale.grad().select(1, slotIndex(4)).clone();
+    const auto pcGrad = pcLog.grad().clone() / s;
     auto ref = torch::tensor(0.05f).repeat({4}).requires_grad_(true);
     fakeQuantizeReference(w, ref, torch::Tensor(), quantRange(4, false), 1.0).sum().backward();
     EQ_VERIFY2(torch::allclose(pcGrad, ref.grad() / std::sqrt(7.0 * 27.0), 1e-4, 1e-6), "per-channel g");
     wq->forward(w, 4, Granularity::PerTensor, true).sum().backward();
     auto ref2 = torch::tensor(0.05f).requires_grad_(true);
     fakeQuantizeReference(w, ref2, torch::Tensor(), quantRange(4, false), 1.0).sum().backward();
-    EQ_NEAR(wq->ptSymScale.grad()[slotIndex(4)].item<double>(), ref2.grad().item<double>() / std::sqrt(7.0 * 108.0),
-            1e-5);
+    EQ_NEAR(ptLog.grad().item<double>() / s, ref2.grad().item<double>() / std::sqrt(7.0 * 108.0), 1e-5);
 }
 
 EQ_TEST(fused_equals_composed_reference_forward_and_backward) {
@@ -259,39 +261,46 @@ EQ_TEST(calibration_fills_every_slot) {
     torch::manual_seed(5);
     WeightQuantizer wq(8);
     wq->calibrate(torch::randn({8, 4, 3, 3}) * 0.1);
-    for (auto* t : {&wq->pcSymScale, &wq->pcAsymScale, &wq->ptSymScale, &wq->ptAsymScale}) {
-        EQ_VERIFY(!torch::any(*t == 1.0).item<bool>()); // every slot moved from its initial 1.0
-        EQ_VERIFY(torch::all(*t > 0).item<bool>());
-    }
+    for (auto g : {Granularity::PerChannel, Granularity::PerTensor})
+        for (bool sym : {true, false})
+            for (int b = kMinBits; b <= kMaxBits; ++b) {
+                // every slot moved from its initial log step 0 (step 1)
+                EQ_VERIFY(!torch::any(wq->bank(g, sym).logStepParam(b) == 0).item<bool>());
+                EQ_VERIFY(torch::all(wq->bank(g, sym).step(b) > 0).item<bool>());
+            }
     // Lower bit-widths need coarser steps.
-    EQ_VERIFY(torch::all(wq->ptSymScale.slice(0, 0, 6) > wq->ptSymScale.slice(0, 1, 7)).item<bool>());
+    for (int b = kMinBits; b < kMaxBits; ++b)
+        EQ_VERIFY(wq->bank(Granularity::PerTensor, true).step(b).item<double>() >
+                  wq->bank(Granularity::PerTensor, true).step(b + 1).item<double>());
     ActQuantizer aq(true);
     aq->calibrate(torch::rand({64, 100}) * 3);
     // Non-negative input with an unsigned range: the asymmetric zero point is 0.
-    EQ_VERIFY(torch::all(aq->asymZero == 0).item<bool>());
-    EQ_VERIFY(torch::all(aq->symScale > 0).item<bool>());
+    for (int b = kMinBits; b <= kMaxBits; ++b) {
+        EQ_COMPARE(aq->bank(false).zero(b).item<double>(), 0.0);
+        EQ_VERIFY(aq->bank(true).step(b).item<double>() > 0);
+    }
 }
 
 EQ_TEST(only_the_active_slot_receives_gradient) {
     WeightQuantizer wq(4);
     ActQuantizer aq(false);
-    {
-        torch::NoGradGuard ng;
-        wq->pcAsymScale.fill_(0.05);
-        aq->asymScale.fill_(0.05);
+    for (int b = kMinBits; b <= kMaxBits; ++b) {
+        wq->bank(Granularity::PerChannel, false).set(b, torch::full({4}, 0.05f), torch::zeros({4}));
+        aq->bank(false).set(b, torch::tensor(0.05f), torch::tensor(0.f));
     }
     auto w = torch::randn({4, 2, 3, 3}).requires_grad_(true);
     auto x = torch::randn({2, 2, 5, 5});
     (wq->forward(w, 3, Granularity::PerChannel, false).sum() + aq->forward(x, 5, false).sum()).backward();
-    auto pg = wq->pcAsymScale.grad();
-    EQ_VERIFY(pg.defined());
-    for (int k = 0; k < kNumBitSlots; ++k) {
-        const bool active = k == slotIndex(3);
-        EQ_VERIFY2(torch::any(pg.select(1, k) != 0).item<bool>() == active, "weight slot " + std::to_string(k));
-        const bool aActive = k == slotIndex(5);
-        EQ_VERIFY2((aq->asymScale.grad()[k].item<float>() != 0) == aActive, "act slot " + std::to_string(k));
+    for (int b = kMinBits; b <= kMaxBits; ++b) {
+        // Each bit-width is a parameter of its own: only the used one has a gradient at all.
+        const auto& pw = wq->bank(Granularity::PerChannel, false).logStepParam(b);
+        const auto& pa = aq->bank(false).logStepParam(b);
+        EQ_VERIFY2(pw.grad().defined() == (b == 3), "weight slot " + std::to_string(b));
+        EQ_VERIFY2(pa.grad().defined() == (b == 5), "act slot " + std::to_string(b));
+        if (b == 3) EQ_VERIFY(torch::any(pw.grad() != 0).item<bool>());
+        if (b == 5) EQ_VERIFY(pa.grad().item<float>() != 0);
+        // Settings not in use get no gradient at all.
+        EQ_VERIFY(!wq->bank(Granularity::PerChannel, true).logStepParam(b).grad().defined());
+        EQ_VERIFY(!wq->bank(Granularity::PerTensor, false).logStepParam(b).grad().defined());
     }
-    // Settings not in use get no gradient at all.
-    EQ_VERIFY(!wq->pcSymScale.grad().defined() || torch::all(wq->pcSymScale.grad() == 0).item<bool>());
-    EQ_VERIFY(!wq->ptAsymScale.grad().defined() || torch::all(wq->ptAsymScale.grad() == 0).item<bool>());
 }

@@ -35,30 +35,26 @@ inline void quickCalibrate(eqnet::Supernet& net, const eqnet::Dataset& data, int
         const double xlo = x.min().item<double>() * 0.9, xhi = x.max().item<double>() * 0.9;
         const double xabs = std::max(std::max(-xlo, xhi), 1e-3);
         auto& aq = *l.actQuant;
+        const auto scalar = [](double v) { return torch::tensor(float(v)); };
         for (int bits = kMinBits; bits <= kMaxBits; ++bits) {
-            const auto k = quant::slotIndex(bits);
             const auto r = quant::quantRange(bits, aq.isUnsigned());
             const double levels = double(r.p - r.n);
             const double asymScale = std::max(xhi - xlo, 1e-3) / levels;
-            aq.symScale[k].fill_(xabs / double(r.p));
-            aq.asymScale[k].fill_(asymScale);
-            aq.asymZero[k].fill_(double(r.n) - xlo / asymScale + 0.3);
+            aq.bank(true).set(bits, scalar(xabs / double(r.p)), {});
+            aq.bank(false).set(bits, scalar(asymScale), scalar(double(r.n) - xlo / asymScale + 0.3));
         }
         const auto w = l.weight.detach().flatten(1);
         const auto lo = w.amin(1) * 0.9, hi = w.amax(1) * 0.9, amax = w.abs().amax(1) * 0.9;
         auto& wq = *l.weightQuant;
         for (int bits = kMinBits; bits <= kMaxBits; ++bits) {
-            const auto k = quant::slotIndex(bits);
             const auto r = quant::quantRange(bits, false);
             const double levels = double(r.p - r.n);
-            wq.pcSymScale.select(1, k).copy_(amax / double(r.p));
+            wq.bank(Granularity::PerChannel, true).set(bits, amax / double(r.p), {});
             const auto pcScale = (hi - lo) / levels;
-            wq.pcAsymScale.select(1, k).copy_(pcScale);
-            wq.pcAsymZero.select(1, k).copy_(double(r.n) - lo / pcScale + 0.3);
-            wq.ptSymScale[k].copy_(amax.max() / double(r.p));
+            wq.bank(Granularity::PerChannel, false).set(bits, pcScale, double(r.n) - lo / pcScale + 0.3);
+            wq.bank(Granularity::PerTensor, true).set(bits, amax.max() / double(r.p), {});
             const auto ptScale = (hi.max() - lo.min()) / levels;
-            wq.ptAsymScale[k].copy_(ptScale);
-            wq.ptAsymZero[k].copy_(double(r.n) - lo.min() / ptScale - 0.2);
+            wq.bank(Granularity::PerTensor, false).set(bits, ptScale, double(r.n) - lo.min() / ptScale - 0.2);
         }
     }
     d.calibratedFlag.fill_(1);

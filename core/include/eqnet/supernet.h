@@ -13,16 +13,20 @@
 
 namespace eqnet {
 
+// The network every command, preset and the studio's New run start from (docs/results.md
+// says why this one: its subnets differ by far more than a measurement's noise).
+constexpr const char* kDefaultModel = "mbv2-28";
+
 struct ModelSpec {
-    std::string name = "fmnist-cnn";
+    std::string name = kDefaultModel;
     int64_t inChannels = 1;
     int64_t imageSize = 28;
     int numClasses = 10;
 };
 
-// "fmnist-cnn", "resnet20", "resnet18", "mobilenetv2".
+// "mbv2-28", "fmnist-cnn", "resnet20", "resnet18", "mobilenetv2".
 std::vector<std::string> modelNames();
-// The input geometry each model is meant for (fmnist-cnn 1x28x28, resnet20 3x32x32, the
+// The input geometry each model is meant for (mbv2-28 and fmnist-cnn 1x28x28, resnet20 3x32x32, the
 // ImageNet models 3x224x224 with 1000 classes). Throws eqnet::Error for an unknown name.
 ModelSpec defaultModelSpec(const std::string& name);
 // The spec a model needs for a data set (channels, image size, classes from the data).
@@ -54,6 +58,7 @@ struct EvalResult {
     double loss = 0;     // mean cross-entropy
     int64_t images = 0;
     double seconds = 0;
+    std::vector<uint8_t> correct; // per image of the split, in its order (1 = right): for paired comparisons
 };
 
 class Supernet {
@@ -82,6 +87,12 @@ public:
     // §2: Lp clipping search for every slot, from `images` training images.
     void calibrate(const Dataset& data, int64_t images = 256, const ProgressFn& progress = {});
     bool calibrated() const;
+    // The same calibration, replacing only the slots (one bit-width of one setting of one
+    // layer) that are invalid, or every slot when `all`; returns how many were replaced.
+    int recalibrate(const Dataset& data, int64_t images = 256, bool all = false,
+                    const ProgressFn& progress = {});
+    // Every invalid quantizer slot, named by layer, setting, bit-width and channel.
+    std::vector<std::string> invalidSlots() const;
 
     // Measures the current subnet on `split` (BN re-estimated on data.train first, then put
     // back as it was, so measuring never changes the supernet).
@@ -90,7 +101,12 @@ public:
     // Atomic save (temporary file + rename); load throws eqnet::Error naming the file when it
     // is truncated, foreign or made for another model.
     void save(const std::string& path) const;
+    // A checkpoint whose quantizer slots are invalid (a step that is not positive, a zero
+    // point outside its range) is refused, naming the slots and the way out; one from an
+    // older build (format v1) is converted. loadForRepair() loads it anyway and lists them.
     static Supernet load(const std::string& path, const std::string& device = "cpu");
+    static Supernet loadForRepair(const std::string& path, const std::string& device,
+                                  std::vector<std::string>& invalidSlots);
 
     struct Impl;
     Impl& impl();

@@ -25,7 +25,7 @@ std::string guidanceName(Guidance g);
 Guidance parseGuidance(const std::string& s);
 
 struct TrainConfig {
-    std::string model = "fmnist-cnn";
+    std::string model = kDefaultModel;
     DataSpec data;
     uint64_t seed = 0;
     std::string device = "cpu";
@@ -48,6 +48,10 @@ struct TrainConfig {
     bool wdr = true;             // §3.1
     double wdrSkewWeight = 1.0, wdrKurtWeight = 0.015, wdrSkewTarget = 0.0, wdrKurtTarget = 1.8;
     bool formPerLayer = true;    // §3.3: draw the form per layer so every slot learns
+    // Ablation of the per-slot parameters (docs/method.md "Quantizer slots"): give the unused
+    // bit-widths of every setting a step touched a zero gradient, so Adam's momentum moves
+    // them, as it did when a setting's slots were columns of one tensor.
+    bool adamMovesUnusedSlots = false;
 
     // Static baseline instead of the supernet: QAT of ONE fixed subnet (uniform bits, one form).
     bool staticSubnet = false;

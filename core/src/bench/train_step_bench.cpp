@@ -59,15 +59,13 @@ TrainStepBench benchTrainStep(const std::string& model, const std::string& devic
     b.supernetMs = medianMs([&] {
         train::clearGradients(params);
         train::sandwichStep(n, x, y, cfg, step++);
-        torch::nn::utils::clip_grad_value_(params, cfg.gradClip);
-        optim.step();
+        train::applyUpdate(optim, params, cfg.gradClip, n);
     }, minSeconds, cuda);
     b.fpMs = medianMs([&] {
         for (int k = 0; k < 3; ++k) {
             train::clearGradients(params);
             train::fpStep(n, x, y, cfg);
-            torch::nn::utils::clip_grad_value_(params, cfg.gradClip);
-            optim.step();
+            train::applyUpdate(optim, params, cfg.gradClip, n);
         }
     }, minSeconds, cuda);
     b.ratio = b.supernetMs / b.fpMs;

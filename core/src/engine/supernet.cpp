@@ -7,21 +7,23 @@
 #include "eqnet/files.h"
 
 #include <chrono>
+#include <cmath>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace eqnet {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> modelNames() { return {"fmnist-cnn", "resnet20", "resnet18", "mobilenetv2"}; }
+std::vector<std::string> modelNames() { return {"mbv2-28", "fmnist-cnn", "resnet20", "resnet18", "mobilenetv2"}; }
 
 ModelSpec defaultModelSpec(const std::string& name) {
-    if (name == "fmnist-cnn") return {name, 1, 28, 10};
+    if (name == "fmnist-cnn" || name == "mbv2-28") return {name, 1, 28, 10};
     if (name == "resnet20") return {name, 3, 32, 10};
     if (name == "resnet18" || name == "mobilenetv2") return {name, 3, 224, 1000};
     models::buildModel(ModelSpec{name}); // throws the "unknown model" error with the list
@@ -264,6 +266,36 @@ void Supernet::calibrate(const Dataset& data, int64_t images, const ProgressFn& 
     d_->model->train(wasTraining);
 }
 
+int Supernet::recalibrate(const Dataset& data, int64_t images, bool all, const ProgressFn& progress) {
+    struct Kept {
+        quant::SlotBank* bank;
+        int bits;
+        torch::Tensor logStep, zero;
+    };
+    std::vector<Kept> kept;
+    int replaced = 0;
+    for (auto& [name, layer] : d_->qlayers) {
+        auto banks = layer->weightQuant->banks();
+        for (auto* b : layer->actQuant->banks()) banks.push_back(b);
+        for (auto* bank : banks)
+            for (int bits = kMinBits; bits <= kMaxBits; ++bits) {
+                if (all || !bank->valid(bits)) {
+                    ++replaced;
+                    continue;
+                }
+                kept.push_back({bank, bits, bank->logStepParam(bits).detach().clone(),
+                                bank->asymmetric() ? bank->zeroParam(bits).detach().clone() : torch::Tensor()});
+            }
+    }
+    calibrate(data, images, progress);
+    torch::NoGradGuard ng;
+    for (const auto& k : kept) {
+        k.bank->logStepParam(k.bits).copy_(k.logStep);
+        if (k.zero.defined()) k.bank->zeroParam(k.bits).copy_(k.zero);
+    }
+    return replaced;
+}
+
 bool Supernet::calibrated() const { return d_->calibratedFlag.item<float>() > 0; }
 
 EvalResult Supernet::evaluate(const Dataset& data, const ImageSet& split, const EvalOptions& opt) {
@@ -280,6 +312,8 @@ EvalResult Supernet::evaluate(const Dataset& data, const ImageSet& split, const 
     torch::NoGradGuard ng;
     const int64_t total = opt.maxImages > 0 ? std::min(opt.maxImages, split.size()) : split.size();
     int64_t correct = 0;
+    std::vector<uint8_t> perImage;
+    perImage.reserve(size_t(total));
     double lossSum = 0;
     for (int64_t b = 0; b < total; b += opt.batchSize) {
         std::vector<int64_t> idx;
@@ -289,12 +323,15 @@ EvalResult Supernet::evaluate(const Dataset& data, const ImageSet& split, const 
         lossSum += torch::nn::functional::cross_entropy(
                        logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
                        .item<double>();
-        correct += logits.argmax(1).eq(y).sum().item<int64_t>();
+        const auto hit = logits.argmax(1).eq(y).to(torch::kCPU, torch::kUInt8).contiguous();
+        perImage.insert(perImage.end(), hit.data_ptr<uint8_t>(), hit.data_ptr<uint8_t>() + hit.numel());
+        correct += hit.sum().item<int64_t>();
     }
     restoreBatchNorm(model, snapshot);
     model.train(wasTraining);
     EvalResult r;
     r.images = total;
+    r.correct = std::move(perImage);
     r.accuracy = total ? double(correct) / double(total) : 0.0;
     r.loss = total ? lossSum / double(total) : 0.0;
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -302,10 +339,102 @@ EvalResult Supernet::evaluate(const Dataset& data, const ImageSet& split, const 
 }
 
 namespace {
-constexpr const char* kCheckpointFormat = "eqnet-supernet-v1";
+// v2: every bit-width's slot is its own parameter, steps stored as log_step (quant/
+// elastic_quantizer.h). v1 (older builds): the slots of a setting were columns of one tensor
+// holding raw steps; such checkpoints are converted on load.
+constexpr const char* kCheckpointFormat = "eqnet-supernet-v2";
+constexpr const char* kLegacyFormatV1 = "eqnet-supernet-v1";
+
+// Reads a v1 quantizer's slots ([C, 7] / [7] tensors of raw steps and zero points) into the
+// v2 banks. A non-positive step becomes a NaN log step, which checkSlots() then names.
+void readLegacyBank(torch::serialize::InputArchive& ar, const std::string& scaleKey,
+                    const std::string& zeroKey, quant::SlotBank& bank, const std::string& layer,
+                    std::map<std::string, std::string>& faults) {
+    torch::NoGradGuard ng;
+    torch::Tensor scale, zero;
+    if (!ar.try_read(scaleKey, scale))
+        throw c10::Error({__func__, __FILE__, uint32_t(__LINE__)}, "no tensor '" + scaleKey + "'");
+    if (bank.asymmetric() && !ar.try_read(zeroKey, zero))
+        throw c10::Error({__func__, __FILE__, uint32_t(__LINE__)}, "no tensor '" + zeroKey + "'");
+    for (int b = kMinBits; b <= kMaxBits; ++b) {
+        const int64_t k = quant::slotIndex(b);
+        auto s = scale.select(scale.dim() - 1, k).to(torch::kFloat);
+        const auto flat = s.reshape({-1}).to(torch::kDouble).contiguous();
+        for (int64_t c = 0; c < flat.numel(); ++c) {
+            const double v = flat.data_ptr<double>()[c];
+            if (!(v > 0) || !std::isfinite(v)) {
+                std::ostringstream os;
+                os << "step " << v << " is not a positive finite number";
+                faults["layer " + layer + ", " + bank.location(b, c)] = os.str();
+            }
+        }
+        const auto& logStep = bank.logStepParam(b);
+        logStep.copy_(torch::where(s > 0, s.log(), torch::full_like(s, std::nan(""))).reshape(logStep.sizes()));
+        if (bank.asymmetric()) {
+            // v1 used clamp(round(z), n, p): the same integer zero point, now kept in range.
+            const auto r = bank.range(b);
+            const auto& z = bank.zeroParam(b);
+            z.copy_(zero.select(zero.dim() - 1, k).to(torch::kFloat).clamp(double(r.n), double(r.p)).reshape(z.sizes()));
+        }
+    }
+}
+
+// Module::load with the v1 quantizer layout: plain parameters and buffers as saved, the
+// quantizers' slots converted.
+void loadLegacyModule(torch::nn::Module& m, torch::serialize::InputArchive& ar, const std::string& path,
+                      std::map<std::string, std::string>& faults) {
+    // path: the module's dotted name and a trailing dot; a quantizer's layer is its parent.
+    const std::string layer = path.size() > 4 ? path.substr(0, path.size() - 4) : path;
+    if (auto* wq = dynamic_cast<quant::WeightQuantizerImpl*>(&m)) {
+        readLegacyBank(ar, "pc_sym_scale", "", wq->bank(Granularity::PerChannel, true), layer, faults);
+        readLegacyBank(ar, "pc_asym_scale", "pc_asym_zero", wq->bank(Granularity::PerChannel, false), layer, faults);
+        readLegacyBank(ar, "pt_sym_scale", "", wq->bank(Granularity::PerTensor, true), layer, faults);
+        readLegacyBank(ar, "pt_asym_scale", "pt_asym_zero", wq->bank(Granularity::PerTensor, false), layer, faults);
+        return;
+    }
+    if (auto* aq = dynamic_cast<quant::ActQuantizerImpl*>(&m)) {
+        readLegacyBank(ar, "sym_scale", "", aq->bank(true), layer, faults);
+        readLegacyBank(ar, "asym_scale", "asym_zero", aq->bank(false), layer, faults);
+        return;
+    }
+    for (auto& p : m.named_parameters(/*recurse=*/false)) ar.read(p.key(), p.value());
+    for (auto& b : m.named_buffers(/*recurse=*/false)) ar.read(b.key(), b.value(), /*is_buffer=*/true);
+    for (const auto& child : m.named_children()) {
+        torch::serialize::InputArchive sub;
+        ar.read(child.key(), sub);
+        loadLegacyModule(*child.value(), sub, path + child.key() + ".", faults);
+    }
+}
 } // namespace
 
 std::string firstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+bool isLegacyArchive(torch::serialize::InputArchive& ar) {
+    c10::IValue v;
+    return ar.try_read("eqnet_format", v) && v.isString() && v.toStringRef() == kLegacyFormatV1;
+}
+
+std::vector<std::string> Supernet::Impl::invalidSlots() const {
+    std::vector<std::string> out;
+    for (const auto& [name, layer] : qlayers) {
+        std::vector<quant::SlotProblem> problems;
+        layer->weightQuant->check(problems);
+        layer->actQuant->check(problems);
+        for (const auto& p : problems) {
+            const std::string where = "layer " + name + ", " + p.slot;
+            const auto raw = legacySlotFaults.find(where);
+            out.push_back(where + ": " + (raw != legacySlotFaults.end() ? raw->second : p.fault));
+        }
+    }
+    return out;
+}
+
+void Supernet::Impl::constrainQuantizers() {
+    for (auto& [name, layer] : qlayers) {
+        layer->weightQuant->constrain();
+        layer->actQuant->constrain();
+    }
+}
 
 void writeSupernetArchive(const Supernet& net, torch::serialize::OutputArchive& ar) {
     const auto& d = net.impl();
@@ -339,11 +468,26 @@ void openArchive(torch::serialize::InputArchive& ar, const std::string& path, co
     }
 }
 
+std::string invalidSlotsMessage(const std::string& path, const std::vector<std::string>& problems) {
+    std::string m = path + ": " + std::to_string(problems.size()) +
+                    " quantizer slot(s) cannot be used (every step must be positive and every zero "
+                    "point inside its integer range):";
+    for (size_t i = 0; i < problems.size() && i < 3; ++i) m += "\n  " + problems[i];
+    if (problems.size() > 3) m += "\n  ... and " + std::to_string(problems.size() - 3) + " more";
+    m += "\nThis checkpoint was probably trained by an older build, which let learned steps cross "
+         "zero. Either recalibrate the invalid slots from the FP weights (the other slots are kept):\n"
+         "  eqnet recalibrate --checkpoint " + path + " --out FIXED.pt\n"
+         "or train the supernet again with this build (eqnet train / eqnet pipeline).";
+    return m;
+}
+
 Supernet readSupernetArchive(torch::serialize::InputArchive& ar, const std::string& path,
-                             const std::string& device) {
+                             const std::string& device, SlotCheck slotCheck) {
     c10::IValue v;
-    if (!ar.try_read("eqnet_format", v) || !v.isString() || v.toStringRef() != kCheckpointFormat)
+    if (!ar.try_read("eqnet_format", v) || !v.isString() ||
+        (v.toStringRef() != kCheckpointFormat && v.toStringRef() != kLegacyFormatV1))
         throw Error(path + ": not an EQ-Net supernet checkpoint (expected format " + kCheckpointFormat + ")");
+    const bool legacy = v.toStringRef() == kLegacyFormatV1;
     ModelSpec spec;
     try {
         ar.read("eqnet_model", v);
@@ -359,11 +503,16 @@ Supernet readSupernetArchive(torch::serialize::InputArchive& ar, const std::stri
     }
     Supernet net(spec, device);
     try {
-        net.impl().model->load(ar);
+        if (legacy) loadLegacyModule(*net.impl().model, ar, "", net.impl().legacySlotFaults);
+        else net.impl().model->load(ar);
     } catch (const c10::Error& e) {
         throw Error(path + ": checkpoint does not match model " + spec.name + ": " + firstLine(e.what()));
     }
     net.impl().model->to(net.impl().device);
+    if (slotCheck == SlotCheck::Refuse) {
+        const auto problems = net.impl().invalidSlots();
+        if (!problems.empty()) throw Error(invalidSlotsMessage(path, problems));
+    }
     return net;
 }
 
@@ -376,7 +525,18 @@ void Supernet::save(const std::string& path) const {
 Supernet Supernet::load(const std::string& path, const std::string& device) {
     torch::serialize::InputArchive ar;
     openArchive(ar, path, parseDevice(device));
-    return readSupernetArchive(ar, path, device);
+    return readSupernetArchive(ar, path, device, SlotCheck::Refuse);
 }
+
+Supernet Supernet::loadForRepair(const std::string& path, const std::string& device,
+                                 std::vector<std::string>& invalidSlots) {
+    torch::serialize::InputArchive ar;
+    openArchive(ar, path, parseDevice(device));
+    Supernet net = readSupernetArchive(ar, path, device, SlotCheck::Allow);
+    invalidSlots = net.impl().invalidSlots();
+    return net;
+}
+
+std::vector<std::string> Supernet::invalidSlots() const { return d_->invalidSlots(); }
 
 } // namespace eqnet

@@ -5,6 +5,8 @@
 
 #include <torch/torch.h>
 
+#include <map>
+
 namespace eqnet {
 
 struct Supernet::Impl {
@@ -21,6 +23,14 @@ struct Supernet::Impl {
     void applyLayer(size_t i, const LayerBits& bits, const QuantForm& form);
     // The shared FP weights and BN parameters: everything but the quantizer slots.
     std::vector<torch::Tensor> sharedParameters() const;
+    // Every invalid quantizer slot ("layer conv1, weight per-channel symmetric, 8-bit,
+    // channel 4: step -0.0058 is not a positive finite number"); empty when all are valid.
+    std::vector<std::string> invalidSlots() const;
+    // What a v1 checkpoint held in slots that could not be converted (location -> fault, e.g.
+    // "step -0.005787 is not positive"): invalidSlots() reports these raw values.
+    std::map<std::string, std::string> legacySlotFaults;
+    // Keeps every zero-point latent inside its integer range: after each optimizer step.
+    void constrainQuantizers();
 };
 
 // Layer table of a freshly built model, from one forward pass at the spec's image size.
@@ -36,8 +46,13 @@ void writeSupernetArchive(const Supernet& net, torch::serialize::OutputArchive& 
 void saveArchiveAtomic(torch::serialize::OutputArchive& ar, const std::string& path);
 // Throws eqnet::Error naming the file when it is missing, truncated or foreign.
 void openArchive(torch::serialize::InputArchive& ar, const std::string& path, const torch::Device& device);
+// Refuse: a checkpoint with invalid quantizer slots is an eqnet::Error naming them and the
+// way out (eqnet recalibrate, or retraining); Allow: loaded as it is (for the repair).
+enum class SlotCheck { Refuse, Allow };
 Supernet readSupernetArchive(torch::serialize::InputArchive& ar, const std::string& path,
-                             const std::string& device);
+                             const std::string& device, SlotCheck slotCheck = SlotCheck::Refuse);
+// Whether an opened archive is of the v1 layout (converted on load; not resumable).
+bool isLegacyArchive(torch::serialize::InputArchive& ar);
 std::string firstLine(const std::string& s);
 
 } // namespace eqnet

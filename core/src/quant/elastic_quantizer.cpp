@@ -2,25 +2,107 @@
 
 #include "quant/lp_calibration.h"
 
+#include <cmath>
+#include <sstream>
+
 namespace eqnet::quant {
 
-WeightQuantizerImpl::WeightQuantizerImpl(int64_t outChannels) {
-    pcSymScale = register_parameter("pc_sym_scale", torch::ones({outChannels, kNumBitSlots}));
-    pcAsymScale = register_parameter("pc_asym_scale", torch::ones({outChannels, kNumBitSlots}));
-    pcAsymZero = register_parameter("pc_asym_zero", torch::zeros({outChannels, kNumBitSlots}));
-    ptSymScale = register_parameter("pt_sym_scale", torch::ones({kNumBitSlots}));
-    ptAsymScale = register_parameter("pt_asym_scale", torch::ones({kNumBitSlots}));
-    ptAsymZero = register_parameter("pt_asym_zero", torch::zeros({kNumBitSlots}));
+SlotBank::SlotBank(torch::nn::Module& owner, const std::string& prefix, const std::string& description,
+                   const std::vector<int64_t>& shape, bool asymmetric, bool isUnsigned)
+    : prefix_(prefix), description_(description), asym_(asymmetric), unsigned_(isUnsigned) {
+    for (int b = kMinBits; b <= kMaxBits; ++b) {
+        const size_t k = size_t(slotIndex(b));
+        logStep_[k] = owner.register_parameter(prefix + "_log_step_" + std::to_string(b), torch::zeros(shape));
+        if (asym_) zero_[k] = owner.register_parameter(prefix + "_zero_" + std::to_string(b), torch::zeros(shape));
+    }
+}
+
+void SlotBank::set(int bits, const torch::Tensor& step, const torch::Tensor& zero) {
+    torch::NoGradGuard ng;
+    const size_t k = size_t(slotIndex(bits));
+    auto s = step.detach().to(logStep_[k].device(), logStep_[k].scalar_type()).reshape(logStep_[k].sizes());
+    TORCH_CHECK(torch::all(s > 0).item<bool>(), "quantizer step must be positive");
+    logStep_[k].copy_(s.log());
+    if (asym_) {
+        const QuantRange r = range(bits);
+        zero_[k].copy_(zero.detach().to(zero_[k].device(), zero_[k].scalar_type())
+                           .reshape(zero_[k].sizes()).clamp(double(r.n), double(r.p)));
+    }
+}
+
+void SlotBank::constrain() {
+    if (!asym_) return;
+    torch::NoGradGuard ng;
+    for (int b = kMinBits; b <= kMaxBits; ++b) {
+        const QuantRange r = range(b);
+        zero_[size_t(slotIndex(b))].clamp_(double(r.n), double(r.p));
+    }
+}
+
+namespace {
+std::string num(double v) {
+    std::ostringstream os;
+    os << v;
+    return os.str();
+}
+} // namespace
+
+void SlotBank::check(std::vector<SlotProblem>& out) const {
+    for (int b = kMinBits; b <= kMaxBits; ++b) checkBits(b, out);
+}
+
+bool SlotBank::valid(int bits) const {
+    std::vector<SlotProblem> p;
+    checkBits(bits, p);
+    return p.empty();
+}
+
+std::string SlotBank::location(int bits, int64_t channel) const {
+    std::string w = description_ + ", " + std::to_string(bits) + "-bit";
+    if (logStep_[size_t(slotIndex(bits))].numel() > 1) w += ", channel " + std::to_string(channel);
+    return w;
+}
+
+void SlotBank::checkBits(int b, std::vector<SlotProblem>& out) const {
+    {
+        const size_t k = size_t(slotIndex(b));
+        const auto ls = logStep_[k].detach().to(torch::kCPU, torch::kDouble).reshape({-1}).contiguous();
+        const QuantRange r = range(b);
+        const auto zs = asym_ ? zero_[k].detach().to(torch::kCPU, torch::kDouble).reshape({-1}).contiguous()
+                              : torch::Tensor();
+        const double* lp = ls.data_ptr<double>();
+        const double* zp = zs.defined() ? zs.data_ptr<double>() : nullptr;
+        for (int64_t c = 0; c < ls.numel(); ++c) {
+            const auto where = [&] { return location(b, c); };
+            const double s = std::exp(lp[c]);
+            if (!std::isfinite(lp[c]) || !(s > 0) || !std::isfinite(s))
+                out.push_back({where(), "step " + num(s) + " is not a positive finite number"});
+            if (zp && (!std::isfinite(zp[c]) || zp[c] < double(r.n) || zp[c] > double(r.p)))
+                out.push_back({where(), "zero point " + num(zp[c]) + " is outside the integer range [" +
+                                            std::to_string(r.n) + ", " + std::to_string(r.p) + "]"});
+        }
+    }
+}
+
+WeightQuantizerImpl::WeightQuantizerImpl(int64_t outChannels)
+    : pcSym_(*this, "pc_sym", "weight per-channel symmetric", {outChannels}, false, false),
+      pcAsym_(*this, "pc_asym", "weight per-channel asymmetric", {outChannels}, true, false),
+      ptSym_(*this, "pt_sym", "weight per-tensor symmetric", {}, false, false),
+      ptAsym_(*this, "pt_asym", "weight per-tensor asymmetric", {}, true, false) {}
+
+SlotBank& WeightQuantizerImpl::bank(Granularity g, bool symmetric) {
+    if (g == Granularity::PerChannel) return symmetric ? pcSym_ : pcAsym_;
+    return symmetric ? ptSym_ : ptAsym_;
+}
+
+const SlotBank& WeightQuantizerImpl::bank(Granularity g, bool symmetric) const {
+    return const_cast<WeightQuantizerImpl*>(this)->bank(g, symmetric);
 }
 
 std::pair<torch::Tensor, torch::Tensor> WeightQuantizerImpl::slot(int bits, Granularity g,
                                                                  bool symmetric) const {
-    const int64_t k = slotIndex(bits);
-    if (g == Granularity::PerChannel)
-        return symmetric ? std::make_pair(pcSymScale.select(1, k), torch::Tensor())
-                         : std::make_pair(pcAsymScale.select(1, k), pcAsymZero.select(1, k));
-    return symmetric ? std::make_pair(ptSymScale.select(0, k), torch::Tensor())
-                     : std::make_pair(ptAsymScale.select(0, k), ptAsymZero.select(0, k));
+    const SlotBank& b = bank(g, symmetric);
+    return {b.step(bits), b.zero(bits)};
 }
 
 torch::Tensor WeightQuantizerImpl::forward(const torch::Tensor& w, int bits, Granularity g,
@@ -35,33 +117,33 @@ void WeightQuantizerImpl::calibrate(const torch::Tensor& w) {
     torch::NoGradGuard ng;
     for (int bits = kMinBits; bits <= kMaxBits; ++bits) {
         const QuantRange r = quantRange(bits, false);
-        const int64_t k = slotIndex(bits);
         for (bool perChannel : {true, false}) {
+            const Granularity g = perChannel ? Granularity::PerChannel : Granularity::PerTensor;
             const auto sym = searchClipRange(w, r, true, perChannel);
             const auto asym = searchClipRange(w, r, false, perChannel);
-            if (perChannel) {
-                pcSymScale.select(1, k).copy_(sym.scale);
-                pcAsymScale.select(1, k).copy_(asym.scale);
-                pcAsymZero.select(1, k).copy_(asym.zero);
-            } else {
-                ptSymScale[k].copy_(sym.scale);
-                ptAsymScale[k].copy_(asym.scale);
-                ptAsymZero[k].copy_(asym.zero);
-            }
+            bank(g, true).set(bits, sym.scale, torch::Tensor());
+            bank(g, false).set(bits, asym.scale, asym.zero);
         }
     }
 }
 
-ActQuantizerImpl::ActQuantizerImpl(bool isUnsigned) : unsigned_(isUnsigned) {
-    symScale = register_parameter("sym_scale", torch::ones({kNumBitSlots}));
-    asymScale = register_parameter("asym_scale", torch::ones({kNumBitSlots}));
-    asymZero = register_parameter("asym_zero", torch::zeros({kNumBitSlots}));
+void WeightQuantizerImpl::constrain() {
+    pcAsym_.constrain();
+    ptAsym_.constrain();
 }
 
+void WeightQuantizerImpl::check(std::vector<SlotProblem>& out) const {
+    for (const SlotBank* b : {&pcSym_, &pcAsym_, &ptSym_, &ptAsym_}) b->check(out);
+}
+
+ActQuantizerImpl::ActQuantizerImpl(bool isUnsigned)
+    : unsigned_(isUnsigned),
+      sym_(*this, "sym", "activation symmetric", {}, false, isUnsigned),
+      asym_(*this, "asym", "activation asymmetric", {}, true, isUnsigned) {}
+
 std::pair<torch::Tensor, torch::Tensor> ActQuantizerImpl::slot(int bits, bool symmetric) const {
-    const int64_t k = slotIndex(bits);
-    return symmetric ? std::make_pair(symScale.select(0, k), torch::Tensor())
-                     : std::make_pair(asymScale.select(0, k), asymZero.select(0, k));
+    const SlotBank& b = bank(symmetric);
+    return {b.step(bits), b.zero(bits)};
 }
 
 torch::Tensor ActQuantizerImpl::forward(const torch::Tensor& x, int bits, bool symmetric) {
@@ -76,12 +158,17 @@ void ActQuantizerImpl::calibrate(const torch::Tensor& sample) {
     torch::NoGradGuard ng;
     for (int bits = kMinBits; bits <= kMaxBits; ++bits) {
         const QuantRange r = quantRange(bits, unsigned_);
-        const int64_t k = slotIndex(bits);
-        symScale[k].copy_(searchClipRange(sample, r, true, false).scale);
+        sym_.set(bits, searchClipRange(sample, r, true, false).scale, torch::Tensor());
         const auto asym = searchClipRange(sample, r, false, false);
-        asymScale[k].copy_(asym.scale);
-        asymZero[k].copy_(asym.zero);
+        asym_.set(bits, asym.scale, asym.zero);
     }
+}
+
+void ActQuantizerImpl::constrain() { asym_.constrain(); }
+
+void ActQuantizerImpl::check(std::vector<SlotProblem>& out) const {
+    sym_.check(out);
+    asym_.check(out);
 }
 
 } // namespace eqnet::quant

@@ -38,6 +38,31 @@ void clearGradients(const std::vector<torch::Tensor>& params) {
         if (p.grad().defined()) p.mutable_grad().reset();
 }
 
+void applyUpdate(torch::optim::Optimizer& optim, const std::vector<torch::Tensor>& params,
+                 double gradClip, Supernet::Impl& net) {
+    torch::nn::utils::clip_grad_value_(params, gradClip);
+    optim.step();
+    net.constrainQuantizers();
+}
+
+void zeroUnusedSlotGradients(Supernet::Impl& net) {
+    for (auto& [name, layer] : net.qlayers) {
+        auto banks = layer->weightQuant->banks();
+        for (auto* b : layer->actQuant->banks()) banks.push_back(b);
+        for (auto* bank : banks) {
+            bool used = false;
+            for (int bits = kMinBits; bits <= kMaxBits; ++bits) used |= bank->logStepParam(bits).grad().defined();
+            if (!used) continue;
+            for (int bits = kMinBits; bits <= kMaxBits; ++bits) {
+                std::vector<torch::Tensor> ps{bank->logStepParam(bits)};
+                if (bank->asymmetric()) ps.push_back(bank->zeroParam(bits));
+                for (auto& p : ps)
+                    if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
+            }
+        }
+    }
+}
+
 std::vector<torch::Tensor> wdrWeights(Supernet::Impl& net) {
     std::vector<torch::Tensor> w;
     for (size_t i = 1; i < net.qlayers.size(); ++i) w.push_back(net.qlayers[i].second->weight);

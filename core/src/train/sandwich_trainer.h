@@ -39,6 +39,16 @@ double cosineLr(double base, int64_t step, int64_t total);
 // Sets every gradient to undefined (PyTorch's zero_grad(set_to_none=True)).
 void clearGradients(const std::vector<torch::Tensor>& params);
 
+// The update after a step's backward passes: gradients clipped by value (§3), the optimizer
+// step (parameters whose gradient is undefined, e.g. slots the step did not use, are left
+// exactly as they are), then every zero-point latent back inside its integer range.
+void applyUpdate(torch::optim::Optimizer& optim, const std::vector<torch::Tensor>& params,
+                 double gradClip, Supernet::Impl& net);
+
+// The ablation TrainConfig::adamMovesUnusedSlots: in every slot bank (setting) that the step
+// used, the bit-widths it did not use get a zero gradient instead of none.
+void zeroUnusedSlotGradients(Supernet::Impl& net);
+
 // Forward/backward of the sandwich (gradients accumulate; the caller steps the optimizer).
 StepResult sandwichStep(Supernet::Impl& net, const torch::Tensor& x, const torch::Tensor& y,
                         const TrainConfig& cfg, int64_t step);

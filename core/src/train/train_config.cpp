@@ -45,7 +45,8 @@ std::string trainConfigToJson(const TrainConfig& c) {
                   {"lr", c.lr},                  {"weight_decay", c.weightDecay},
                   {"grad_clip", c.gradClip},     {"label_smoothing", c.labelSmoothing},
                   {"subnets_per_step", c.subnetsPerStep}, {"guidance", guidanceName(c.guidance)},
-                  {"alpha", c.alpha},            {"form_per_layer", c.formPerLayer}};
+                  {"alpha", c.alpha},            {"form_per_layer", c.formPerLayer},
+                  {"adam_moves_unused_slots", c.adamMovesUnusedSlots}};
     j["wdr"] = {{"enabled", c.wdr},
                 {"skew_weight", c.wdrSkewWeight},
                 {"kurt_weight", c.wdrKurtWeight},
@@ -122,6 +123,7 @@ TrainConfig trainConfigFromJson(const std::string& text, const std::string& sour
     c.guidance = parseGuidance(g);
     field(t, "alpha", "train.", source, c.alpha);
     field(t, "form_per_layer", "train.", source, c.formPerLayer);
+    field(t, "adam_moves_unused_slots", "train.", source, c.adamMovesUnusedSlots);
     const json& w = section(j, "wdr", source);
     field(w, "enabled", "wdr.", source, c.wdr);
     field(w, "skew_weight", "wdr.", source, c.wdrSkewWeight);

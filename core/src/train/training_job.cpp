@@ -249,6 +249,12 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
     const torch::Device device = parseDevice(cfg.device);
     if (fs::exists(d.path(kLastCheckpoint))) {
         openArchive(resumeAr, d.path(kLastCheckpoint), device);
+        if (isLegacyArchive(resumeAr))
+            throw Error(d.path(kLastCheckpoint) +
+                        ": written by an older build (checkpoint format v1, whose quantizer steps "
+                        "could turn negative); it cannot be resumed by this one. Train the run again "
+                        "in a new folder; its stage-1 network can be reused with --from-fp " +
+                        d.path(kFpCheckpoint));
         net = std::make_unique<Supernet>(readSupernetArchive(resumeAr, d.path(kLastCheckpoint), cfg.device));
         c10::IValue v;
         try {
@@ -321,13 +327,14 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
                 const auto ts = std::chrono::steady_clock::now();
                 const double lr = train::cosineLr(cfg.lr, pos.step, total);
                 for (auto& g : optim.param_groups()) static_cast<torch::optim::AdamOptions&>(g.options()).lr(lr);
-                // Gradients to "none", not to zero: Adam then leaves a slot that this step did
-                // not use untouched (no momentum drift), and a resumed run, whose parameters
-                // start without gradients, behaves exactly like an uninterrupted one.
+                // Gradients to "none", not to zero: every bit-width's slot is a parameter of its
+                // own, so Adam leaves a slot that this step did not use untouched (no momentum
+                // drift), and a resumed run, whose parameters start without gradients, behaves
+                // exactly like an uninterrupted one.
                 train::clearGradients(params);
                 train::StepResult r = stepFn(x, y, pos.step);
-                torch::nn::utils::clip_grad_value_(params, cfg.gradClip);
-                optim.step();
+                if (cfg.adamMovesUnusedSlots) train::zeroUnusedSlotGradients(n);
+                train::applyUpdate(optim, params, cfg.gradClip, n);
                 ++pos.step;
                 ++pos.batch;
                 if (stage == "fp") pos.fpSteps = pos.step;
