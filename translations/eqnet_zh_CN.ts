@@ -1092,6 +1092,10 @@
         <source>Verifying the front of %1…</source>
         <translation>正在验证 %1 的前沿…</translation>
     </message>
+    <message>
+        <source>; on test %1 of %2 beaten with the 95 % interval above zero</source>
+        <translation>；测试集上胜过 %2 个中的 %1 个（95% 置信区间高于零）</translation>
+    </message>
 </context>
 <context>
     <name>eqnet::ui::PredictorTab</name>

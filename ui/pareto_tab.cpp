@@ -409,6 +409,10 @@ void ParetoTab::startPendingSearch() {
                     text += tr(", prediction RMSE %1 pp, Kendall τ %2").arg(v.rmse, 0, 'f', 2).arg(v.kendallTau, 0, 'f', 3);
                 if (v.baselines > 0)
                     text += tr(", %1 of %2 uniform baselines beaten").arg(v.baselinesBeaten).arg(v.baselines);
+                if (!v.testComparisons.empty())
+                    text += tr("; on test %1 of %2 beaten with the 95 % interval above zero")
+                                .arg(v.baselinesBeatenOnTest)
+                                .arg(qsizetype(v.testComparisons.size()));
             }
             if (!out->storedError.isEmpty()) text += tr("; stored front unreadable: %1").arg(out->storedError);
             setStatus(text);

@@ -149,6 +149,39 @@ EQ_TEST(search_stage_writes_a_verified_front_and_resumes) {
     for (const auto& u : f.uniform) EQ_VERIFY(u.validation && u.test);
     EQ_COMPARE(f.verification.measured, int64_t(3));
     EQ_COMPARE(f.verification.baselines, int64_t(10));
+    // Test split: each baseline against the best-on-validation front point at no more BitOps,
+    // on the same images (per-image results stored with each test accuracy).
+    EQ_COMPARE(f.verification.testComparisons.size(), size_t(10));
+    int64_t beaten = 0;
+    for (size_t k = 0; k < f.uniform.size(); ++k) {
+        const auto& u = f.uniform[k];
+        const auto& c = f.verification.testComparisons[k];
+        EQ_COMPARE(c.baseline, u.label);
+        EQ_COMPARE(int64_t(unpackCorrect(u.testCorrect, "u").size()), tinyTrain().data.syntheticTest);
+        int64_t best = -1;
+        for (size_t i = 0; i < f.points.size(); ++i) {
+            const auto& p = f.points[i];
+            if (!p.validation || p.cost.bitops > u.cost.bitops || p.config == u.config) continue;
+            if (best < 0 || *p.validation > *f.points[size_t(best)].validation) best = int64_t(i);
+        }
+        EQ_COMPARE(c.point, best);
+        if (best < 0) continue;
+        EQ_NEAR(c.pointTest, *f.points[size_t(best)].test, 0);
+        EQ_NEAR(c.difference.difference, c.pointTest - c.baselineTest, 1e-9);
+        EQ_VERIFY(c.difference.low <= c.difference.difference && c.difference.difference <= c.difference.high);
+        beaten += c.difference.low > 0;
+    }
+    EQ_COMPARE(f.verification.baselinesBeatenOnTest, beaten);
+    EQ_VERIFY(frontTable(f, net.layers()).find("Baselines beaten on test with the 95 % interval above zero: " +
+                                               std::to_string(beaten) + " of 10.") != std::string::npos);
+    {
+        // Per-image results that disagree with the stored accuracy are refused, naming the field.
+        std::string text = fileText(frontPath(run, "tiny-flex"));
+        FrontFile tampered = frontFromJson(text, "front.json", net.layers());
+        tampered.uniform[0].test = *tampered.uniform[0].test + 0.5 / double(tinyTrain().data.syntheticTest);
+        EQ_THROWS(frontFromJson(frontToJson(tampered, net.layers()), "front.json", net.layers()), Error,
+                  "front.json: field \"uniform[0].test_correct\" does not match \"test\"");
+    }
     // Sorted by BitOps, mutually non-dominated by prediction.
     for (size_t i = 1; i < f.points.size(); ++i) {
         EQ_VERIFY(f.points[i - 1].cost.bitops <= f.points[i].cost.bitops);

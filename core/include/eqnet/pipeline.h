@@ -9,6 +9,7 @@
 #include "eqnet/cqap.h"
 #include "eqnet/job.h"
 #include "eqnet/onnx_export.h"
+#include "eqnet/paired_comparison.h"
 #include "eqnet/profile.h"
 #include "eqnet/search.h"
 #include "eqnet/subnet_json.h"
@@ -62,6 +63,17 @@ struct FrontPoint {
     double predicted = 0;
     std::optional<double> validation, test;
     std::string label; // "W4A4" for a uniform subnet; "" for a searched one
+    std::string testCorrect; // packCorrect() of the test measurement's per-image results
+};
+
+// A uniform baseline against the front point a user would pick for the same hardware: the
+// best on validation among those at no more BitOps, compared on the test split, image by
+// image (paired bootstrap interval of the accuracy difference, front point minus baseline).
+struct BaselineComparison {
+    std::string baseline;  // "W4A4"
+    int64_t point = -1;    // index into FrontFile::points; -1: no front point is that cheap
+    double baselineTest = 0, pointTest = 0;
+    PairedDifference difference;
 };
 
 struct FrontVerification {
@@ -72,6 +84,10 @@ struct FrontVerification {
     int64_t baselinesBeaten = 0; // uniform baselines some front point beats (no more BitOps, higher
                                  // measured validation accuracy)
     int64_t baselines = 0;       // uniform baselines measured
+    // On the test split (points and baselines with per-image results): one comparison per
+    // baseline, and how many the front beats with the whole 95 % interval above zero.
+    std::vector<BaselineComparison> testComparisons;
+    int64_t baselinesBeatenOnTest = 0;
 };
 
 // search/<profile>/front.json ("eqnet.front" v1).
@@ -166,6 +182,7 @@ SubnetExportResult exportRunSubnet(const std::string& runDir, const SubnetConfig
 struct SubnetMeasurement {
     double validation = 0;
     std::optional<double> test;
+    std::string testCorrect; // packCorrect() of the test split's per-image results
     double seconds = 0;
     std::string checkpointId; // fileIdentity() of the checkpoint measured
 };

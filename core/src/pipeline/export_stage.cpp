@@ -83,7 +83,9 @@ SubnetMeasurement measureRunSubnet(const std::string& runDir, const SubnetConfig
     m.validation = run.net.evaluate(data, data.val, run.config.eval).accuracy;
     report(1);
     if (test && !stop.stopRequested()) {
-        m.test = run.net.evaluate(data, data.test, run.config.eval).accuracy;
+        const EvalResult t = run.net.evaluate(data, data.test, run.config.eval);
+        m.test = t.accuracy;
+        m.testCorrect = packCorrect(t.correct);
         report(2);
     }
     m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -37,6 +37,7 @@ json pointJson(const FrontPoint& p) {
               {"predicted", p.predicted},       {"validation", optNumber(p.validation)},
               {"test", optNumber(p.test)}};
     if (!p.label.empty()) j["label"] = p.label;
+    if (!p.testCorrect.empty()) j["test_correct"] = p.testCorrect;
     return j;
 }
 
@@ -61,6 +62,15 @@ FrontPoint pointFromJson(const json& j, const std::string& where, const std::str
         if (j.contains("validation") && !j["validation"].is_null()) p.validation = j["validation"].get<double>();
         if (j.contains("test") && !j["test"].is_null()) p.test = j["test"].get<double>();
         p.label = j.value("label", std::string());
+        if (j.contains("test_correct")) {
+            p.testCorrect = j.at("test_correct").get<std::string>();
+            const auto c = unpackCorrect(p.testCorrect, source + ": field \"" + where + ".test_correct\"");
+            if (!p.test) bad(source, "field \"" + where + ".test_correct\" without a \"test\" accuracy");
+            int64_t right = 0;
+            for (auto v : c) right += v;
+            if (c.empty() || std::fabs(double(right) / double(c.size()) - *p.test) > 1e-6)
+                bad(source, "field \"" + where + ".test_correct\" does not match \"test\"");
+        }
     } catch (const json::exception& e) {
         bad(source, "field \"" + where + "\": " + e.what());
     } catch (const Error& e) {
@@ -133,7 +143,18 @@ std::string frontToJson(const FrontFile& f, const std::vector<LayerInfo>& layers
     const FrontVerification& v = f.verification;
     j["verification"] = {{"measured", v.measured}, {"rmse_pp", v.rmse}, {"mae_pp", v.mae}, {"bias_pp", v.bias},
                          {"kendall_tau", v.kendallTau}, {"baselines", v.baselines},
-                         {"baselines_beaten", v.baselinesBeaten}};
+                         {"baselines_beaten", v.baselinesBeaten},
+                         {"baselines_beaten_on_test", v.baselinesBeatenOnTest}};
+    // Derived (summariseVerification recomputes it on reading): for readers of the file.
+    j["verification"]["test_comparisons"] = json::array();
+    for (const auto& c : v.testComparisons) {
+        json e = {{"baseline", c.baseline}, {"baseline_test", c.baselineTest}, {"point", nullptr}};
+        if (c.point >= 0) // else no measured front point is that cheap
+            e.update({{"point", c.point}, {"point_test", c.pointTest}, {"difference", c.difference.difference},
+                      {"interval", {c.difference.low, c.difference.high}}, {"level", c.difference.level},
+                      {"resamples", c.difference.resamples}, {"images", c.difference.images}});
+        j["verification"]["test_comparisons"].push_back(e);
+    }
     return j.dump(1) + "\n";
 }
 
@@ -207,6 +228,28 @@ FrontVerification summariseVerification(const FrontFile& f) {
         v.bias = bias / double(v.measured);
         v.kendallTau = kendallTau(pred, meas);
     }
+    // Test split: the point a user would pick (best validation accuracy at no more BitOps)
+    // against each baseline, image by image.
+    for (const auto& u : f.uniform) {
+        if (u.testCorrect.empty()) continue;
+        BaselineComparison c;
+        c.baseline = u.label;
+        c.baselineTest = u.test.value_or(0.0);
+        for (size_t i = 0; i < f.points.size(); ++i) {
+            const FrontPoint& p = f.points[i];
+            if (p.testCorrect.empty() || !p.validation || p.cost.bitops > u.cost.bitops || p.config == u.config)
+                continue;
+            if (c.point < 0 || *p.validation > *f.points[size_t(c.point)].validation) c.point = int64_t(i);
+        }
+        if (c.point >= 0) {
+            const FrontPoint& p = f.points[size_t(c.point)];
+            c.pointTest = p.test.value_or(0.0);
+            c.difference = pairedBootstrap(unpackCorrect(p.testCorrect, "front point"),
+                                           unpackCorrect(u.testCorrect, "baseline " + u.label));
+            v.baselinesBeatenOnTest += c.difference.above();
+        }
+        v.testComparisons.push_back(c);
+    }
     for (const auto& u : f.uniform) {
         if (!u.validation) continue;
         ++v.baselines;
@@ -229,7 +272,10 @@ bool recordFrontMeasurement(const std::string& runDir, const std::string& profil
         for (FrontPoint& p : *list)
             if (p.config == cfg) {
                 p.validation = m.validation;
-                if (m.test) p.test = m.test;
+                if (m.test) {
+                    p.test = m.test;
+                    p.testCorrect = m.testCorrect;
+                }
                 found = true;
             }
     if (!found) return false;
@@ -307,7 +353,10 @@ FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& op
     }
     for (size_t i : order) todo.push_back(&f.points[i]);
     for (auto& u : f.uniform) todo.push_back(&u);
-    auto pending = [&](const FrontPoint* p) { return !p->validation || (opt.verifyTest && !p->test); };
+    // A test measurement without per-image results (an older front file) is measured again.
+    auto pending = [&](const FrontPoint* p) {
+        return !p->validation || (opt.verifyTest && (!p->test || p->testCorrect.empty()));
+    };
     int64_t done = 0, total = int64_t(todo.size());
     for (const auto* p : todo) done += !pending(p);
     if (done == total) return f;
@@ -324,7 +373,11 @@ FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& op
         if (!pending(p)) continue;
         net.setSubnet(p->config);
         if (!p->validation) p->validation = net.evaluate(data, data.val, cfg.eval).accuracy;
-        if (opt.verifyTest && !p->test) p->test = net.evaluate(data, data.test, cfg.eval).accuracy;
+        if (opt.verifyTest && (!p->test || p->testCorrect.empty())) {
+            const EvalResult t = net.evaluate(data, data.test, cfg.eval);
+            p->test = t.accuracy;
+            p->testCorrect = packCorrect(t.correct);
+        }
         f.verification = summariseVerification(f);
         writeFileAtomic(path, frontToJson(f, layers));
         ++pr.done;
@@ -381,6 +434,28 @@ std::string frontTable(const FrontFile& f, const std::vector<LayerInfo>& layers)
                       "point: %lld of %lld.\n",
                       (long long)v.measured, v.rmse, v.mae, v.bias, v.kendallTau, (long long)v.baselinesBeaten,
                       (long long)v.baselines);
+        out += line;
+    }
+    if (!v.testComparisons.empty()) {
+        out += "\nOn the test split, each uniform baseline against the front point with the best validation "
+               "accuracy at no more BitOps (difference in pp, paired bootstrap 95 % interval over the same "
+               "test images):\n\n";
+        out += "| baseline | test | front point | test | difference | 95 % interval |\n|---|---:|---:|---:|---:|---|\n";
+        for (const auto& c : v.testComparisons) {
+            if (c.point < 0) {
+                std::snprintf(line, sizeof line, "| %s | %.2f | none as cheap | | | |\n", c.baseline.c_str(),
+                              100 * c.baselineTest);
+            } else {
+                std::snprintf(line, sizeof line, "| %s | %.2f | #%lld | %.2f | %+.2f | [%+.2f, %+.2f]%s |\n",
+                              c.baseline.c_str(), 100 * c.baselineTest, (long long)c.point, 100 * c.pointTest,
+                              100 * c.difference.difference, 100 * c.difference.low, 100 * c.difference.high,
+                              c.difference.above() ? " above 0" : "");
+            }
+            out += line;
+        }
+        std::snprintf(line, sizeof line,
+                      "\nBaselines beaten on test with the 95 %% interval above zero: %lld of %zu.\n",
+                      (long long)v.baselinesBeatenOnTest, v.testComparisons.size());
         out += line;
     }
     return out;
