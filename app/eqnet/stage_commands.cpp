@@ -350,7 +350,7 @@ void addStageCommands(CLI::App& app, std::function<int()>& action) {
         auto bo = std::make_shared<ParetoOptions>();
         bo->exhaustiveUpTo = 0;
         auto bRun = std::make_shared<std::string>();
-        auto bModel = std::make_shared<std::string>("fmnist-cnn");
+        auto bModel = std::make_shared<std::string>(kDefaultModel);
         auto bProfile = std::make_shared<std::string>("flex-2to8-pt");
         auto bRepeats = std::make_shared<int>(5);
         auto* bs = bench->add_subcommand("search", "time for one NSGA-II front (population x generations predictions)");

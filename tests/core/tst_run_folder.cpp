@@ -8,6 +8,7 @@
 #include "eqnet/error.h"
 #include "eqnet/files.h"
 #include "eqnet/pipeline.h"
+#include "eqnet/report.h"
 #include "eqnet/run_folder.h"
 #include "eqnet/subnet_json.h"
 
@@ -222,4 +223,37 @@ EQ_TEST(measure_run_subnet_matches_evaluate_and_export_writes_what_reads_back) {
     EQ_THROWS(exportRunSubnet(run, cfg, none), Error, "neither a JSON nor an ONNX path");
     EQ_COMPARE(readTextFile(eo.jsonPath), before);
     EQ_VERIFY(!fs::exists(eo.jsonPath + ".part"));
+}
+
+EQ_TEST(sensitivity_report_drops_one_layer_at_a_time) {
+    ReportOptions opt;
+    opt.eval.bnImages = 64;
+    const QuantForm form = parseForm("pt-sym-sym");
+    opt.forms = {form};
+    const std::string md = runSensitivityReport(trainedRun(), opt, 2);
+    // conv2..conv5 are searchable (conv1 and fc stay 8/8): one row each, in network order.
+    size_t at = 0;
+    for (const char* layer : {"| conv2 |", "| conv3 |", "| conv4 |", "| conv5 |"}) {
+        const auto pos = md.find(layer, at);
+        EQ_VERIFY2(pos != std::string::npos, md);
+        at = pos;
+    }
+    EQ_VERIFY(md.find("| conv1 |") == std::string::npos && md.find("| fc |") == std::string::npos);
+    // The conv3 row's drop is W8A8 minus (conv3 alone at W2A2), measured the same way.
+    const TrainingJob job = TrainingJob::open(trainedRun());
+    Dataset data = loadDataset(job.config().data);
+    Supernet net = loadRunSupernet(trainedRun());
+    net.setSubnet(net.uniform(8, 8, form));
+    const double full = net.evaluate(data, data.val, opt.eval).accuracy;
+    SubnetConfig c = net.uniform(8, 8, form);
+    c.layers[2] = {2, 2};
+    net.setSubnet(c);
+    const double low = net.evaluate(data, data.val, opt.eval).accuracy;
+    char expect[64];
+    std::snprintf(expect, sizeof expect, "| %.2f |", 100 * full);
+    EQ_VERIFY2(md.find(std::string("| (W8A8 accuracy, %) | | |") + (expect + 1)) != std::string::npos, md);
+    const auto row = md.substr(md.find("| conv3 |"));
+    std::snprintf(expect, sizeof expect, " %.2f | %.2f |", 100 * (full - low), 100 * (full - low));
+    EQ_VERIFY2(row.substr(0, row.find('\n')).find(expect) != std::string::npos, row.substr(0, row.find('\n')));
+    EQ_THROWS(runSensitivityReport(trainedRun(), opt, 9), Error, "not a bit-width 2..8");
 }

@@ -190,7 +190,7 @@ private slots:
         // The run has a front for flex-2to8-pt: the dock picks it.
         QCOMPARE(dock.profileName(), QStringLiteral("flex-2to8-pt"));
         QVERIFY(doc.waitUntilLoaded(60000));
-        QCOMPARE(int(doc.layers().size()), 6);
+        QCOMPARE(int(doc.layers().size()), uitest::kDemoRunLayers);
         const HardwareProfile flex = dock.profile();
         const eqnet::SubnetCost cheapest = eqnet::subnetCost(doc.layers(), eqnet::cheapestSubnet(flex, doc.layers()));
         const QString cheapestText = QString::fromStdString(eqnet::formatBitops(cheapest.bitops));

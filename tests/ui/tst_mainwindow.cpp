@@ -20,6 +20,7 @@
 #include <qcustomplot.h>
 
 #include <QAction>
+#include <QComboBox>
 #include <QDirIterator>
 #include <QElapsedTimer>
 #include <QLabel>
@@ -362,7 +363,7 @@ private slots:
         QVERIFY(window.currentRun().startsWith(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)));
         QCOMPARE(window.tabs()->currentIndex(), int(MainWindow::ParetoPage));
         QVERIFY(window.document()->waitUntilLoaded(30000));
-        QCOMPARE(window.document()->layers().size(), size_t(6));
+        QCOMPARE(int(window.document()->layers().size()), uitest::kDemoRunLayers);
         QVERIFY(window.document()->predictor());
     }
 
@@ -376,7 +377,11 @@ private slots:
         QCOMPARE(quick.data.trainLimit, int64_t(20000));
         QCOMPARE(quick.epochs, 1);
         QCOMPARE(quick.evalImages, int64_t(2000));
+        // Both presets start from the default network (mbv2-28), which the combo shows.
+        QCOMPARE(quick.model, std::string("mbv2-28"));
+        QCOMPARE(dialog.findChild<QComboBox*>("modelCombo")->currentText(), QString("mbv2-28"));
         dialog.setPreset("fmnist");
+        QCOMPARE(dialog.config().model, std::string("mbv2-28"));
         QCOMPARE(dialog.config().epochs, 3);
         QCOMPARE(dialog.config().data.trainLimit, int64_t(0));
 

@@ -82,10 +82,10 @@ void TstWeightsTab::checkpointHistogramsLevelsComparisonAndLive() {
 
     QVERIFY(doc.open(runA_));
     QVERIFY(doc.waitUntilLoaded(30000));
-    QTRY_COMPARE_WITH_TIMEOUT(tab.layerCount(), 6, 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(tab.layerCount(), uitest::kDemoRunLayers, 30000);
     QVERIFY(source->text().contains(QStringLiteral("demo-run")));
     const std::vector<eqnet::LayerInfo>& info = doc.layers();
-    QCOMPARE(info.size(), size_t(6));
+    QCOMPARE(int(info.size()), uitest::kDemoRunLayers);
     std::vector<eqnet::LayerSnapshot> s = tab.snapshots();
     for (size_t i = 0; i < s.size(); ++i) {
         QCOMPARE(s[i].name, info[i].name);
@@ -93,7 +93,7 @@ void TstWeightsTab::checkpointHistogramsLevelsComparisonAndLive() {
         QCOMPARE(std::accumulate(s[i].counts.begin(), s[i].counts.end(), 0.0), double(info[i].weightParams));
         QCOMPARE(s[i].levels.size(), size_t(info[i].fixedBits ? 256 : 16));
     }
-    QCOMPARE(layersCombo->count(), 6);
+    QCOMPARE(layersCombo->count(), uitest::kDemoRunLayers);
     QVERIFY(layersCombo->itemText(0).contains(WeightsTab::tr("fixed 8-bit")));
     QVERIFY(!layersCombo->itemText(1).contains(WeightsTab::tr("fixed 8-bit")));
 
@@ -120,7 +120,7 @@ void TstWeightsTab::checkpointHistogramsLevelsComparisonAndLive() {
     QCOMPARE(asked.first().first().value<eqnet::SnapshotRequest>().bits, 2);
     QTRY_COMPARE_WITH_TIMEOUT(tab.snapshots()[2].levels.size(), size_t(4), 30000);
     QCOMPARE(tab.snapshots()[0].levels.size(), size_t(256));
-    QCOMPARE(tab.snapshots()[5].levels.size(), size_t(256));
+    QCOMPARE(tab.snapshots()[uitest::kDemoRunLayers - 1].levels.size(), size_t(256));
     tab.setCurrentLayer(2);
     QCOMPARE(tab.levelsGraph()->data()->size(), 4);
     // Same weights, same histogram: only the grid changed.
@@ -137,7 +137,7 @@ void TstWeightsTab::checkpointHistogramsLevelsComparisonAndLive() {
     QVERIFY(!error.isEmpty());
     QVERIFY(tab.setComparisonRun(runB_, &error));
     QVERIFY(tab.findChild<QPushButton*>(QStringLiteral("weightsClearCompareButton"))->isEnabled());
-    QTRY_COMPARE_WITH_TIMEOUT(int(tab.comparisonSnapshots().size()), 6, 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(int(tab.comparisonSnapshots().size()), uitest::kDemoRunLayers, 30000);
     QTRY_VERIFY(!tab.runner()->isBusy() && !tab.comparisonRunner()->isBusy());
     QCOMPARE(tab.comparisonSnapshots()[2].counts.size(), size_t(40)); // the same request
     QCOMPARE(tab.comparisonGraph()->data()->size(), 41);

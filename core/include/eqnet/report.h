@@ -21,4 +21,10 @@ struct ReportOptions {
 std::string runReport(const std::string& runDir, const ReportOptions& opt, const ProgressFn& progress = {},
                       const StopToken& stop = {});
 
+// Per-layer sensitivity: for each form, the W8A8 subnet and, for every searchable layer, the
+// same subnet with that layer alone at `bits` (weights and activations), measured on the
+// validation split. A markdown table: one row per layer, its accuracy drop per form (pp).
+std::string runSensitivityReport(const std::string& runDir, const ReportOptions& opt, int bits = kMinBits,
+                                 const ProgressFn& progress = {}, const StopToken& stop = {});
+
 } // namespace eqnet

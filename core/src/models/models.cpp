@@ -2,6 +2,8 @@
 
 #include "eqnet/error.h"
 
+#include <array>
+
 namespace eqnet::models {
 
 using quant::QuantLayer;
@@ -193,26 +195,45 @@ public:
 };
 TORCH_MODULE(InvertedResidual);
 
+// The shape of a MobileNetV2: stem, inverted-residual stages, 1x1 head, pooling, classifier.
+struct MobileNetV2Config {
+    int64_t stemChannels = 32;
+    int64_t stemStride = 2;
+    std::vector<std::array<int64_t, 4>> stages; // (expansion t, channels c, repeats n, first stride s)
+    int64_t headChannels = 1280;
+};
+
+// mobilenetv2: the published network for 224x224 ImageNet images.
+MobileNetV2Config publishedMobileNetV2() {
+    return {32, 2, {{1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2}, {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}}, 1280};
+}
+
+// mbv2-28: the same parts sized for 28x28 images on a small CPU: a stride-1 stem, two
+// stride-2 stages (28 -> 14 -> 7), expansion 4, a 128-channel head. Depthwise convolutions,
+// linear bottlenecks, residual adds and ReLU6 are what make MobileNetV2 hard to quantize
+// at low bit-widths (a per-tensor step must cover depthwise filters of very different
+// ranges), so its subnets differ where fmnist-cnn's barely do (docs/results.md).
+MobileNetV2Config compactMobileNetV2() {
+    return {16, 2, {{1, 16, 1, 1}, {4, 24, 2, 2}, {4, 32, 2, 2}, {4, 48, 1, 1}}, 128};
+}
+
 class MobileNetV2Impl : public QuantModelImpl {
 public:
-    explicit MobileNetV2Impl(const ModelSpec& s) {
-        // (expansion t, channels c, repeats n, first stride s), as published.
-        const int64_t cfg[7][4] = {{1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2},
-                                   {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}};
-        stem_ = register_module("conv1", QuantLayer(convOpts(s.inChannels, 32, 3, 2, false)));
-        stemBn_ = register_module("bn1", bn(32));
-        int64_t in = 32;
+    MobileNetV2Impl(const ModelSpec& s, const MobileNetV2Config& cfg) {
+        stem_ = register_module("conv1", QuantLayer(convOpts(s.inChannels, cfg.stemChannels, 3, cfg.stemStride, false)));
+        stemBn_ = register_module("bn1", bn(cfg.stemChannels));
+        int64_t in = cfg.stemChannels;
         int idx = 0;
-        for (const auto& c : cfg) {
+        for (const auto& c : cfg.stages) {
             for (int64_t i = 0; i < c[2]; ++i) {
                 blocks_.push_back(register_module("block" + std::to_string(idx++),
                                                   InvertedResidual(in, c[1], i == 0 ? c[3] : 1, c[0])));
                 in = c[1];
             }
         }
-        head_ = register_module("conv_last", QuantLayer(convOpts(in, 1280, 1, 1, false)));
-        headBn_ = register_module("bn_last", bn(1280));
-        fc_ = register_module("fc", QuantLayer(linearOpts(1280, s.numClasses, true)));
+        head_ = register_module("conv_last", QuantLayer(convOpts(in, cfg.headChannels, 1, 1, false)));
+        headBn_ = register_module("bn_last", bn(cfg.headChannels));
+        fc_ = register_module("fc", QuantLayer(linearOpts(cfg.headChannels, s.numClasses, true)));
     }
     torch::Tensor forward(torch::Tensor x) override {
         x = relu6Act(stemBn_->forward(stem_->forward(x)));
@@ -239,7 +260,8 @@ QuantModel buildModel(const ModelSpec& spec) {
     if (spec.name == "fmnist-cnn") return std::make_shared<FmnistCnnImpl>(spec);
     if (spec.name == "resnet20") return std::make_shared<ResNetImpl>(spec, false);
     if (spec.name == "resnet18") return std::make_shared<ResNetImpl>(spec, true);
-    if (spec.name == "mobilenetv2") return std::make_shared<MobileNetV2Impl>(spec);
+    if (spec.name == "mobilenetv2") return std::make_shared<MobileNetV2Impl>(spec, publishedMobileNetV2());
+    if (spec.name == "mbv2-28") return std::make_shared<MobileNetV2Impl>(spec, compactMobileNetV2());
     std::string names;
     for (const auto& n : modelNames()) names += (names.empty() ? "" : ", ") + n;
     throw Error("unknown model '" + spec.name + "'; available: " + names);

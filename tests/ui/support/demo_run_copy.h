@@ -11,6 +11,9 @@ namespace uitest {
 
 inline QString demoRunDir() { return QStringLiteral(EQNET_SOURCE_DIR "/resources/demo-run"); }
 
+// The demo run's network (mbv2-28) has 20 quantized layers: the stem, 18 searchable, the fc.
+constexpr int kDemoRunLayers = 20;
+
 // Copies every file below `from` into `to` (created as needed); false when one fails.
 inline bool copyTree(const QString& from, const QString& to) {
     QDirIterator it(from, QDir::Files | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
