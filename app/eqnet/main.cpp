@@ -6,6 +6,7 @@
 #include "eqnet/cost_model.h"
 #include "eqnet/data.h"
 #include "eqnet/error.h"
+#include "eqnet/measurement_agreement.h"
 #include "eqnet/fp_training.h"
 #include "eqnet/report.h"
 #include "eqnet/subnet_json.h"
@@ -107,7 +108,7 @@ int runInfo(const ModelSpec& spec, const std::string& formText) {
 
 // ---- eqnet ptq: the main job for now ------------------------------------------------------
 struct PtqArgs {
-    std::string model = "fmnist-cnn";
+    std::string model = kDefaultModel;
     std::string out = "runs/fmnist-ptq";
     std::string split = "test";
     std::vector<std::string> forms;
@@ -220,6 +221,66 @@ int runEval(const EvalArgs& a, const DataSpec& spec, const RuntimeOptions& rt) {
     return 0;
 }
 
+// ---- eqnet recalibrate ---------------------------------------------------------------------
+// The way out for a checkpoint whose quantizer slots cannot be used (an older build let
+// learned steps turn negative): §2's calibration again for those slots only, from the FP
+// weights and calibration images; every valid (learned) slot is kept.
+struct RecalibrateArgs {
+    std::string checkpoint;
+    std::string out;
+    int64_t images = 256;
+    bool all = false;
+};
+
+int runRecalibrate(const RecalibrateArgs& a, const DataSpec& spec, const RuntimeOptions& rt) {
+    applyRuntime(rt);
+    if (a.images < 1) throw Error("--images must be at least 1");
+    if (fs::exists(a.out) && fs::equivalent(a.out, a.checkpoint))
+        throw Error("--out " + a.out + " is the checkpoint itself; write the repaired one beside it");
+    std::vector<std::string> invalid;
+    Supernet net = Supernet::loadForRepair(a.checkpoint, rt.device, invalid);
+    std::fprintf(stderr, "%s: %zu invalid quantizer slot value(s)\n", a.checkpoint.c_str(), invalid.size());
+    for (size_t i = 0; i < invalid.size() && i < 5; ++i) std::fprintf(stderr, "  %s\n", invalid[i].c_str());
+    if (invalid.empty() && !a.all) {
+        std::printf("nothing to do: every slot of %s is valid (--all recalibrates every slot)\n", a.checkpoint.c_str());
+        return 0;
+    }
+    Dataset data = loadData(spec);
+    int replaced = 0;
+    {
+        TerminalProgress bar("calibrate");
+        replaced = net.recalibrate(data, a.images, a.all, bar.callback());
+    }
+    net.save(a.out);
+    std::printf("recalibrated %d slot(s) on %lld training images; wrote %s\n", replaced, (long long)a.images,
+                a.out.c_str());
+    return 0;
+}
+
+// ---- eqnet bench measurement -------------------------------------------------------------
+int runBenchMeasurement(const std::string& run, MeasurementAgreementOptions opt, const RuntimeOptions& rt) {
+    applyRuntime(rt);
+    opt.device = rt.device;
+    MeasurementAgreement a;
+    {
+        TerminalProgress bar("measure");
+        a = measureAgreement(run, opt, bar.callback(), g_stop);
+    }
+    if (!a.finished) {
+        std::fprintf(stderr, "stopped; the same command goes on where it stopped\n");
+        return 130;
+    }
+    std::printf("%lld subnets (%d per form), BN re-estimated on %lld training images, validation split; "
+                "accuracy spread across subnets (sd) %.2f pp\n\n",
+                (long long)a.subnets, opt.perForm, (long long)opt.eval.bnImages, a.spreadPp);
+    std::printf("| BN seeds | Kendall tau | noise per measurement (pp) | mean abs difference (pp) |\n|---|---:|---:|---:|\n");
+    for (const auto& p : a.pairs)
+        std::printf("| %llu vs %llu | %.3f | %.3f | %.3f |\n", (unsigned long long)p.seedA,
+                    (unsigned long long)p.seedB, p.kendallTau, p.noisePp, p.meanAbsDiffPp);
+    std::printf("\n(%.0f s)\n", a.seconds);
+    return 0;
+}
+
 // ---- eqnet train ---------------------------------------------------------------------------
 int runTrain(TrainConfig cfg, const std::string& out, const std::string& resume, const RuntimeOptions& rt,
              const std::string& dataFormat) {
@@ -293,11 +354,11 @@ int main(int argc, char** argv) {
     DataSpec spec;
 
     // info
-    std::string infoModel = "fmnist-cnn", infoForm = "pc-sym-asym";
+    std::string infoModel = kDefaultModel, infoForm = "pc-sym-asym";
     int64_t infoSize = 0, infoChannels = 0;
     int infoClasses = 0;
     auto* info = app.add_subcommand("info", "layer table and BitOps/size of the uniform subnets");
-    info->add_option("--model", infoModel, "fmnist-cnn, resnet20, resnet18, mobilenetv2")->capture_default_str();
+    info->add_option("--model", infoModel, "mbv2-28, fmnist-cnn, resnet20, resnet18, mobilenetv2")->capture_default_str();
     info->add_option("--form", infoForm, "quantization form, e.g. pc-sym-asym")->capture_default_str();
     info->add_option("--image-size", infoSize, "input height and width (default: the model's)");
     info->add_option("--in-channels", infoChannels, "input channels (default: the model's)");
@@ -336,6 +397,16 @@ int main(int argc, char** argv) {
     addRuntimeOptions(evalCmd, rt);
     addDataOptions(evalCmd, spec);
 
+    RecalibrateArgs rc;
+    auto* recalCmd = app.add_subcommand(
+        "recalibrate", "repair a checkpoint's invalid quantizer slots by calibrating them again");
+    recalCmd->add_option("--checkpoint", rc.checkpoint, "supernet checkpoint (.pt)")->required();
+    recalCmd->add_option("--out", rc.out, "where to write the repaired checkpoint")->required();
+    recalCmd->add_option("--images", rc.images, "calibration images (§2: 256)")->capture_default_str();
+    recalCmd->add_flag("--all", rc.all, "recalibrate every slot, not only the invalid ones");
+    addRuntimeOptions(recalCmd, rt);
+    addDataOptions(recalCmd, spec);
+
     // train
     TrainConfig tc;
     std::string trainOut = "runs/fmnist-supernet", resumeDir, guidance = "gpg", staticForm = "pc-sym-asym";
@@ -359,6 +430,9 @@ int main(int argc, char** argv) {
     trainCmd->add_option("--guidance", guidance, "gpg, teacher or labels")->capture_default_str();
     trainCmd->add_option("--alpha", tc.alpha, "weight of the KL term")->capture_default_str();
     trainCmd->add_flag("--no-wdr", noWdr, "switch WDR-Loss off (ablation)");
+    trainCmd->add_flag("--adam-moves-unused-slots", tc.adamMovesUnusedSlots,
+                       "ablation: unused bit-widths of a used setting get a zero gradient, so Adam's "
+                       "momentum moves them (the behaviour before per-slot parameters)");
     trainCmd->add_option("--wdr-skew-weight", tc.wdrSkewWeight)->capture_default_str();
     trainCmd->add_option("--wdr-kurt-weight", tc.wdrKurtWeight)->capture_default_str();
     trainCmd->add_option("--wdr-kurt-target", tc.wdrKurtTarget)->capture_default_str();
@@ -383,6 +457,10 @@ int main(int argc, char** argv) {
     reportCmd->add_option("--bits", rep.bits, "W=A bit-widths (default: 8..2)");
     reportCmd->add_option("--bn-images", rep.eval.bnImages)->capture_default_str();
     reportCmd->add_option("--out", reportOut, "also write the table to this file");
+    int sensitivityBits = 0;
+    reportCmd->add_option("--sensitivity", sensitivityBits,
+                          "instead: each searchable layer alone at these bits (e.g. 2), the others at 8, "
+                          "accuracy drop per form");
     addRuntimeOptions(reportCmd, rt);
 
     // bench
@@ -394,7 +472,7 @@ int main(int argc, char** argv) {
     benchFq->add_option("--bits", benchBits)->capture_default_str();
     benchFq->add_option("--seconds", benchSeconds, "minimum time per measurement")->capture_default_str();
     addRuntimeOptions(benchFq, rt);
-    std::string benchModel = "fmnist-cnn";
+    std::string benchModel = kDefaultModel;
     int64_t benchBatch = 128;
     int benchSubnets = 3;
     auto* benchTs = bench->add_subcommand("train-step", "supernet step (WDR + K subnets) vs three FP steps");
@@ -403,6 +481,19 @@ int main(int argc, char** argv) {
     benchTs->add_option("--subnets", benchSubnets)->capture_default_str();
     benchTs->add_option("--seconds", benchSeconds, "minimum time per measurement")->capture_default_str();
     addRuntimeOptions(benchTs, rt);
+
+    MeasurementAgreementOptions agree;
+    std::string agreeRun;
+    auto* benchMeas = bench->add_subcommand(
+        "measurement", "how well two repetitions of a subnet measurement agree (Kendall tau, noise in points)");
+    benchMeas->add_option("--run", agreeRun, "trained run folder")->required();
+    benchMeas->add_option("--per-form", agree.perForm, "subnets of each form's CQAP sequence")->capture_default_str();
+    benchMeas->add_option("--bn-images", agree.eval.bnImages, "BN re-estimation images per measurement")
+        ->capture_default_str();
+    benchMeas->add_option("--bn-seeds", agree.bnSeeds, "one repetition per seed")->capture_default_str();
+    benchMeas->add_option("--workers", agree.workers, "subnets measured at once (0: one per core, at most 4)")
+        ->capture_default_str();
+    addRuntimeOptions(benchMeas, rt);
 
     std::function<int()> stageAction;
     eqcli::addStageCommands(app, stageAction);
@@ -420,6 +511,7 @@ int main(int argc, char** argv) {
         }
         if (*ptqCmd) return runPtq(ptq, spec, rt, fpOpt);
         if (*evalCmd) return runEval(ev, spec, rt);
+        if (*recalCmd) return runRecalibrate(rc, spec, rt);
         if (*trainCmd) {
             tc.guidance = parseGuidance(guidance);
             tc.wdr = !noWdr;
@@ -442,6 +534,7 @@ int main(int argc, char** argv) {
             std::printf("\nratio supernet / floor: %.3f\n", b.ratio);
             return 0;
         }
+        if (*benchMeas) return runBenchMeasurement(agreeRun, agree, rt);
         if (*reportCmd) {
             applyRuntime(rt);
             for (const auto& f : reportForms) rep.forms.push_back(parseForm(f));
@@ -449,7 +542,8 @@ int main(int argc, char** argv) {
             std::string md;
             {
                 TerminalProgress bar("report");
-                md = runReport(reportRun, rep, bar.callback(), g_stop);
+                md = sensitivityBits ? runSensitivityReport(reportRun, rep, sensitivityBits, bar.callback(), g_stop)
+                                     : runReport(reportRun, rep, bar.callback(), g_stop);
             }
             std::printf("%s", md.c_str());
             if (!reportOut.empty()) writeFileAtomic(reportOut, md);
