@@ -4,6 +4,7 @@
 // or refused naming the slot, `recalibrate` repairing them, and every form exportable to ONNX
 // after training.
 #include "eqtest.h"
+#include "tiny_run_config.h"
 
 #include "engine/batches.h"
 #include "engine/supernet_impl.h"
@@ -20,21 +21,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-TrainConfig tinyConfig() {
-    TrainConfig c;
-    c.model = "fmnist-cnn";
-    c.data.format = DataFormat::Synthetic;
-    c.data.syntheticTrain = 256;
-    c.data.syntheticTest = 64;
-    c.data.validationSize = 64;
-    c.fpEpochs = 1;
-    c.epochs = 1;
-    c.batchSize = 32;
-    c.calibImages = 64;
-    c.eval.bnImages = 64;
-    c.seed = 3;
-    return c;
-}
+// The suites' tiny synthetic fmnist-cnn run: 256 training images, 64 held out, batch 32.
+TrainConfig tinyConfig() { return eqtest::tinyRunConfig(256, 64, 32, 3); }
 
 // Every quantizer parameter by its dotted name, cloned.
 std::map<std::string, torch::Tensor> slotValues(Supernet::Impl& n) {
