@@ -1,5 +1,5 @@
 #pragma once
-// Long work off the UI thread (DESIGN.md, "Long work and threads"). A JobRunner runs one core
+// Long work off the UI thread (DEVELOPERS.md, "The studio"). A JobRunner runs one core
 // job at a time on its own worker thread and reports back through queued signals:
 //  - progress is throttled (at most one signal per interval, 50 ms by default: a plot does
 //    not need more than ~20 updates a second), the last one of a stage always gets through;

@@ -1,5 +1,5 @@
 #pragma once
-// Predictor tab: how well the run's CQAP accuracy predictor (ALGORITHM.md §5) ranks subnets.
+// Predictor tab: how well the run's CQAP accuracy predictor (docs/method.md §5) ranks subnets.
 //  - a scatter of predicted vs measured accuracy: the held-out 20 % of the fit, coloured per
 //    form, over the other measured samples (light grey) and the y = x diagonal;
 //  - the held-out scores (Kendall's tau, RMSE, MAE) of the conditional predictor beside those

@@ -107,7 +107,7 @@ TrainingTab::TrainingTab(RunDocument* doc, QWidget* parent)
     kurtGraph_ = momentsPlot_->addGraph(momentsPlot_->xAxis, momentsPlot_->yAxis2);
     kurtGraph_->setName(tr("mean kurtosis"));
     kurtGraph_->setPen(QPen(seriesColor(5), 1.5));
-    // WDR's targets (ALGORITHM.md §3.1) as thin reference lines, one per axis.
+    // WDR's targets (docs/method.md §3.1) as thin reference lines, one per axis.
     const auto refLine = [this](QCPAxis* y, const QColor& c) {
         auto* line = new QCPItemStraightLine(momentsPlot_);
         for (QCPItemPosition* pos : {line->point1, line->point2}) pos->setAxes(momentsPlot_->xAxis, y);

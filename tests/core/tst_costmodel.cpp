@@ -1,4 +1,4 @@
-// ALGORITHM.md §7: MACs from the real output shapes, BitOps and model size, by hand.
+// docs/method.md §7: MACs from the real output shapes, BitOps and model size, by hand.
 #include "eqtest.h"
 
 #include "eqnet/cost_model.h"

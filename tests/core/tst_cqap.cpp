@@ -1,4 +1,4 @@
-// CQAP (ALGORITHM.md §5): encoder, Kendall's tau, fitting on a known accuracy function,
+// CQAP (docs/method.md §5): encoder, Kendall's tau, fitting on a known accuracy function,
 // predictor files, the deterministic sample sequence and the resumable samples file.
 #include "eqtest.h"
 

@@ -1,4 +1,4 @@
-// The elastic quantizer (ALGORITHM.md §2): grid, ranges, STE and LSQ gradients, the fused
+// The elastic quantizer (docs/method.md §2): grid, ranges, STE and LSQ gradients, the fused
 // autograd functions against the composed reference, and the Lp clipping search.
 #include "eqtest.h"
 

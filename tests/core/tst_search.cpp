@@ -1,4 +1,4 @@
-// ALGORITHM.md §6: the Pareto search (NSGA-II) and the single-budget GA, with a synthetic
+// docs/method.md §6: the Pareto search (NSGA-II) and the single-budget GA, with a synthetic
 // predictor on hand-made layer tables, checked against brute force on small spaces.
 #include "eqtest.h"
 #include "layer_table.h"

@@ -1,4 +1,4 @@
-// Quantizer slots stay valid (docs/method.md, "Quantizer slots"): steps
+// Quantizer slots stay valid (docs/method.md §2, "Quantizer slots"): steps
 // positive and zero points inside their integer range at every training step, slots a step
 // does not use left exactly where they are by Adam, checkpoints of an older build converted
 // or refused naming the slot, `recalibrate` repairing them, and every form exportable to ONNX

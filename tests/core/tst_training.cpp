@@ -1,4 +1,4 @@
-// Supernet training (ALGORITHM.md §3): WDR-Loss, the GPG chain, static QAT, the run folder,
+// Supernet training (docs/method.md §3): WDR-Loss, the GPG chain, static QAT, the run folder,
 // checkpoints, stop and exact resume.
 #include "eqtest.h"
 

@@ -1,5 +1,5 @@
 #pragma once
-// ALGORITHM.md §7: BitOps and model size of a subnet, from the layers' MACs and parameters.
+// docs/method.md §7: BitOps and model size of a subnet, from the layers' MACs and parameters.
 #include "eqnet/quant_types.h"
 
 #include <vector>

@@ -1,5 +1,5 @@
 #pragma once
-// CQAP, the Conditional Quantization-Aware accuracy Predictor (ALGORITHM.md §5): measured
+// CQAP, the Conditional Quantization-Aware accuracy Predictor (docs/method.md §5): measured
 // subnets of every form, an encoder (one-hot bits per searchable layer + the form as the
 // condition), and a small MLP that predicts a subnet's accuracy. Torch-free surface: fitting
 // uses LibTorch inside core, prediction is plain C++ (fast, thread-safe, callable from the UI).

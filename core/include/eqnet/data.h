@@ -1,7 +1,7 @@
 #pragma once
 // Image classification data in memory, torch-free: the readers for the IDX (MNIST,
 // Fashion-MNIST) and CIFAR-10 binary formats, a seeded synthetic set for fast tests, and the
-// deterministic train/validation split (ALGORITHM.md §4: the search only ever sees validation).
+// deterministic train/validation split (docs/method.md §4: the search only ever sees validation).
 #include <cstdint>
 #include <string>
 #include <vector>

@@ -1,5 +1,5 @@
 #pragma once
-// Stage 1 of ALGORITHM.md §3: the full-precision network the supernet starts from, and the
+// Stage 1 of docs/method.md §3: the full-precision network the supernet starts from, and the
 // post-training-quantization baseline measured on it (uniform W8A8..W2A2 subnets).
 #include "eqnet/job.h"
 #include "eqnet/supernet.h"

@@ -1,5 +1,5 @@
 #pragma once
-// Long work runs as a job: a function with a progress callback and a stop token (DESIGN.md).
+// Long work runs as a job: a function with a progress callback and a stop token (DEVELOPERS.md).
 // The command line draws a progress bar from the callback; the studio forwards it as queued
 // signals from a worker thread. Plain types only.
 #include <atomic>

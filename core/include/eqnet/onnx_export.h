@@ -12,7 +12,7 @@
 //    (per-channel: axis 0, one scale and zero point per output channel; per-tensor: scalars)
 //    -> Conv or Gemm with a float bias;
 //  - BatchNormalization nodes (inference form) with the statistics re-estimated for this
-//    subnet exactly as evaluate() does (ALGORITHM.md §4); ReLU, Clip(0, 6), Add, MaxPool,
+//    subnet exactly as evaluate() does (docs/method.md §4); ReLU, Clip(0, 6), Add, MaxPool,
 //    GlobalAveragePool + Flatten as in the network's forward();
 //  - output "logits": float32 [N, classes].
 // ONNX opsets 13 (default) up to the newest the linked ONNX library knows.

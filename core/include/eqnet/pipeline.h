@@ -1,5 +1,5 @@
 #pragma once
-// The stages after training, each over a run folder and each resumable (DESIGN.md):
+// The stages after training, each over a run folder and each resumable (DEVELOPERS.md):
 //   cqap/      samples.jsonl (appended as measured), predictor.json, predictor-unconditional.json,
 //              scores.json
 //   search/    <profile>/front.json: the Pareto front searched for a hardware profile, with

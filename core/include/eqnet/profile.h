@@ -1,6 +1,6 @@
 #pragma once
 // Hardware profiles: what a piece of hardware can run (the bit-widths it supports for weights
-// and activations, the one quantization form of ALGORITHM.md §1 it implements) and, optionally,
+// and activations, the one quantization form of docs/method.md §1 it implements) and, optionally,
 // a budget (BitOps per image, model size). The search (eqnet/search.h) looks for subnets in
 // exactly this space. Files are "eqnet.profile" JSON, documented in docs/profiles.md.
 // Plain C++ types only.

@@ -1,5 +1,5 @@
 #pragma once
-// The elastic quantization space of ALGORITHM.md §1, as plain C++ types (no LibTorch), so the
+// The elastic quantization space of docs/method.md §1, as plain C++ types (no LibTorch), so the
 // desktop UI and file formats can use them directly.
 #include <cstdint>
 #include <iosfwd>

@@ -1,5 +1,5 @@
 #pragma once
-// ALGORITHM.md §6: searching the elastic quantization space of one hardware profile with an
+// docs/method.md §6: searching the elastic quantization space of one hardware profile with an
 // accuracy predictor (CQAP, §5).
 //  - paretoSearch(): NSGA-II over the profile's space, maximising predicted accuracy and
 //    minimising BitOps, under the profile's budgets; returns the whole Pareto front at once.

@@ -1,5 +1,5 @@
 #pragma once
-// The quantization supernet (ALGORITHM.md §1-§4, §7) behind a torch-free surface: build a
+// The quantization supernet (docs/method.md §1-§4, §7) behind a torch-free surface: build a
 // model, list its quantized layers, calibrate the elastic quantizer, put it into any subnet,
 // measure that subnet, save and load it. LibTorch stays inside core (pimpl).
 #include "eqnet/data.h"

@@ -1,5 +1,5 @@
 #pragma once
-// Supernet training (ALGORITHM.md §3) as a resumable job over a run directory, with a
+// Supernet training (docs/method.md §3) as a resumable job over a run directory, with a
 // torch-free surface for the command line and the studio:
 //   run.json        the configuration (what was asked), written once
 //   metrics.jsonl   one JSON object per line, appended: steps, evaluations, events
@@ -48,7 +48,7 @@ struct TrainConfig {
     bool wdr = true;             // §3.1
     double wdrSkewWeight = 1.0, wdrKurtWeight = 0.015, wdrSkewTarget = 0.0, wdrKurtTarget = 1.8;
     bool formPerLayer = true;    // §3.3: draw the form per layer so every slot learns
-    // Ablation of the per-slot parameters (docs/method.md "Quantizer slots"): give the unused
+    // Ablation of the per-slot parameters (docs/method.md §2, "Quantizer slots"): give the unused
     // bit-widths of every setting a step touched a zero gradient, so Adam's momentum moves
     // them, as it did when a setting's slots were columns of one tensor.
     bool adamMovesUnusedSlots = false;

@@ -1,5 +1,5 @@
 #pragma once
-// ALGORITHM.md §4: batch-norm statistics are shared by every subnet and fit none of them well,
+// docs/method.md §4: batch-norm statistics are shared by every subnet and fit none of them well,
 // so before a subnet is measured they are re-estimated for it: reset, then a cumulative
 // average over forward passes in train mode (no gradient) on a fixed set of training images.
 #include "engine/batches.h"

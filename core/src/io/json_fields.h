@@ -1,5 +1,5 @@
 #pragma once
-// Reading the project's JSON files with errors that name the file and the field (DESIGN.md):
+// Reading the project's JSON files with errors that name the file and the field (DEVELOPERS.md):
 // shared by the subnet, profile and run-folder readers.
 #include "eqnet/error.h"
 

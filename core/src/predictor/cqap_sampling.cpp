@@ -1,4 +1,4 @@
-// CQAP data (ALGORITHM.md §5): subnets of every form spread over the whole bit-width range,
+// CQAP data (docs/method.md §5): subnets of every form spread over the whole bit-width range,
 // each measured as in §4 and appended to the run's samples file the moment it is measured.
 #include "eqnet/cqap.h"
 

@@ -1,4 +1,4 @@
-// ALGORITHM.md §6, the published search for one budget (as in the once-for-all evolution
+// docs/method.md §6, the published search for one budget (as in the once-for-all evolution
 // finder the EQ-Net code builds on): a population of 100 random subnets under the budget; in
 // each of 500 generations the top 25% become the parents and 100 children are made, half by
 // mutation of a random parent (each gene re-drawn with probability 0.3), half by uniform

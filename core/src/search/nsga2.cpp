@@ -1,4 +1,4 @@
-// ALGORITHM.md §6, as this project does it: the whole Pareto front of predicted accuracy
+// docs/method.md §6, as this project does it: the whole Pareto front of predicted accuracy
 // versus BitOps in one run, with NSGA-II (Deb et al. 2002): fast non-dominated sorting,
 // crowding distance, binary tournaments, elitist (mu + lambda) survival. The children are made
 // as in the published GA (§6): half by mutation (each gene re-drawn with probability 0.3), half

@@ -1,5 +1,5 @@
 #pragma once
-// One optimisation step of each training stage (ALGORITHM.md §3): the plain FP step, the
+// One optimisation step of each training stage (docs/method.md §3): the plain FP step, the
 // static-subnet QAT step and the sandwich step with WDR-Loss and GPG-Loss.
 #include "engine/supernet_impl.h"
 #include "eqnet/training.h"

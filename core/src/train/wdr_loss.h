@@ -1,5 +1,5 @@
 #pragma once
-// WDR-Loss, Weight Distribution Regularisation (ALGORITHM.md §3.1): pull every quantized
+// WDR-Loss, Weight Distribution Regularisation (docs/method.md §3.1): pull every quantized
 // layer's shared FP weights (all but the first) towards zero skewness and the kurtosis of a
 // uniform distribution (1.8), so that flat, outlier-free weights quantize well at every
 // bit-width at once.
