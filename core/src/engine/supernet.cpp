@@ -275,9 +275,7 @@ int Supernet::recalibrate(const Dataset& data, int64_t images, bool all, const P
     std::vector<Kept> kept;
     int replaced = 0;
     for (auto& [name, layer] : d_->qlayers) {
-        auto banks = layer->weightQuant->banks();
-        for (auto* b : layer->actQuant->banks()) banks.push_back(b);
-        for (auto* bank : banks)
+        for (auto* bank : layer->slotBanks())
             for (int bits = kMinBits; bits <= kMaxBits; ++bits) {
                 if (all || !bank->valid(bits)) {
                     ++replaced;
@@ -352,10 +350,8 @@ void readLegacyBank(torch::serialize::InputArchive& ar, const std::string& scale
                     std::map<std::string, std::string>& faults) {
     torch::NoGradGuard ng;
     torch::Tensor scale, zero;
-    if (!ar.try_read(scaleKey, scale))
-        throw c10::Error({__func__, __FILE__, uint32_t(__LINE__)}, "no tensor '" + scaleKey + "'");
-    if (bank.asymmetric() && !ar.try_read(zeroKey, zero))
-        throw c10::Error({__func__, __FILE__, uint32_t(__LINE__)}, "no tensor '" + zeroKey + "'");
+    TORCH_CHECK(ar.try_read(scaleKey, scale), "no tensor '", scaleKey, "'");
+    TORCH_CHECK(!bank.asymmetric() || ar.try_read(zeroKey, zero), "no tensor '", zeroKey, "'");
     for (int b = kMinBits; b <= kMaxBits; ++b) {
         const int64_t k = quant::slotIndex(b);
         auto s = scale.select(scale.dim() - 1, k).to(torch::kFloat);
@@ -418,8 +414,7 @@ std::vector<std::string> Supernet::Impl::invalidSlots() const {
     std::vector<std::string> out;
     for (const auto& [name, layer] : qlayers) {
         std::vector<quant::SlotProblem> problems;
-        layer->weightQuant->check(problems);
-        layer->actQuant->check(problems);
+        for (const auto* bank : layer->slotBanks()) bank->check(problems);
         for (const auto& p : problems) {
             const std::string where = "layer " + name + ", " + p.slot;
             const auto raw = legacySlotFaults.find(where);
@@ -431,8 +426,7 @@ std::vector<std::string> Supernet::Impl::invalidSlots() const {
 
 void Supernet::Impl::constrainQuantizers() {
     for (auto& [name, layer] : qlayers) {
-        layer->weightQuant->constrain();
-        layer->actQuant->constrain();
+        for (auto* bank : layer->slotBanks()) bank->constrain();
     }
 }
 

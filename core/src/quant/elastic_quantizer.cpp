@@ -34,8 +34,10 @@ void SlotBank::constrain() {
     if (!asym_) return;
     torch::NoGradGuard ng;
     for (int b = kMinBits; b <= kMaxBits; ++b) {
+        auto& z = zero_[size_t(slotIndex(b))];
+        if (!z.grad().defined()) continue; // not moved by this step
         const QuantRange r = range(b);
-        zero_[size_t(slotIndex(b))].clamp_(double(r.n), double(r.p));
+        z.clamp_(double(r.n), double(r.p));
     }
 }
 
@@ -127,15 +129,6 @@ void WeightQuantizerImpl::calibrate(const torch::Tensor& w) {
     }
 }
 
-void WeightQuantizerImpl::constrain() {
-    pcAsym_.constrain();
-    ptAsym_.constrain();
-}
-
-void WeightQuantizerImpl::check(std::vector<SlotProblem>& out) const {
-    for (const SlotBank* b : {&pcSym_, &pcAsym_, &ptSym_, &ptAsym_}) b->check(out);
-}
-
 ActQuantizerImpl::ActQuantizerImpl(bool isUnsigned)
     : unsigned_(isUnsigned),
       sym_(*this, "sym", "activation symmetric", {}, false, isUnsigned),
@@ -162,13 +155,6 @@ void ActQuantizerImpl::calibrate(const torch::Tensor& sample) {
         const auto asym = searchClipRange(sample, r, false, false);
         asym_.set(bits, asym.scale, asym.zero);
     }
-}
-
-void ActQuantizerImpl::constrain() { asym_.constrain(); }
-
-void ActQuantizerImpl::check(std::vector<SlotProblem>& out) const {
-    sym_.check(out);
-    asym_.check(out);
 }
 
 } // namespace eqnet::quant

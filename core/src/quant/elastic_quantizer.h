@@ -1,9 +1,9 @@
 #pragma once
-// The elastic quantizer of ALGORITHM.md §2: one learnable slot (step, and for asymmetric
+// The elastic quantizer of docs/method.md §2: one learnable slot (step, and for asymmetric
 // settings an integer zero point) per bit-width 2..8 and per setting. The shared FP weights
 // are common to every subnet; only the slot in use differs.
 //
-// How a slot stays valid at every training step (docs/method.md, "Quantizer slots"):
+// How a slot stays valid at every training step (docs/method.md §2, "Quantizer slots"):
 // - The step is stored as its logarithm, s = exp(log_step): positive for any value an
 //   optimizer can produce. It also makes Adam's update relative to the step's size (about lr
 //   in log space, i.e. 0.1 % of s), where a raw step of 0.005 would move by about its own
@@ -58,7 +58,8 @@ public:
 
     // Writes a slot (no gradient): step must be positive, zero (asymmetric) inside [n, p].
     void set(int bits, const torch::Tensor& step, const torch::Tensor& zero);
-    // Projects every zero-point latent into [n, p] of its bit-width (after an optimizer step).
+    // Projects the zero-point latents an optimizer step moved (those with a gradient) back into
+    // [n, p] of their bit-width; the others cannot have left it.
     void constrain();
     // Every invalid slot, described for an error message.
     void check(std::vector<SlotProblem>& out) const;
@@ -86,8 +87,6 @@ public:
     const SlotBank& bank(Granularity g, bool symmetric) const;
     // Lp clipping search (§2) for every slot, from the FP weights.
     void calibrate(const torch::Tensor& w);
-    void constrain();
-    void check(std::vector<SlotProblem>& out) const;
     std::vector<SlotBank*> banks() { return {&pcSym_, &pcAsym_, &ptSym_, &ptAsym_}; }
 
 private:
@@ -105,8 +104,6 @@ public:
     SlotBank& bank(bool symmetric) { return symmetric ? sym_ : asym_; }
     const SlotBank& bank(bool symmetric) const { return symmetric ? sym_ : asym_; }
     void calibrate(const torch::Tensor& sample);
-    void constrain();
-    void check(std::vector<SlotProblem>& out) const;
     std::vector<SlotBank*> banks() { return {&sym_, &asym_}; }
     bool isUnsigned() const { return unsigned_; }
 

@@ -1,5 +1,5 @@
 #pragma once
-// Fake quantization with a learnable step and an integer zero point (ALGORITHM.md §2):
+// Fake quantization with a learnable step and an integer zero point (docs/method.md §2):
 //   zr = clamp(round(z), n, p)                  (integer zero point, round with an STE)
 //   q  = clamp(round(x / s) + zr, n, p)         (ONNX QuantizeLinear, round half to even)
 //   x^ = (q - zr) * s                           (ONNX DequantizeLinear)

@@ -1,5 +1,5 @@
 #pragma once
-// Clipping-range initialisation of ALGORITHM.md §2: try 80 shrinking ranges
+// Clipping-range initialisation of docs/method.md §2: try 80 shrinking ranges
 // (max * (1 - 0.01 i), i = 0..79; asymmetric: min and max shrink alike) and keep the one whose
 // quantized tensor has the smallest mean |x - x^|^2.4. Per-channel searches every channel.
 #include "quant/fake_quant.h"

@@ -25,6 +25,17 @@ QuantLayerImpl::QuantLayerImpl(const QuantLayerOptions& o) : opts_(o) {
     actQuant = register_module("aq", ActQuantizer(o.actUnsigned));
 }
 
+std::vector<SlotBank*> QuantLayerImpl::slotBanks() {
+    auto banks = weightQuant->banks();
+    for (auto* b : actQuant->banks()) banks.push_back(b);
+    return banks;
+}
+
+std::vector<const SlotBank*> QuantLayerImpl::slotBanks() const {
+    const auto banks = const_cast<QuantLayerImpl*>(this)->slotBanks();
+    return {banks.begin(), banks.end()};
+}
+
 torch::Tensor QuantLayerImpl::apply(const torch::Tensor& x, const torch::Tensor& w) const {
     namespace F = torch::nn::functional;
     if (opts_.kind == LayerKind::Conv2d)

@@ -27,6 +27,10 @@ class QuantLayerImpl : public torch::nn::Module {
 public:
     explicit QuantLayerImpl(const QuantLayerOptions& o);
     torch::Tensor forward(const torch::Tensor& x);
+    // Every slot bank of the layer: its weight quantizer's four settings, then the activation
+    // quantizer's two.
+    std::vector<SlotBank*> slotBanks();
+    std::vector<const SlotBank*> slotBanks() const;
 
     // The op with explicit (already fake-quantized or FP) input and weight.
     torch::Tensor apply(const torch::Tensor& x, const torch::Tensor& w) const;

@@ -47,9 +47,7 @@ void applyUpdate(torch::optim::Optimizer& optim, const std::vector<torch::Tensor
 
 void zeroUnusedSlotGradients(Supernet::Impl& net) {
     for (auto& [name, layer] : net.qlayers) {
-        auto banks = layer->weightQuant->banks();
-        for (auto* b : layer->actQuant->banks()) banks.push_back(b);
-        for (auto* bank : banks) {
+        for (auto* bank : layer->slotBanks()) {
             bool used = false;
             for (int bits = kMinBits; bits <= kMaxBits; ++bits) used |= bank->logStepParam(bits).grad().defined();
             if (!used) continue;
