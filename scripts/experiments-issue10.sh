@@ -1,22 +1,60 @@
 #!/usr/bin/env bash
 # The mbv2-28 runs behind docs/results.md (issue 10), one process per run, one thread each, so
 # that two run side by side on a 2-core machine: EXP=NAME SEED=S scripts/experiments-issue10.sh
-#   supernet       stage 1 (2 FP epochs) + supernet (3 epochs, WDR + GPG), the default
-#   adam-unused    the same from the seed's stage 1, with --adam-moves-unused-slots (ablation)
-#   static         static QAT baselines W2A2, W4A4, W8A8 (pc-sym-asym) from the seed's stage 1,
-#                  as many steps as the supernet (3 epochs): BITS="2 4 8" to choose
+#   supernet       stage 1 (2 FP epochs) + supernet (EPOCHS epochs, WDR + GPG), the default
+#   adam-unused    the supernet from the seed's stage 1, with --adam-moves-unused-slots (ablation)
+#   no-wdr         the supernet from the seed's stage 1 without WDR-Loss (ablation)
+#   teacher        the supernet from the seed's stage 1, guided by the largest subnet only
+#   labels         the supernet from the seed's stage 1, every subnet on the labels only
+#   static         static QAT baselines (pc-sym-asym) from the seed's stage 1, as many steps as
+#                  the supernet (EPOCHS epochs): BITS="2 4 8" to choose
+#   static-compute the same with as many subnet forward/backward passes as the supernet: the
+#                  supernet trains K=3 subnets per step, so 3 x EPOCHS epochs
+# EPOCHS: stage 2 epochs, 3 by default. Each supernet run is followed by its `eqnet report`
+# (every form, W8A8/W4A4/W2A2, BN on 2,048 images) written to RUNS/report-NAME.md.
+#   queue          for SEEDS (default "2 0 1"), two at a time: the supernets first, then the
+#                  variants that start from their stage 1 (QUEUE, default
+#                  "no-wdr teacher labels static-compute")
 set -euo pipefail
+if [ "${1:-}" = --job ]; then EXP=$2; SEED=$3; fi  # one line of the queue: EXP SEED
 EQ=${EQNET:-build/app/eqnet/eqnet}
 R=${RUNS:-runs/issue10}
 S=${SEED:-0}
+E=${EPOCHS:-3}
 mkdir -p "$R"
-run() { local name=$1; shift; local s=$(date +%s); "$EQ" train --model mbv2-28 --threads 1 --seed "$S" "$@" > "$R/$name.log" 2>&1; echo "$name: $(( $(date +%s) - s )) s" >> "$R/times.txt"; }
+run() {
+  local name=$1; shift; local s; s=$(date +%s)
+  "$EQ" train --model mbv2-28 --threads 1 --seed "$S" --out "$R/$name" "$@" > "$R/$name.log" 2>&1
+  echo "$name: $(( $(date +%s) - s )) s" >> "$R/times.txt"
+}
+report() {
+  "$EQ" report --run "$R/$1" --bits 8 4 2 --bn-images 2048 --threads 1 --out "$R/report-$1.md" \
+    > "$R/report-$1.log" 2>&1
+}
 FP="$R/mbv2-s$S/checkpoints/fp.pt"
+waitfp() { # variants start from the seed's stage 1, which the supernet job writes first
+  until [ -f "$FP" ]; do sleep 20; done
+}
+variant() { local name=$1; shift; waitfp; run "$name" --from-fp "$FP" --epochs "$E" "$@"; report "$name"; }
 case "${EXP:?set EXP}" in
-  supernet)    run "mbv2-s$S" --out "$R/mbv2-s$S" --fp-epochs 2 --epochs 3 ;;
-  adam-unused) run "mbv2-s$S-adamall" --out "$R/mbv2-s$S-adamall" --from-fp "$FP" --epochs 3 --adam-moves-unused-slots ;;
-  static)      for b in ${BITS:-2 4 8}; do
-                 run "static-w$b-s$S" --out "$R/static-w$b-s$S" --from-fp "$FP" --epochs 3 --static "$b" --static-form pc-sym-asym
-               done ;;
+  queue)
+    jobs=()
+    for x in supernet ${QUEUE:-no-wdr teacher labels static-compute}; do
+      for s in ${SEEDS:-2 0 1}; do jobs+=("$x $s"); done
+    done
+    printf '%s\n' "${jobs[@]}" | xargs -P 2 -L 1 "$0" --job
+    ;;
+  supernet)       run "mbv2-s$S" --fp-epochs 2 --epochs "$E"; report "mbv2-s$S" ;;
+  adam-unused)    variant "mbv2-s$S-adamall" --adam-moves-unused-slots ;;
+  no-wdr)         variant "mbv2-s$S-nowdr" --no-wdr ;;
+  teacher)        variant "mbv2-s$S-teacher" --guidance teacher ;;
+  labels)         variant "mbv2-s$S-labels" --guidance labels ;;
+  static|static-compute)
+    waitfp
+    se=$E; tag=""
+    if [ "$EXP" = static-compute ]; then se=$((3 * E)); tag="-x3"; fi
+    for b in ${BITS:-2 4 8}; do
+      run "static-w$b$tag-s$S" --from-fp "$FP" --epochs "$se" --static "$b" --static-form pc-sym-asym
+    done ;;
   *) echo "unknown EXP $EXP" >&2; exit 2 ;;
 esac

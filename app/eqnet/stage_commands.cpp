@@ -278,6 +278,18 @@ void addStageCommands(CLI::App& app, std::function<int()>& action) {
     search->add_flag("!--no-verify", so->verify, "do not measure the front");
     search->add_flag("!--no-test", so->verifyTest, "measure on the validation split only");
     search->add_flag("--fresh", so->fresh, "search again even when a front for this checkpoint exists");
+    search->add_option("--bn-images", so->bnImages,
+                       "BN re-estimation images of every measurement (0: the run's setting)")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    search->add_option("--refine", so->refineRounds,
+                       "rounds of predictor refinement before the search: search, measure --refine-points "
+                       "of the front, refit (docs/method.md §6)")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    search->add_option("--refine-points", so->refinePoints, "front points measured per refinement round")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
     addRuntime(search, sh->rt);
     search->callback([&action, sh, so, soRun] {
         action = [sh, so, soRun] {

@@ -225,6 +225,98 @@ EQ_TEST(search_stage_writes_a_verified_front_and_resumes) {
     EQ_COMPARE(measureRunSubnet(run, unmeasured, false).checkpointId, fileIdentity(runCheckpointPath(run)));
 }
 
+EQ_TEST(search_stage_refines_the_predictor_near_the_front) {
+    const std::string run = trainedRun();
+    if (!fs::exists(cqapPredictorPath(run, true))) runCqapStage(run, tinyCqap());
+    const std::string scratch = eqtest::scratchDir();
+    HardwareProfile prof = findProfile(writeProfile(scratch));
+    prof.name = "tiny-refine";
+    const std::string profile = scratch + "/tiny-refine.json";
+    writeProfileFile(profile, prof);
+    const Supernet net = Supernet::load(runCheckpointPath(run));
+    const std::string id = fileIdentity(runCheckpointPath(run));
+    const auto samples = readCqapSamples(cqapSamplesPath(run), net.layers(), id);
+    EQ_COMPARE(samples.size(), size_t(24));
+
+    SearchStageOptions o = tinySearch(profile);
+    o.refineRounds = 2;
+    o.refinePoints = 3;
+    o.bnImages = 48;
+    o.verifyTest = false;
+    // Stopped after the first refinement measurement: no front yet, that measurement kept.
+    StopToken stop;
+    int seen = 0;
+    const FrontFile none = runSearchStage(run, o, [&](const Progress& p) {
+        if (p.stage == "refine" && ++seen == 1) stop.requestStop();
+    }, stop);
+    EQ_VERIFY(none.points.empty());
+    EQ_VERIFY(!fs::exists(frontPath(run, "tiny-refine")));
+    const std::string refinePath = frontRefinePath(run, "tiny-refine");
+    auto lines = [&] {
+        std::vector<nlohmann::json> out;
+        std::ifstream in(refinePath);
+        for (std::string l; std::getline(in, l);)
+            if (!l.empty()) out.push_back(nlohmann::json::parse(l));
+        return out;
+    };
+    EQ_COMPARE(lines().size(), size_t(1));
+
+    // Going on: 2 rounds x 3 points, none of them a CQAP sample or measured twice.
+    const FrontFile f = runSearchStage(run, o);
+    const auto measured = lines();
+    EQ_COMPARE(measured.size(), size_t(6));
+    Supernet probe = Supernet::load(runCheckpointPath(run));
+    const Dataset data = loadDataset(tinyTrain().data);
+    EvalOptions ev = tinyTrain().eval;
+    ev.bnImages = 48;
+    std::vector<SubnetConfig> seenConfigs;
+    for (size_t i = 0; i < measured.size(); ++i) {
+        const auto& j = measured[i];
+        EQ_COMPARE(j["checkpoint"].get<std::string>(), id);
+        EQ_COMPARE(j["bn_images"].get<int>(), 48);
+        EQ_COMPARE(j["round"].get<int>(), int(i / 3));
+        SubnetConfig c;
+        c.form = parseForm(j["form"].get<std::string>());
+        const auto w = j["w_bits"].get<std::vector<int>>(), a = j["a_bits"].get<std::vector<int>>();
+        for (size_t k = 0; k < w.size(); ++k) c.layers.push_back({w[k], a[k]});
+        for (const auto& s : samples) EQ_VERIFY(!(s.config == c));
+        for (const auto& s : seenConfigs) EQ_VERIFY(!(s == c));
+        seenConfigs.push_back(c);
+        // Measured with the stage's protocol (the given BN images, validation split).
+        probe.setSubnet(c);
+        EQ_NEAR(j["accuracy"].get<double>(), probe.evaluate(data, data.val, ev).accuracy, 1e-12);
+        // A front point that was measured during refinement keeps that measurement.
+        for (const auto& p : f.points)
+            if (p.config == c) EQ_NEAR(*p.validation, j["accuracy"].get<double>(), 0);
+    }
+    // The refined predictor is fitted on the CQAP samples plus the 6 and saved beside the front.
+    const CqapPredictor refined = CqapPredictor::load(frontPredictorPath(run, "tiny-refine"));
+    EQ_COMPARE(refined.scores().trainSamples + refined.scores().testSamples, int64_t(30));
+    EQ_NEAR(f.predictorTau, refined.scores().kendallTau, 1e-12);
+    EQ_COMPARE(f.refineRounds, 2);
+    EQ_COMPARE(f.refinePoints, 3);
+    EQ_COMPARE(f.refineMeasured, int64_t(6));
+    EQ_COMPARE(f.bnImages, int64_t(48));
+    for (const auto& p : f.points) EQ_NEAR(p.predicted, refined.predict(p.config), 1e-12);
+
+    // The same as an uninterrupted refinement from scratch.
+    fs::remove_all(fs::path(run) / "search" / "tiny-refine");
+    const FrontFile again = runSearchStage(run, o);
+    EQ_COMPARE(again.points.size(), f.points.size());
+    for (size_t i = 0; i < f.points.size(); ++i) {
+        EQ_VERIFY(again.points[i].config == f.points[i].config);
+        EQ_NEAR(again.points[i].predicted, f.points[i].predicted, 0);
+        EQ_COMPARE(again.points[i].validation.has_value(), f.points[i].validation.has_value());
+    }
+    // Once more: nothing measured, the front is reused.
+    runSearchStage(run, o);
+    EQ_COMPARE(lines().size(), size_t(6));
+    // Other refinement settings search again.
+    o.refinePoints = 2;
+    o.verify = false;
+    EQ_COMPARE(runSearchStage(run, o).refinePoints, 2);
+}
+
 EQ_TEST(export_stage_writes_json_with_provenance_and_onnx) {
     const std::string run = trainedRun();
     if (!fs::exists(cqapPredictorPath(run, true))) runCqapStage(run, tinyCqap());

@@ -100,6 +100,9 @@ struct FrontFile {
     double searchSeconds = 0;
     bool exhaustive = false;
     double predictorTau = 0;   // the predictor's held-out Kendall tau when it was used
+    int64_t bnImages = 0;      // BN re-estimation images of the measurements (0: unknown, older file)
+    int refineRounds = 0, refinePoints = 0; // predictor refinement (SearchStageOptions)
+    int64_t refineMeasured = 0;             // subnets the refinement measured
     std::vector<FrontPoint> points;  // sorted by BitOps
     std::vector<FrontPoint> uniform; // uniform baselines of the profile's form
     FrontVerification verification;
@@ -108,6 +111,9 @@ struct FrontFile {
 std::string frontToJson(const FrontFile& f, const std::vector<LayerInfo>& layers);
 FrontFile frontFromJson(const std::string& text, const std::string& source, const std::vector<LayerInfo>& layers);
 std::string frontPath(const std::string& runDir, const std::string& profileName);
+// search/<profile>/refine.jsonl: the refinement's measurements; predictor.json: its predictor.
+std::string frontRefinePath(const std::string& runDir, const std::string& profileName);
+std::string frontPredictorPath(const std::string& runDir, const std::string& profileName);
 FrontFile readFront(const std::string& runDir, const std::string& profileName, const std::vector<LayerInfo>& layers);
 // Recomputes `verification` from the points.
 FrontVerification summariseVerification(const FrontFile& f);
@@ -120,6 +126,13 @@ struct SearchStageOptions {
     bool verifyTest = true;    // also measure on the test split (reports only; never searched on)
     bool uniformBaselines = true;
     bool fresh = false;        // search again even when a front for this checkpoint exists
+    // BN re-estimation images of every measurement of this stage (0: the run's setting).
+    int64_t bnImages = 0;
+    // Predictor refinement (docs/method.md §6): before the search that makes the front,
+    // `refineRounds` times search, measure `refinePoints` of that front on the validation split
+    // and fit the predictor again on the CQAP samples plus every subnet measured so far.
+    int refineRounds = 0;
+    int refinePoints = 16;
     std::string device = "cpu";
 };
 
@@ -213,7 +226,8 @@ struct PipelineOptions {
 };
 
 // "fmnist": the published schedule shortened for this data set (FP 2 + supernet 3 epochs,
-// 100 subnets per form, NSGA-II 100 x 500); "quick": the same stages in about five minutes.
+// 100 subnets per form, NSGA-II 100 x 500 after 3 rounds of predictor refinement);
+// "quick": the same stages in about five minutes (no refinement).
 PipelineOptions pipelinePreset(const std::string& name);
 std::vector<std::string> pipelinePresetNames();
 

@@ -30,10 +30,14 @@ PipelineOptions pipelinePreset(const std::string& name) {
         // TrainConfig's defaults: FP 2 epochs, supernet 3 epochs, published loss settings.
         o.cqap.sampling.perForm = 100;
         // Every CQAP sample and every verification re-estimates BN on 2,048 training images,
-        // not 512: measured on this data set, two measurements of the same subnets with other
-        // BN images agree only to Kendall tau 0.70 at 512 and 0.72-0.79 at 2,048 (docs/results.md).
+        // not 512: on mbv2-28 two measurements of the same subnets with other BN images agree
+        // to Kendall tau 0.887-0.891 at 512 and 0.895-0.916 at 2,048 (docs/method.md §4).
         o.train.eval.bnImages = kPipelineBnImages;
         o.cqap.sampling.eval.bnImages = kPipelineBnImages;
+        // Three rounds of 16 measured front points refit the predictor where the search looks
+        // (docs/method.md §6): without them the front over-rated its points by about 1 pp.
+        o.search.refineRounds = 3;
+        o.search.refinePoints = 16;
         return o;
     }
     if (name == "quick") {
@@ -57,7 +61,7 @@ PipelineOptions pipelinePreset(const std::string& name) {
 namespace {
 
 json optionsKey(const PipelineOptions& o) {
-    return {{"preset", o.preset},
+    json k = {{"preset", o.preset},
             {"train", json::parse(trainConfigToJson(o.train))},
             {"cqap", {{"per_form", o.cqap.sampling.perForm}, {"seed", o.cqap.sampling.seed},
                       {"val_images", o.cqap.sampling.eval.maxImages}, {"hidden", o.cqap.fit.hidden}}},
@@ -65,6 +69,12 @@ json optionsKey(const PipelineOptions& o) {
                         {"generations", o.search.search.generations}, {"seed", o.search.search.seed},
                         {"verify_top", o.search.verifyTop}}},
             {"export", {{"budget_bits", o.exportBudgetBits}, {"max_bitops", o.exportOptions.maxBitops}}}};
+    // Recorded only when used, so that runs made before refinement existed still match.
+    if (o.search.refineRounds > 0) {
+        k["search"]["refine_rounds"] = o.search.refineRounds;
+        k["search"]["refine_points"] = o.search.refinePoints;
+    }
+    return k;
 }
 
 std::string pipelineRecordPath(const std::string& runDir) { return (fs::path(runDir) / "pipeline.json").string(); }

@@ -4,6 +4,7 @@
 
 #include "eqnet/error.h"
 #include "eqnet/files.h"
+#include "pipeline/front_refinement.h"
 #include "pipeline/trained_run.h"
 
 #include <nlohmann/json.hpp>
@@ -122,6 +123,14 @@ std::string frontPath(const std::string& runDir, const std::string& profileName)
     return (fs::path(runDir) / "search" / profileName / "front.json").string();
 }
 
+std::string frontRefinePath(const std::string& runDir, const std::string& profileName) {
+    return (fs::path(runDir) / "search" / profileName / "refine.jsonl").string();
+}
+
+std::string frontPredictorPath(const std::string& runDir, const std::string& profileName) {
+    return (fs::path(runDir) / "search" / profileName / "predictor.json").string();
+}
+
 std::string frontToJson(const FrontFile& f, const std::vector<LayerInfo>& layers) {
     json j;
     j["schema"] = kFrontSchema;
@@ -135,7 +144,9 @@ std::string frontToJson(const FrontFile& f, const std::vector<LayerInfo>& layers
                    {"mutation_prob", f.search.mutationProb}, {"mutation_share", f.search.mutationShare},
                    {"seed", f.search.seed}, {"evaluations", f.evaluations},
                    {"seconds", f.searchSeconds}, {"exhaustive", f.exhaustive},
-                   {"predictor_kendall_tau", f.predictorTau}};
+                   {"predictor_kendall_tau", f.predictorTau}, {"bn_images", f.bnImages},
+                   {"refine_rounds", f.refineRounds}, {"refine_points", f.refinePoints},
+                   {"refine_measured", f.refineMeasured}};
     j["points"] = json::array();
     for (const auto& p : f.points) j["points"].push_back(pointJson(p));
     j["uniform"] = json::array();
@@ -188,6 +199,10 @@ FrontFile frontFromJson(const std::string& text, const std::string& source, cons
         f.searchSeconds = s.value("seconds", 0.0);
         f.exhaustive = s.value("exhaustive", false);
         f.predictorTau = s.value("predictor_kendall_tau", 0.0);
+        f.bnImages = s.value("bn_images", int64_t(0));
+        f.refineRounds = s.value("refine_rounds", 0);
+        f.refinePoints = s.value("refine_points", 0);
+        f.refineMeasured = s.value("refine_measured", int64_t(0));
         const json& pts = j.at("points");
         for (size_t i = 0; i < pts.size(); ++i)
             f.points.push_back(pointFromJson(pts[i], "points[" + std::to_string(i) + "]", source, layers));
@@ -294,6 +309,16 @@ FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& op
     const HardwareProfile profile = findProfile(opt.profile);
     checkFeasible(profile, layers);
     const std::string path = frontPath(runDir, profile.name);
+    EvalOptions eval = cfg.eval; // every measurement of this stage (§4)
+    if (opt.bnImages > 0) eval.bnImages = opt.bnImages;
+    if (opt.refineRounds < 0 || (opt.refineRounds > 0 && opt.refinePoints < 1))
+        throw Error("search: --refine must be >= 0 and --refine-points >= 1");
+    // The data set is loaded on the first measurement only (a finished front needs none).
+    std::optional<Dataset> dataStore;
+    const auto data = [&]() -> const Dataset& {
+        if (!dataStore) dataStore = loadDataset(cfg.data);
+        return *dataStore;
+    };
 
     FrontFile f;
     bool reuse = false;
@@ -301,15 +326,38 @@ FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& op
         try {
             FrontFile old = frontFromJson(readTextFile(path), path, layers);
             reuse = old.checkpointId == id && profileKey(old.profile) == profileKey(profile) &&
-                    sameSearch(old.search, opt.search);
+                    sameSearch(old.search, opt.search) && (old.bnImages == eval.bnImages || (old.bnImages == 0 && opt.bnImages == 0)) &&
+                    old.refineRounds == opt.refineRounds && (opt.refineRounds == 0 || old.refinePoints == opt.refinePoints);
             if (reuse) f = std::move(old);
         } catch (const Error&) {
             reuse = false; // unreadable: search again, and replace it atomically below
         }
     }
+    std::vector<CqapSample> refined; // measured during refinement, with eval
     if (!reuse) {
-        const CqapPredictor predictor = loadRunPredictor(runDir, true);
+        CqapPredictor predictor = loadRunPredictor(runDir, true);
         predictor.checkLayers(net.spec().name, layers, cqapPredictorPath(runDir, true));
+        if (opt.refineRounds > 0) {
+            RefinementOptions ro;
+            ro.rounds = opt.refineRounds;
+            ro.points = opt.refinePoints;
+            ro.search = opt.search;
+            ro.eval = eval;
+            ro.path = frontRefinePath(runDir, profile.name);
+            ro.checkpointId = id;
+            const auto samples = readCqapSamples(cqapSamplesPath(runDir), layers, id);
+            RefinementResult rr = refinePredictor(
+                net.spec().name, layers, profile, predictor, samples, ro,
+                [&](const SubnetConfig& c) {
+                    net.setSubnet(c);
+                    return net.evaluate(data(), data().val, eval).accuracy;
+                },
+                progress, stop);
+            if (rr.stopped) return f; // the measurements are kept in refine.jsonl
+            predictor = std::move(rr.predictor);
+            predictor.save(frontPredictorPath(runDir, profile.name));
+            refined = std::move(rr.measured);
+        }
         const BatchPredictor predict = [&predictor](const std::vector<SubnetConfig>& c) { return predictor.predict(c); };
         const ParetoResult r = paretoSearch(layers, profile, predict, opt.search, progress, stop);
         if (r.stopped) return f; // nothing written: the search is quick to run again
@@ -321,7 +369,16 @@ FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& op
         f.searchSeconds = r.seconds;
         f.exhaustive = r.exhaustive;
         f.predictorTau = predictor.scores().kendallTau;
-        for (const auto& c : r.front) f.points.push_back({c.config, c.cost, c.predicted, {}, {}, ""});
+        f.bnImages = eval.bnImages;
+        f.refineRounds = opt.refineRounds;
+        f.refinePoints = opt.refineRounds > 0 ? opt.refinePoints : 0;
+        f.refineMeasured = int64_t(refined.size());
+        for (const auto& c : r.front) {
+            FrontPoint p{c.config, c.cost, c.predicted, {}, {}, ""};
+            for (const auto& m : refined) // measured during refinement, with the same protocol
+                if (m.config == c.config) p.validation = m.accuracy;
+            f.points.push_back(std::move(p));
+        }
         sortFront(f.points);
         if (opt.uniformBaselines) {
             std::vector<SubnetConfig> cs;
@@ -361,7 +418,6 @@ FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& op
     for (const auto* p : todo) done += !pending(p);
     if (done == total) return f;
 
-    const Dataset data = loadDataset(cfg.data);
     Progress pr;
     pr.stage = "verify";
     pr.total = total;
@@ -372,9 +428,9 @@ FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& op
         if (stop.stopRequested()) break;
         if (!pending(p)) continue;
         net.setSubnet(p->config);
-        if (!p->validation) p->validation = net.evaluate(data, data.val, cfg.eval).accuracy;
+        if (!p->validation) p->validation = net.evaluate(data(), data().val, eval).accuracy;
         if (opt.verifyTest && (!p->test || p->testCorrect.empty())) {
-            const EvalResult t = net.evaluate(data, data.test, cfg.eval);
+            const EvalResult t = net.evaluate(data(), data().test, eval);
             p->test = t.accuracy;
             p->testCorrect = packCorrect(t.correct);
         }

@@ -1,0 +1,193 @@
+#include "pipeline/front_refinement.h"
+
+#include "eqnet/error.h"
+#include "eqnet/files.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+
+namespace eqnet {
+
+using nlohmann::json;
+
+namespace {
+
+json measurementLine(const CqapSample& s, const std::string& checkpointId, int64_t bnImages, int round) {
+    std::vector<int> w, a;
+    for (const auto& l : s.config.layers) {
+        w.push_back(l.w);
+        a.push_back(l.a);
+    }
+    return {{"checkpoint", checkpointId}, {"bn_images", bnImages}, {"round", round},
+            {"form", formName(s.config.form)}, {"w_bits", w}, {"a_bits", a},
+            {"accuracy", s.accuracy}, {"seconds", s.seconds}};
+}
+
+// Appends one line, on a line of its own even when a crash cut the previous one.
+void appendLine(const std::string& path, const json& line) {
+    ensureParentFolder(path);
+    bool newline = false;
+    {
+        std::ifstream tail(path, std::ios::binary | std::ios::ate);
+        if (tail && tail.tellg() > 0) {
+            tail.seekg(-1, std::ios::end);
+            char c = 0;
+            tail.get(c);
+            newline = c != '\n';
+        }
+    }
+    std::ofstream out(path, std::ios::app);
+    if (newline) out << "\n";
+    out << line.dump() << "\n";
+    out.flush();
+    if (!out) throw Error(path + ": cannot append a measurement");
+}
+
+} // namespace
+
+std::vector<CqapSample> readRefinementMeasurements(const std::string& path, const std::vector<LayerInfo>& layers,
+                                                   const std::string& checkpointId, int64_t bnImages) {
+    std::vector<CqapSample> out;
+    std::ifstream in(path);
+    for (std::string line; std::getline(in, line);) {
+        const json j = json::parse(line, nullptr, false);
+        if (!j.is_object()) continue;
+        try {
+            if (j.at("checkpoint").get<std::string>() != checkpointId || j.at("bn_images").get<int64_t>() != bnImages)
+                continue;
+            CqapSample s;
+            s.config.form = parseForm(j.at("form").get<std::string>());
+            const auto w = j.at("w_bits").get<std::vector<int>>();
+            const auto a = j.at("a_bits").get<std::vector<int>>();
+            if (w.size() != layers.size() || a.size() != layers.size()) continue;
+            bool ok = true;
+            for (size_t i = 0; i < w.size(); ++i) {
+                ok = ok && w[i] >= kMinBits && w[i] <= kMaxBits && a[i] >= kMinBits && a[i] <= kMaxBits;
+                s.config.layers.push_back({w[i], a[i]});
+            }
+            s.accuracy = j.at("accuracy").get<double>();
+            s.seconds = j.value("seconds", 0.0);
+            s.index = j.at("round").get<int>();
+            if (ok && s.accuracy >= 0.0 && s.accuracy <= 1.0) out.push_back(std::move(s));
+        } catch (const std::exception&) {
+            // a damaged line (e.g. cut by a crash) is measured again
+        }
+    }
+    return out;
+}
+
+std::vector<SubnetConfig> spreadOverFront(const std::vector<SearchCandidate>& front, int k,
+                                          const std::function<bool(const SubnetConfig&)>& known) {
+    std::vector<const SearchCandidate*> open;
+    for (const auto& c : front)
+        if (!known(c.config)) open.push_back(&c);
+    std::stable_sort(open.begin(), open.end(),
+                     [](const SearchCandidate* a, const SearchCandidate* b) { return a->cost.bitops < b->cost.bitops; });
+    std::vector<SubnetConfig> out;
+    if (k <= 0 || open.empty()) return out;
+    const size_t n = open.size(), want = std::min(n, size_t(k));
+    for (size_t i = 0; i < want; ++i) {
+        // Evenly spaced positions 0 .. n-1 (both ends when want >= 2); distinct since want <= n.
+        const size_t at = want == 1 ? 0 : (i * (n - 1) + (want - 1) / 2) / (want - 1);
+        out.push_back(open[at]->config);
+    }
+    return out;
+}
+
+RefinementResult refinePredictor(const std::string& model, const std::vector<LayerInfo>& layers,
+                                 const HardwareProfile& profile, const CqapPredictor& start,
+                                 const std::vector<CqapSample>& samples, const RefinementOptions& opt,
+                                 const std::function<double(const SubnetConfig&)>& measure,
+                                 const ProgressFn& progress, const StopToken& stop) {
+    RefinementResult res;
+    res.predictor = start;
+    res.measured = readRefinementMeasurements(opt.path, layers, opt.checkpointId, opt.eval.bnImages);
+    // Known before round r: the CQAP samples and what earlier rounds measured.
+    const auto knownBefore = [&](int round) {
+        return [&, round](const SubnetConfig& c) {
+            for (const auto& s : res.measured)
+                if (s.index < round && s.config == c) return true;
+            for (const auto& s : samples)
+                if (s.config == c) return true;
+            return false;
+        };
+    };
+    const auto inRound = [&](int round, const SubnetConfig& c) {
+        for (const auto& s : res.measured)
+            if (s.index == round && s.config == c) return true;
+        return false;
+    };
+    Progress pr;
+    pr.stage = "refine";
+    pr.total = int64_t(opt.rounds) * opt.points;
+    const auto t0 = std::chrono::steady_clock::now();
+    CqapFitOptions fit = start.options();
+    for (int round = 0; round < opt.rounds; ++round) {
+        const CqapPredictor& p = res.predictor;
+        const BatchPredictor predict = [&p](const std::vector<SubnetConfig>& c) { return p.predict(c); };
+        const ParetoResult r = paretoSearch(layers, profile, predict, opt.search, {}, stop);
+        if (r.stopped) {
+            res.stopped = true;
+            return res;
+        }
+        // The picks depend only on this round's predictor and what came before it, so a round
+        // stopped half-way picks the same points again and measures only the missing ones.
+        const std::vector<SubnetConfig> picks = spreadOverFront(r.front, opt.points, knownBefore(round));
+        pr.doneAtStart = pr.done = int64_t(round) * opt.points;
+        for (const SubnetConfig& c : picks)
+            pr.doneAtStart = pr.done += inRound(round, c);
+        for (const SubnetConfig& c : picks) {
+            if (inRound(round, c)) continue;
+            if (stop.stopRequested()) {
+                res.stopped = true;
+                return res;
+            }
+            const auto m0 = std::chrono::steady_clock::now();
+            CqapSample s;
+            s.config = c;
+            s.accuracy = measure(c);
+            s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m0).count();
+            s.index = round;
+            appendLine(opt.path, measurementLine(s, opt.checkpointId, opt.eval.bnImages, round));
+            res.measured.push_back(s);
+            ++res.measuredNow;
+            ++pr.done;
+            if (progress) {
+                pr.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+                pr.values["predicted"] = res.predictor.predict(c);
+                pr.values["measured"] = s.accuracy;
+                pr.values["round"] = round + 1;
+                pr.message = "round " + std::to_string(round + 1) + " of " + std::to_string(opt.rounds) + ", " +
+                             formatBitops(subnetCost(layers, c).bitops);
+                progress(pr);
+            }
+        }
+        std::vector<CqapSample> all = samples;
+        for (const auto& m : res.measured)
+            if (m.index <= round) all.push_back(m);
+        if (progress) {
+            Progress f;
+            f.stage = "refine-fit";
+            f.message = "fitting the predictor on " + std::to_string(all.size()) + " subnets (round " +
+                        std::to_string(round + 1) + ")";
+            progress(f);
+        }
+        try {
+            res.predictor = CqapPredictor::fit(model, layers, all, fit, stop);
+        } catch (const Error&) {
+            if (!stop.stopRequested()) throw;
+            res.stopped = true;
+            return res;
+        }
+    }
+    // A file written with more rounds holds measurements this refinement did not use.
+    res.measured.erase(std::remove_if(res.measured.begin(), res.measured.end(),
+                                      [&](const CqapSample& m) { return m.index >= opt.rounds; }),
+                       res.measured.end());
+    return res;
+}
+
+} // namespace eqnet
