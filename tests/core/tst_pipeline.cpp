@@ -261,10 +261,18 @@ EQ_TEST(search_stage_refines_the_predictor_near_the_front) {
     };
     EQ_COMPARE(lines().size(), size_t(1));
 
-    // Going on: 2 rounds x 3 points, none of them a CQAP sample or measured twice.
+    // Going on: the uniform baselines that are not CQAP samples (measured first, in round 0),
+    // then 2 rounds x 3 front points, none of them a CQAP sample or measured twice.
     const FrontFile f = runSearchStage(run, o);
     const auto measured = lines();
-    EQ_COMPARE(measured.size(), size_t(6));
+    size_t anchors = 0;
+    for (const auto& u : f.uniform) {
+        bool sample = false;
+        for (const auto& s : samples) sample = sample || s.config == u.config;
+        anchors += !sample;
+    }
+    EQ_VERIFY(anchors > 0);
+    EQ_COMPARE(measured.size(), anchors + 6);
     Supernet probe = Supernet::load(runCheckpointPath(run));
     const Dataset data = loadDataset(tinyTrain().data);
     EvalOptions ev = tinyTrain().eval;
@@ -274,7 +282,7 @@ EQ_TEST(search_stage_refines_the_predictor_near_the_front) {
         const auto& j = measured[i];
         EQ_COMPARE(j["checkpoint"].get<std::string>(), id);
         EQ_COMPARE(j["bn_images"].get<int>(), 48);
-        EQ_COMPARE(j["round"].get<int>(), int(i / 3));
+        EQ_COMPARE(j["round"].get<int>(), i < anchors + 3 ? 0 : 1);
         SubnetConfig c;
         c.form = parseForm(j["form"].get<std::string>());
         const auto w = j["w_bits"].get<std::vector<int>>(), a = j["a_bits"].get<std::vector<int>>();
@@ -285,17 +293,21 @@ EQ_TEST(search_stage_refines_the_predictor_near_the_front) {
         // Measured with the stage's protocol (the given BN images, validation split).
         probe.setSubnet(c);
         EQ_NEAR(j["accuracy"].get<double>(), probe.evaluate(data, data.val, ev).accuracy, 1e-12);
-        // A front point that was measured during refinement keeps that measurement.
-        for (const auto& p : f.points)
-            if (p.config == c) EQ_NEAR(*p.validation, j["accuracy"].get<double>(), 0);
+        // A front point or baseline measured during refinement keeps that measurement.
+        for (const auto* list : {&f.points, &f.uniform})
+            for (const auto& p : *list)
+                if (p.config == c) EQ_NEAR(*p.validation, j["accuracy"].get<double>(), 0);
+        bool baseline = false;
+        for (const auto& u : f.uniform) baseline = baseline || u.config == c;
+        EQ_COMPARE(baseline, i < anchors); // the baselines first
     }
     // The refined predictor is fitted on the CQAP samples plus the 6 and saved beside the front.
     const CqapPredictor refined = CqapPredictor::load(frontPredictorPath(run, "tiny-refine"));
-    EQ_COMPARE(refined.scores().trainSamples + refined.scores().testSamples, int64_t(30));
+    EQ_COMPARE(refined.scores().trainSamples + refined.scores().testSamples, int64_t(30 + anchors));
     EQ_NEAR(f.predictorTau, refined.scores().kendallTau, 1e-12);
     EQ_COMPARE(f.refineRounds, 2);
     EQ_COMPARE(f.refinePoints, 3);
-    EQ_COMPARE(f.refineMeasured, int64_t(6));
+    EQ_COMPARE(f.refineMeasured, int64_t(anchors + 6));
     EQ_COMPARE(f.bnImages, int64_t(48));
     for (const auto& p : f.points) EQ_NEAR(p.predicted, refined.predict(p.config), 1e-12);
 
@@ -310,7 +322,7 @@ EQ_TEST(search_stage_refines_the_predictor_near_the_front) {
     }
     // Once more: nothing measured, the front is reused.
     runSearchStage(run, o);
-    EQ_COMPARE(lines().size(), size_t(6));
+    EQ_COMPARE(lines().size(), anchors + 6);
     // Other refinement settings search again.
     o.refinePoints = 2;
     o.verify = false;

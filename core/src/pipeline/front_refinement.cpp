@@ -122,7 +122,14 @@ RefinementResult refinePredictor(const std::string& model, const std::vector<Lay
     };
     Progress pr;
     pr.stage = "refine";
-    pr.total = int64_t(opt.rounds) * opt.points;
+    std::vector<SubnetConfig> anchors;
+    for (const auto& a : opt.anchors)
+        if (opt.rounds > 0 && !knownBefore(0)(a) && std::find(anchors.begin(), anchors.end(), a) == anchors.end())
+            anchors.push_back(a);
+    const auto isAnchor = [&](const SubnetConfig& c) {
+        return std::find(anchors.begin(), anchors.end(), c) != anchors.end();
+    };
+    pr.total = int64_t(opt.rounds) * opt.points + int64_t(anchors.size());
     const auto t0 = std::chrono::steady_clock::now();
     CqapFitOptions fit = start.options();
     for (int round = 0; round < opt.rounds; ++round) {
@@ -135,8 +142,13 @@ RefinementResult refinePredictor(const std::string& model, const std::vector<Lay
         }
         // The picks depend only on this round's predictor and what came before it, so a round
         // stopped half-way picks the same points again and measures only the missing ones.
-        const std::vector<SubnetConfig> picks = spreadOverFront(r.front, opt.points, knownBefore(round));
-        pr.doneAtStart = pr.done = int64_t(round) * opt.points;
+        std::vector<SubnetConfig> picks;
+        if (round == 0) picks = anchors;
+        const auto known = knownBefore(round);
+        for (auto& c : spreadOverFront(r.front, opt.points,
+                                       [&](const SubnetConfig& c) { return known(c) || isAnchor(c); }))
+            picks.push_back(std::move(c));
+        pr.doneAtStart = pr.done = int64_t(round) * opt.points + (round > 0 ? int64_t(anchors.size()) : 0);
         for (const SubnetConfig& c : picks)
             pr.doneAtStart = pr.done += inRound(round, c);
         for (const SubnetConfig& c : picks) {

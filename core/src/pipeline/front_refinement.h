@@ -19,6 +19,9 @@ struct RefinementOptions {
     EvalOptions eval;        // how a point is measured (validation split)
     std::string path;        // the measurements file (JSON lines, appended as measured)
     std::string checkpointId;
+    // Subnets measured in the first round besides its front points (the stage passes the
+    // uniform baselines it measures anyway, so the predictor learns where they stand).
+    std::vector<SubnetConfig> anchors;
 };
 
 struct RefinementResult {

@@ -334,6 +334,15 @@ FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& op
         }
     }
     std::vector<CqapSample> refined; // measured during refinement, with eval
+    // The uniform baselines of the profile's form (every allowed pair when few, else W=A).
+    std::vector<SubnetConfig> baselines;
+    std::vector<std::string> baselineLabels;
+    for (const auto& b : uniformPairs(profile)) {
+        SubnetConfig c = net.uniform(b.w, b.a, profile.form);
+        if (!allows(profile, c, layers)) continue;
+        baselines.push_back(c);
+        baselineLabels.push_back("W" + std::to_string(b.w) + "A" + std::to_string(b.a));
+    }
     if (!reuse) {
         CqapPredictor predictor = loadRunPredictor(runDir, true);
         predictor.checkLayers(net.spec().name, layers, cqapPredictorPath(runDir, true));
@@ -345,6 +354,7 @@ FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& op
             ro.eval = eval;
             ro.path = frontRefinePath(runDir, profile.name);
             ro.checkpointId = id;
+            if (opt.uniformBaselines) ro.anchors = baselines; // measured for verification anyway
             const auto samples = readCqapSamples(cqapSamplesPath(runDir), layers, id);
             RefinementResult rr = refinePredictor(
                 net.spec().name, layers, profile, predictor, samples, ro,
@@ -381,17 +391,13 @@ FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& op
         }
         sortFront(f.points);
         if (opt.uniformBaselines) {
-            std::vector<SubnetConfig> cs;
-            std::vector<std::string> labels;
-            for (const auto& b : uniformPairs(profile)) {
-                SubnetConfig c = net.uniform(b.w, b.a, profile.form);
-                if (!allows(profile, c, layers)) continue;
-                cs.push_back(c);
-                labels.push_back("W" + std::to_string(b.w) + "A" + std::to_string(b.a));
+            const auto pred = predictor.predict(baselines);
+            for (size_t i = 0; i < baselines.size(); ++i) {
+                FrontPoint u{baselines[i], subnetCost(layers, baselines[i]), pred[i], {}, {}, baselineLabels[i]};
+                for (const auto& m : refined)
+                    if (m.config == u.config) u.validation = m.accuracy;
+                f.uniform.push_back(std::move(u));
             }
-            const auto pred = predictor.predict(cs);
-            for (size_t i = 0; i < cs.size(); ++i)
-                f.uniform.push_back({cs[i], subnetCost(layers, cs[i]), pred[i], {}, {}, labels[i]});
             sortFront(f.uniform);
         }
         f.verification = summariseVerification(f);
