@@ -2,6 +2,8 @@
 # The mbv2-28 runs behind docs/results.md (issue 10), one process per run, one thread each, so
 # that two run side by side on a 2-core machine: EXP=NAME SEED=S scripts/experiments-issue10.sh
 #   supernet       stage 1 (2 FP epochs) + supernet (EPOCHS epochs, WDR + GPG), the default
+#   fp             stage 1 only (2 FP epochs, the same as the supernet job's): the variants' start
+#                  when the supernet's own report is already at hand
 #   adam-unused    the supernet from the seed's stage 1, with --adam-moves-unused-slots (ablation)
 #   no-wdr         the supernet from the seed's stage 1 without WDR-Loss (ablation)
 #   teacher        the supernet from the seed's stage 1, guided by the largest subnet only
@@ -12,9 +14,9 @@
 #                  supernet trains K=3 subnets per step, so 3 x EPOCHS epochs
 # EPOCHS: stage 2 epochs, 3 by default. Each supernet run is followed by its `eqnet report`
 # (every form, W8A8/W4A4/W2A2, BN on 2,048 images) written to RUNS/report-NAME.md.
-#   queue          for SEEDS (default "2 0 1"), two at a time: the supernets first, then the
-#                  variants that start from their stage 1 (QUEUE, default
-#                  "no-wdr teacher labels static-compute")
+#   queue          for SEEDS (default "2 0 1"), two at a time: the supernets first (FIRST=fp: only
+#                  their stage 1), then the variants that start from their stage 1 (QUEUE,
+#                  default "no-wdr teacher labels static-compute")
 set -euo pipefail
 if [ "${1:-}" = --job ]; then EXP=$2; SEED=$3; fi  # one line of the queue: EXP SEED
 EQ=${EQNET:-build/app/eqnet/eqnet}
@@ -39,12 +41,13 @@ variant() { local name=$1; shift; waitfp; run "$name" --from-fp "$FP" --epochs "
 case "${EXP:?set EXP}" in
   queue)
     jobs=()
-    for x in supernet ${QUEUE:-no-wdr teacher labels static-compute}; do
+    for x in ${FIRST:-supernet} ${QUEUE:-no-wdr teacher labels static-compute}; do
       for s in ${SEEDS:-2 0 1}; do jobs+=("$x $s"); done
     done
     printf '%s\n' "${jobs[@]}" | xargs -P 2 -L 1 "$0" --job
     ;;
   supernet)       run "mbv2-s$S" --fp-epochs 2 --epochs "$E"; report "mbv2-s$S" ;;
+  fp)             run "mbv2-s$S" --fp-epochs 2 --epochs 0 ;;
   adam-unused)    variant "mbv2-s$S-adamall" --adam-moves-unused-slots ;;
   no-wdr)         variant "mbv2-s$S-nowdr" --no-wdr ;;
   teacher)        variant "mbv2-s$S-teacher" --guidance teacher ;;

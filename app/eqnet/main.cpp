@@ -158,7 +158,7 @@ int runPtq(const PtqArgs& a, const DataSpec& spec, const RuntimeOptions& rt, con
     std::ostringstream md;
     md << "Post-training quantization of " << a.model << " (" << fpOpt.epochs << " FP epochs), "
        << (a.split == "test" ? "test" : "validation") << " accuracy (%) of " << split.size()
-       << " images, BN re-estimated on " << a.eval.bnImages << " training images per subnet.\n\n";
+       << " images, " << describeBn(a.eval) << " per subnet.\n\n";
     md << "FP32: " << std::fixed;
     md.precision(2);
     md << 100 * fp.accuracy << "%\n\n| bits |";
@@ -270,9 +270,9 @@ int runBenchMeasurement(const std::string& run, MeasurementAgreementOptions opt,
         std::fprintf(stderr, "stopped; the same command goes on where it stopped\n");
         return 130;
     }
-    std::printf("%lld subnets (%d per form), BN re-estimated on %lld training images, validation split; "
+    std::printf("%lld subnets (%d per form), %s, validation split; "
                 "accuracy spread across subnets (sd) %.2f pp\n\n",
-                (long long)a.subnets, opt.perForm, (long long)opt.eval.bnImages, a.spreadPp);
+                (long long)a.subnets, opt.perForm, describeBn(opt.eval).c_str(), a.spreadPp);
     std::printf("| BN seeds | Kendall tau | noise per measurement (pp) | mean abs difference (pp) |\n|---|---:|---:|---:|\n");
     for (const auto& p : a.pairs)
         std::printf("| %llu vs %llu | %.3f | %.3f | %.3f |\n", (unsigned long long)p.seedA,
@@ -394,6 +394,9 @@ int main(int argc, char** argv) {
     evalCmd->add_flag("--fp", ev.fp, "measure the full-precision network");
     evalCmd->add_option("--split", ev.split, "val or test")->capture_default_str();
     evalCmd->add_option("--bn-images", ev.eval.bnImages)->capture_default_str();
+    evalCmd->add_option("--bn-repeats", ev.eval.bnRepeats, "BN estimates averaged (docs/method.md §4)")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
     addRuntimeOptions(evalCmd, rt);
     addDataOptions(evalCmd, spec);
 
@@ -456,6 +459,9 @@ int main(int argc, char** argv) {
     reportCmd->add_option("--forms", reportForms, "forms (default: all 8)");
     reportCmd->add_option("--bits", rep.bits, "W=A bit-widths (default: 8..2)");
     reportCmd->add_option("--bn-images", rep.eval.bnImages)->capture_default_str();
+    reportCmd->add_option("--bn-repeats", rep.eval.bnRepeats, "BN estimates averaged per subnet")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
     reportCmd->add_option("--out", reportOut, "also write the table to this file");
     int sensitivityBits = 0;
     reportCmd->add_option("--sensitivity", sensitivityBits,
@@ -490,7 +496,11 @@ int main(int argc, char** argv) {
     benchMeas->add_option("--per-form", agree.perForm, "subnets of each form's CQAP sequence")->capture_default_str();
     benchMeas->add_option("--bn-images", agree.eval.bnImages, "BN re-estimation images per measurement")
         ->capture_default_str();
-    benchMeas->add_option("--bn-seeds", agree.bnSeeds, "one repetition per seed")->capture_default_str();
+    benchMeas->add_option("--bn-repeats", agree.eval.bnRepeats,
+                          "BN estimates averaged per measurement (seed S draws estimates S*R .. S*R+R-1)")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    benchMeas->add_option("--bn-seeds", agree.bnSeeds, "one measurement per seed")->capture_default_str();
     benchMeas->add_option("--workers", agree.workers, "subnets measured at once (0: one per core, at most 4)")
         ->capture_default_str();
     addRuntimeOptions(benchMeas, rt);

@@ -10,6 +10,7 @@
 #include "eqnet/cost_model.h"
 #include "eqnet/files.h"
 #include "eqnet/profile.h"
+#include "eqnet/run_folder.h"
 #include "eqnet/search.h"
 #include "eqnet/training.h"
 
@@ -240,8 +241,17 @@ void addStageCommands(CLI::App& app, std::function<int()>& action) {
     cqap->add_option("--run", *cqRun, "run folder (trained with eqnet train)")->required();
     cqap->add_option("--per-form", cq->sampling.perForm, "subnets measured per form (8 forms)")->capture_default_str();
     cqap->add_option("--seed", cq->sampling.seed, "sample sequence seed")->capture_default_str();
-    cqap->add_option("--bn-images", cq->sampling.eval.bnImages, "BN re-estimation images per subnet")
-        ->capture_default_str();
+    // Left out, the measurement protocol is the run's own (run.json "eval"): samples measured
+    // under another protocol are not mixed into the fit.
+    auto cqBn = std::make_shared<int64_t>(0);
+    auto cqRepeats = std::make_shared<int>(0);
+    cqap->add_option("--bn-images", *cqBn, "BN re-estimation images per subnet (0: the run's setting)")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    cqap->add_option("--bn-repeats", *cqRepeats,
+                     "BN estimates averaged per subnet (0: the run's setting; docs/method.md §4)")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
     cqap->add_option("--bn-seed", cq->sampling.eval.bnSeed, "which training images re-estimate BN")
         ->capture_default_str();
     cqap->add_option("--val-images", cq->sampling.eval.maxImages, "validation images per subnet (0: all)")
@@ -255,9 +265,13 @@ void addStageCommands(CLI::App& app, std::function<int()>& action) {
         ->capture_default_str();
     auto cqScore = std::make_shared<std::string>();
     cqap->add_option("--score", *cqScore, "only score the fitted predictors on the subnets of this samples file");
-    cqap->callback([&action, sh, cq, cqRun, cqScore] {
-        action = [sh, cq, cqRun, cqScore] {
+    cqap->callback([&action, sh, cq, cqRun, cqScore, cqBn, cqRepeats] {
+        action = [sh, cq, cqRun, cqScore, cqBn, cqRepeats] {
             if (!cqScore->empty()) return runCqapScore(*cqRun, *cqScore);
+            const std::string config = runConfigPath(*cqRun);
+            const EvalOptions runEval = trainConfigFromJson(readTextFile(config), config).eval;
+            cq->sampling.eval.bnImages = *cqBn > 0 ? *cqBn : runEval.bnImages;
+            cq->sampling.eval.bnRepeats = *cqRepeats > 0 ? *cqRepeats : runEval.bnRepeats;
             cq->device = sh->rt.device;
             return runCqap(*cqRun, *cq, sh->rt);
         };
@@ -280,6 +294,11 @@ void addStageCommands(CLI::App& app, std::function<int()>& action) {
     search->add_flag("--fresh", so->fresh, "search again even when a front for this checkpoint exists");
     search->add_option("--bn-images", so->bnImages,
                        "BN re-estimation images of every measurement (0: the run's setting)")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    search->add_option("--bn-repeats", so->bnRepeats,
+                       "BN estimates averaged per validation measurement (0: the run's setting); test "
+                       "measurements keep one, as the exported model")
         ->capture_default_str()
         ->check(CLI::NonNegativeNumber);
     search->add_option("--refine", so->refineRounds,

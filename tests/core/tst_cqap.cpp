@@ -277,4 +277,20 @@ EQ_TEST(sampling_appends_resumes_and_reuses) {
     auto r4 = sampleCqap(net, data, path, "other", o);
     EQ_COMPARE(r4.reused, int64_t(0));
     EQ_COMPARE(readCqapSamples(path, net.layers(), "ck").size(), size_t(8));
+
+    // Another measurement protocol (more BN estimates per subnet) neither reuses nor fits on
+    // the samples of this one: their noise differs.
+    o.eval.bnRepeats = 2;
+    auto r5 = sampleCqap(net, data, path, "ck", o);
+    EQ_COMPARE(r5.reused, int64_t(0));
+    EQ_COMPARE(r5.measured, int64_t(2));
+    EQ_COMPARE(r5.samples.size(), size_t(2));
+    net.setSubnet(r5.samples[0].config);
+    EQ_NEAR(net.evaluate(data, data.val, o.eval).accuracy, r5.samples[0].accuracy, 1e-12);
+    // and the first protocol still finds its own eight
+    o.eval.bnRepeats = 1;
+    o.perForm = 4;
+    auto r6 = sampleCqap(net, data, path, "ck", o);
+    EQ_COMPARE(r6.reused, int64_t(8));
+    EQ_COMPARE(r6.samples.size(), size_t(8));
 }

@@ -329,6 +329,47 @@ EQ_TEST(search_stage_refines_the_predictor_near_the_front) {
     EQ_COMPARE(runSearchStage(run, o).refinePoints, 2);
 }
 
+EQ_TEST(search_stage_averages_bn_estimates_on_validation_only) {
+    // --bn-repeats 2: every validation measurement is the mean of two BN estimates (what the
+    // search ranks by); every test measurement is the one model an export deploys.
+    const std::string run = trainedRun();
+    if (!fs::exists(cqapPredictorPath(run, true))) runCqapStage(run, tinyCqap());
+    const std::string scratch = eqtest::scratchDir();
+    HardwareProfile prof = findProfile(writeProfile(scratch));
+    prof.name = "tiny-repeats";
+    const std::string profile = scratch + "/tiny-repeats.json";
+    writeProfileFile(profile, prof);
+    SearchStageOptions o = tinySearch(profile);
+    o.verifyTop = 1;
+    o.bnImages = 48;
+    o.bnRepeats = 2;
+    const FrontFile f = runSearchStage(run, o);
+    EQ_COMPARE(f.bnRepeats, 2);
+    EQ_COMPARE(nlohmann::json::parse(fileText(frontPath(run, "tiny-repeats")))["search"]["bn_repeats"].get<int>(), 2);
+    Supernet probe = Supernet::load(runCheckpointPath(run));
+    const Dataset data = loadDataset(tinyTrain().data);
+    EvalOptions ev = tinyTrain().eval;
+    ev.bnImages = 48;
+    ev.bnRepeats = 2;
+    int checked = 0;
+    for (const auto* list : {&f.points, &f.uniform})
+        for (const auto& p : *list) {
+            if (!p.validation) continue;
+            probe.setSubnet(p.config);
+            EQ_NEAR(*p.validation, probe.evaluate(data, data.val, ev).accuracy, 1e-12);
+            const EvalResult t = probe.evaluate(data, data.test, deployedEval(ev));
+            EQ_NEAR(*p.test, t.accuracy, 1e-12);
+            EQ_COMPARE(p.testCorrect, packCorrect(t.correct));
+            ++checked;
+        }
+    EQ_COMPARE(checked, 1 + 10);
+    // The same options reuse the front; one estimate is another protocol: searched again.
+    EQ_COMPARE(runSearchStage(run, o).searchSeconds, f.searchSeconds);
+    o.bnRepeats = 1;
+    o.verify = false;
+    EQ_COMPARE(runSearchStage(run, o).bnRepeats, 1);
+}
+
 EQ_TEST(export_stage_writes_json_with_provenance_and_onnx) {
     const std::string run = trainedRun();
     if (!fs::exists(cqapPredictorPath(run, true))) runCqapStage(run, tinyCqap());

@@ -133,6 +133,37 @@ EQ_TEST(adaptive_bn_changes_the_measurement) {
     EQ_VERIFY2(std::abs(a - b) > 1e-4, std::to_string(a) + " vs " + std::to_string(b));
 }
 
+EQ_TEST(repeated_bn_estimates_average_their_measurements) {
+    // bnRepeats = 2 with bnSeed 1 measures with the estimates of seeds 2 and 3 and reports
+    // their mean; the deployed model is the first of them (seed 2, one estimate).
+    Supernet& net = trained();
+    net.setSubnet(net.uniform(2, 3, QuantForm{Granularity::PerTensor, true, false}));
+    EvalOptions one;
+    one.bnImages = 128;
+    one.maxImages = 300;
+    EvalOptions two = one;
+    two.bnRepeats = 2;
+    two.bnSeed = 1;
+    one.bnSeed = 2;
+    const EvalResult a = net.evaluate(synth(), synth().val, one);
+    one.bnSeed = 3;
+    const EvalResult b = net.evaluate(synth(), synth().val, one);
+    EQ_VERIFY2(a.loss != b.loss, "the two BN seeds must give different estimates");
+    const EvalResult mean = net.evaluate(synth(), synth().val, two);
+    EQ_NEAR(mean.accuracy, (a.accuracy + b.accuracy) / 2, 1e-12);
+    EQ_NEAR(mean.loss, (a.loss + b.loss) / 2, 1e-6);
+    EQ_COMPARE(mean.images, int64_t(300));
+    EQ_VERIFY(mean.correct.empty()); // no single model gets these images right or wrong
+    EQ_COMPARE(a.correct.size(), size_t(300));
+    const EvalOptions deployed = deployedEval(two);
+    EQ_COMPARE(deployed.bnRepeats, 1);
+    EQ_COMPARE(deployed.bnSeed, uint64_t(2));
+    EQ_COMPARE(net.evaluate(synth(), synth().val, deployed).loss, a.loss);
+    EQ_COMPARE(describeBn(two), std::string("BN re-estimated on 128 training images, mean of 2 estimates"));
+    two.bnRepeats = 0;
+    EQ_THROWS(net.evaluate(synth(), synth().val, two), Error, "at least 1");
+}
+
 EQ_TEST(checkpoint_round_trip) {
     Supernet& net = trained();
     const std::string path = eqtest::scratchDir() + "/ck/supernet.pt";

@@ -31,7 +31,8 @@ struct OnnxExportOptions {
     int opset = kOnnxMinOpset;
     // BN statistics are re-estimated for the subnet with these settings (bnImages, bnBatchSize,
     // bnSeed), exactly as Supernet::evaluate(data, split, bn) does, so the exported model is
-    // the one evaluate() measures. bnImages = 0 keeps the supernet's current statistics.
+    // the one evaluate() measures. bnImages = 0 keeps the supernet's current statistics. A
+    // model holds one estimate: pass deployedEval() of a protocol that averages several.
     EvalOptions bn;
     std::string producerName = "EQ-Net Studio";
     std::string producerVersion; // empty: this build's version

@@ -101,6 +101,7 @@ struct FrontFile {
     bool exhaustive = false;
     double predictorTau = 0;   // the predictor's held-out Kendall tau when it was used
     int64_t bnImages = 0;      // BN re-estimation images of the measurements (0: unknown, older file)
+    int bnRepeats = 1;         // BN estimates averaged per validation measurement (EvalOptions)
     int refineRounds = 0, refinePoints = 0; // predictor refinement (SearchStageOptions)
     int64_t refineMeasured = 0;             // subnets the refinement measured
     std::vector<FrontPoint> points;  // sorted by BitOps
@@ -128,6 +129,9 @@ struct SearchStageOptions {
     bool fresh = false;        // search again even when a front for this checkpoint exists
     // BN re-estimation images of every measurement of this stage (0: the run's setting).
     int64_t bnImages = 0;
+    // BN estimates averaged per validation measurement (0: the run's setting). Test
+    // measurements keep one estimate: they measure the model that an export deploys.
+    int bnRepeats = 0;
     // Predictor refinement (docs/method.md §6): before the search that makes the front,
     // `refineRounds` times search, measure `refinePoints` of that front on the validation split
     // and fit the predictor again on the CQAP samples plus every subnet measured so far.

@@ -51,14 +51,29 @@ struct EvalOptions {
     int64_t batchSize = 500;
     int64_t maxImages = 0;      // 0: the whole split
     uint64_t bnSeed = 0;        // which training images re-estimate BN
+    // BN estimates averaged per measurement (docs/method.md §4): repetition r re-estimates BN
+    // on the images drawn with seed bnSeed * bnRepeats + r, so measurements with different
+    // bnSeed share no estimate; accuracy and loss are the means over the repetitions. The
+    // deployed model has one estimate: export and per-image results use bnRepeats = 1.
+    int bnRepeats = 1;
 };
+
+// The protocol of the deployed model: one BN estimate, the first of those that `opt` averages,
+// which is the one an export makes. Test-split measurements that a user will compare with an
+// exported model (verification, export) and the export itself use it.
+EvalOptions deployedEval(EvalOptions opt);
+
+// The protocol in words, for reports: "BN re-estimated on 2048 training images" (and ", mean
+// of 2 estimates" when bnRepeats > 1).
+std::string describeBn(const EvalOptions& opt);
 
 struct EvalResult {
     double accuracy = 0; // fraction correct, 0..1
     double loss = 0;     // mean cross-entropy
     int64_t images = 0;
     double seconds = 0;
-    std::vector<uint8_t> correct; // per image of the split, in its order (1 = right): for paired comparisons
+    std::vector<uint8_t> correct; // per image of the split, in its order (1 = right): for paired
+                                  // comparisons; empty when the accuracy averages several BN estimates
 };
 
 class Supernet {

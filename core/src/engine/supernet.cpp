@@ -296,42 +296,62 @@ int Supernet::recalibrate(const Dataset& data, int64_t images, bool all, const P
 
 bool Supernet::calibrated() const { return d_->calibratedFlag.item<float>() > 0; }
 
+EvalOptions deployedEval(EvalOptions opt) {
+    opt.bnSeed *= uint64_t(std::max(1, opt.bnRepeats));
+    opt.bnRepeats = 1;
+    return opt;
+}
+
+std::string describeBn(const EvalOptions& opt) {
+    if (opt.bnImages <= 0) return "BN statistics kept as trained";
+    std::string s = "BN re-estimated on " + std::to_string(opt.bnImages) + " training images";
+    if (opt.bnRepeats > 1) s += ", mean of " + std::to_string(opt.bnRepeats) + " estimates";
+    return s;
+}
+
 EvalResult Supernet::evaluate(const Dataset& data, const ImageSet& split, const EvalOptions& opt) {
     if (!d_->fullPrecision && !calibrated())
         throw Error("the quantizer is not calibrated: run calibration (or load a calibrated "
                     "checkpoint) before measuring a quantized subnet");
+    if (opt.bnRepeats < 1) throw Error("BN repetitions per measurement must be at least 1");
     const auto t0 = std::chrono::steady_clock::now();
     auto& model = *d_->model;
     const bool wasTraining = model.is_training();
     const auto snapshot = saveBatchNorm(model);
     const Normalization norm{data.mean, data.std};
-    reestimateBatchNorm(model, data.train, norm, opt.bnImages, opt.bnBatchSize, opt.bnSeed, d_->device);
-    model.eval();
-    torch::NoGradGuard ng;
     const int64_t total = opt.maxImages > 0 ? std::min(opt.maxImages, split.size()) : split.size();
+    const int repeats = opt.bnImages > 0 ? opt.bnRepeats : 1; // without re-estimation all agree
     int64_t correct = 0;
     std::vector<uint8_t> perImage;
-    perImage.reserve(size_t(total));
     double lossSum = 0;
-    for (int64_t b = 0; b < total; b += opt.batchSize) {
-        std::vector<int64_t> idx;
-        for (int64_t i = b; i < std::min(total, b + opt.batchSize); ++i) idx.push_back(i);
-        auto logits = model.forward(imagesTensor(split, idx, norm, d_->device));
-        auto y = labelsTensor(split, idx, d_->device);
-        lossSum += torch::nn::functional::cross_entropy(
-                       logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
-                       .item<double>();
-        const auto hit = logits.argmax(1).eq(y).to(torch::kCPU, torch::kUInt8).contiguous();
-        perImage.insert(perImage.end(), hit.data_ptr<uint8_t>(), hit.data_ptr<uint8_t>() + hit.numel());
-        correct += hit.sum().item<int64_t>();
+    for (int r = 0; r < repeats; ++r) {
+        const uint64_t bnSeed = opt.bnSeed * uint64_t(opt.bnRepeats) + uint64_t(r);
+        reestimateBatchNorm(model, data.train, norm, opt.bnImages, opt.bnBatchSize, bnSeed, d_->device);
+        model.eval();
+        torch::NoGradGuard ng;
+        if (repeats == 1) perImage.reserve(size_t(total));
+        for (int64_t b = 0; b < total; b += opt.batchSize) {
+            std::vector<int64_t> idx;
+            for (int64_t i = b; i < std::min(total, b + opt.batchSize); ++i) idx.push_back(i);
+            auto logits = model.forward(imagesTensor(split, idx, norm, d_->device));
+            auto y = labelsTensor(split, idx, d_->device);
+            lossSum += torch::nn::functional::cross_entropy(
+                           logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+                           .item<double>();
+            const auto hit = logits.argmax(1).eq(y).to(torch::kCPU, torch::kUInt8).contiguous();
+            if (repeats == 1)
+                perImage.insert(perImage.end(), hit.data_ptr<uint8_t>(), hit.data_ptr<uint8_t>() + hit.numel());
+            correct += hit.sum().item<int64_t>();
+        }
     }
     restoreBatchNorm(model, snapshot);
     model.train(wasTraining);
     EvalResult r;
     r.images = total;
     r.correct = std::move(perImage);
-    r.accuracy = total ? double(correct) / double(total) : 0.0;
-    r.loss = total ? lossSum / double(total) : 0.0;
+    const double n = double(total) * repeats;
+    r.accuracy = total ? double(correct) / n : 0.0;
+    r.loss = total ? lossSum / n : 0.0;
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return r;
 }

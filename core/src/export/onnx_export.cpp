@@ -282,6 +282,9 @@ private:
 
 onnxir::Model buildOnnxModel(Supernet& net, const Dataset& data, const SubnetConfig& cfg,
                          const OnnxExportOptions& opt, OnnxExportSummary& sum) {
+    if (opt.bn.bnRepeats != 1)
+        throw Error("ONNX export: a model holds one BN estimate, not the mean of " + std::to_string(opt.bn.bnRepeats) +
+                    " (export with deployedEval() of the measurement protocol)");
     auto& d = net.impl();
     StateGuard guard(net);
     net.setSubnet(cfg);

@@ -37,7 +37,7 @@ SubnetExportResult exportSubnet(const std::string& runDir, TrainedRun& run, cons
     if (!opt.onnxPath.empty()) {
         const Dataset data = loadDataset(run.config.data);
         OnnxExportOptions oo;
-        oo.bn = run.config.eval;
+        oo.bn = deployedEval(run.config.eval);
         res.onnxPath = opt.onnxPath;
         res.onnx = exportOnnx(net, data, config, res.onnxPath, oo);
     }
@@ -83,7 +83,7 @@ SubnetMeasurement measureRunSubnet(const std::string& runDir, const SubnetConfig
     m.validation = run.net.evaluate(data, data.val, run.config.eval).accuracy;
     report(1);
     if (test && !stop.stopRequested()) {
-        const EvalResult t = run.net.evaluate(data, data.test, run.config.eval);
+        const EvalResult t = run.net.evaluate(data, data.test, deployedEval(run.config.eval));
         m.test = t.accuracy;
         m.testCorrect = packCorrect(t.correct);
         report(2);

@@ -15,13 +15,14 @@ using nlohmann::json;
 
 namespace {
 
-json measurementLine(const CqapSample& s, const std::string& checkpointId, int64_t bnImages, int round) {
+json measurementLine(const CqapSample& s, const std::string& checkpointId, const EvalOptions& eval, int round) {
     std::vector<int> w, a;
     for (const auto& l : s.config.layers) {
         w.push_back(l.w);
         a.push_back(l.a);
     }
-    return {{"checkpoint", checkpointId}, {"bn_images", bnImages}, {"round", round},
+    return {{"checkpoint", checkpointId}, {"bn_images", eval.bnImages},
+            {"bn_repeats", eval.bnRepeats}, {"round", round},
             {"form", formName(s.config.form)}, {"w_bits", w}, {"a_bits", a},
             {"accuracy", s.accuracy}, {"seconds", s.seconds}};
 }
@@ -49,14 +50,15 @@ void appendLine(const std::string& path, const json& line) {
 } // namespace
 
 std::vector<CqapSample> readRefinementMeasurements(const std::string& path, const std::vector<LayerInfo>& layers,
-                                                   const std::string& checkpointId, int64_t bnImages) {
+                                                   const std::string& checkpointId, const EvalOptions& eval) {
     std::vector<CqapSample> out;
     std::ifstream in(path);
     for (std::string line; std::getline(in, line);) {
         const json j = json::parse(line, nullptr, false);
         if (!j.is_object()) continue;
         try {
-            if (j.at("checkpoint").get<std::string>() != checkpointId || j.at("bn_images").get<int64_t>() != bnImages)
+            if (j.at("checkpoint").get<std::string>() != checkpointId || j.at("bn_images").get<int64_t>() != eval.bnImages ||
+                j.value("bn_repeats", 1) != eval.bnRepeats)
                 continue;
             CqapSample s;
             s.config.form = parseForm(j.at("form").get<std::string>());
@@ -104,7 +106,7 @@ RefinementResult refinePredictor(const std::string& model, const std::vector<Lay
                                  const ProgressFn& progress, const StopToken& stop) {
     RefinementResult res;
     res.predictor = start;
-    res.measured = readRefinementMeasurements(opt.path, layers, opt.checkpointId, opt.eval.bnImages);
+    res.measured = readRefinementMeasurements(opt.path, layers, opt.checkpointId, opt.eval);
     // Known before round r: the CQAP samples and what earlier rounds measured.
     const auto knownBefore = [&](int round) {
         return [&, round](const SubnetConfig& c) {
@@ -163,7 +165,7 @@ RefinementResult refinePredictor(const std::string& model, const std::vector<Lay
             s.accuracy = measure(c);
             s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m0).count();
             s.index = round;
-            appendLine(opt.path, measurementLine(s, opt.checkpointId, opt.eval.bnImages, round));
+            appendLine(opt.path, measurementLine(s, opt.checkpointId, opt.eval, round));
             res.measured.push_back(s);
             ++res.measuredNow;
             ++pr.done;

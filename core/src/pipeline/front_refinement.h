@@ -34,7 +34,7 @@ struct RefinementResult {
 // The measurements a refinement file holds for this checkpoint and BN setting (others, and
 // damaged lines, are ignored).
 std::vector<CqapSample> readRefinementMeasurements(const std::string& path, const std::vector<LayerInfo>& layers,
-                                                   const std::string& checkpointId, int64_t bnImages);
+                                                   const std::string& checkpointId, const EvalOptions& eval);
 
 // Up to k of the front's configs, spread evenly over the front by BitOps (both ends kept),
 // leaving out those for which `known` is true.

@@ -33,7 +33,8 @@ MeasurementAgreement measureAgreement(const std::string& runDir, const Measureme
         so.eval.bnSeed = seed;
         so.workers = opt.workers;
         const std::string file = (fs::path(runDir) / "bench" /
-                                  ("measurement-bn" + std::to_string(opt.eval.bnImages) + "-seed" +
+                                  ("measurement-bn" + std::to_string(opt.eval.bnImages) +
+                                   (opt.eval.bnRepeats > 1 ? "x" + std::to_string(opt.eval.bnRepeats) : "") + "-seed" +
                                    std::to_string(seed) + ".jsonl")).string();
         const auto r = sampleCqap(run.net, data, file, run.checkpointId, so, progress, stop,
                                   [&ckpt, device] { return Supernet::load(ckpt, device); });

@@ -144,7 +144,7 @@ std::string frontToJson(const FrontFile& f, const std::vector<LayerInfo>& layers
                    {"mutation_prob", f.search.mutationProb}, {"mutation_share", f.search.mutationShare},
                    {"seed", f.search.seed}, {"evaluations", f.evaluations},
                    {"seconds", f.searchSeconds}, {"exhaustive", f.exhaustive},
-                   {"predictor_kendall_tau", f.predictorTau}, {"bn_images", f.bnImages},
+                   {"predictor_kendall_tau", f.predictorTau}, {"bn_images", f.bnImages}, {"bn_repeats", f.bnRepeats},
                    {"refine_rounds", f.refineRounds}, {"refine_points", f.refinePoints},
                    {"refine_measured", f.refineMeasured}};
     j["points"] = json::array();
@@ -200,6 +200,7 @@ FrontFile frontFromJson(const std::string& text, const std::string& source, cons
         f.exhaustive = s.value("exhaustive", false);
         f.predictorTau = s.value("predictor_kendall_tau", 0.0);
         f.bnImages = s.value("bn_images", int64_t(0));
+        f.bnRepeats = s.value("bn_repeats", 1);
         f.refineRounds = s.value("refine_rounds", 0);
         f.refinePoints = s.value("refine_points", 0);
         f.refineMeasured = s.value("refine_measured", int64_t(0));
@@ -311,6 +312,8 @@ FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& op
     const std::string path = frontPath(runDir, profile.name);
     EvalOptions eval = cfg.eval; // every measurement of this stage (§4)
     if (opt.bnImages > 0) eval.bnImages = opt.bnImages;
+    if (opt.bnRepeats > 0) eval.bnRepeats = opt.bnRepeats;
+    const EvalOptions testEval = deployedEval(eval);
     if (opt.refineRounds < 0 || (opt.refineRounds > 0 && opt.refinePoints < 1))
         throw Error("search: --refine must be >= 0 and --refine-points >= 1");
     // The data set is loaded on the first measurement only (a finished front needs none).
@@ -327,6 +330,7 @@ FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& op
             FrontFile old = frontFromJson(readTextFile(path), path, layers);
             reuse = old.checkpointId == id && profileKey(old.profile) == profileKey(profile) &&
                     sameSearch(old.search, opt.search) && (old.bnImages == eval.bnImages || (old.bnImages == 0 && opt.bnImages == 0)) &&
+                    old.bnRepeats == eval.bnRepeats &&
                     old.refineRounds == opt.refineRounds && (opt.refineRounds == 0 || old.refinePoints == opt.refinePoints);
             if (reuse) f = std::move(old);
         } catch (const Error&) {
@@ -380,6 +384,7 @@ FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& op
         f.exhaustive = r.exhaustive;
         f.predictorTau = predictor.scores().kendallTau;
         f.bnImages = eval.bnImages;
+        f.bnRepeats = eval.bnRepeats;
         f.refineRounds = opt.refineRounds;
         f.refinePoints = opt.refineRounds > 0 ? opt.refinePoints : 0;
         f.refineMeasured = int64_t(refined.size());
@@ -436,7 +441,7 @@ FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& op
         net.setSubnet(p->config);
         if (!p->validation) p->validation = net.evaluate(data(), data().val, eval).accuracy;
         if (opt.verifyTest && (!p->test || p->testCorrect.empty())) {
-            const EvalResult t = net.evaluate(data(), data().test, eval);
+            const EvalResult t = net.evaluate(data(), data().test, testEval);
             p->test = t.accuracy;
             p->testCorrect = packCorrect(t.correct);
         }

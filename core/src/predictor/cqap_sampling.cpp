@@ -52,7 +52,7 @@ int drawBits(std::mt19937_64& rng, double centre) {
     return std::clamp(int(std::lround(v)), kMinBits, kMaxBits);
 }
 
-json sampleLine(const CqapSample& s, const std::string& checkpointId, uint64_t seed) {
+json sampleLine(const CqapSample& s, const std::string& checkpointId, uint64_t seed, const EvalOptions& eval) {
     std::vector<int> w, a;
     for (const auto& l : s.config.layers) {
         w.push_back(l.w);
@@ -60,7 +60,8 @@ json sampleLine(const CqapSample& s, const std::string& checkpointId, uint64_t s
     }
     return {{"checkpoint", checkpointId}, {"sampler", kSamplerVersion}, {"seed", seed},          {"form", formName(s.config.form)},
             {"index", s.index},           {"w_bits", w},            {"a_bits", a},
-            {"accuracy", s.accuracy},     {"loss", s.loss},         {"seconds", s.seconds}};
+            {"accuracy", s.accuracy},     {"loss", s.loss},         {"seconds", s.seconds},
+            {"bn_images", eval.bnImages}, {"bn_repeats", eval.bnRepeats}};
 }
 
 } // namespace
@@ -108,6 +109,9 @@ struct FileSample {
     CqapSample sample;
     uint64_t seed = 0;
     int sampler = 1; // lines written before the field existed came from sampler 1
+    // The measurement protocol; lines written before the fields existed say nothing (-1).
+    int64_t bnImages = -1;
+    int bnRepeats = -1;
 };
 
 std::vector<FileSample> readLines(const std::string& path, const std::vector<LayerInfo>& layers,
@@ -132,6 +136,8 @@ std::vector<FileSample> readLines(const std::string& path, const std::vector<Lay
             FileSample fsmp;
             fsmp.sampler = j.value("sampler", 1);
             fsmp.seed = j.at("seed").get<uint64_t>();
+            fsmp.bnImages = j.value("bn_images", int64_t(-1));
+            fsmp.bnRepeats = j.value("bn_repeats", -1);
             CqapSample& s = fsmp.sample;
             s.config.form = parseForm(j.at("form").get<std::string>());
             const auto w = j.at("w_bits").get<std::vector<int>>();
@@ -184,6 +190,10 @@ CqapSamplingOutcome sampleCqap(Supernet& net, const Dataset& data, const std::st
     CqapSamplingOutcome outcome;
     std::set<std::pair<int, int64_t>> have; // (form, index) of this seed's sequence
     for (auto& f : readLines(samplesPath, layers, checkpointId, nullptr)) {
+        // Measured under another protocol: neither reused nor fitted on (noise levels differ).
+        if ((f.bnImages >= 0 && f.bnImages != opt.eval.bnImages) ||
+            (f.bnRepeats >= 0 && f.bnRepeats != opt.eval.bnRepeats))
+            continue;
         if (f.seed == opt.seed && f.sampler == kSamplerVersion) have.insert({formIndex(f.sample.config.form), f.sample.index});
         outcome.samples.push_back(std::move(f.sample));
     }
@@ -253,7 +263,7 @@ CqapSamplingOutcome sampleCqap(Supernet& net, const Dataset& data, const std::st
                 std::lock_guard<std::mutex> lock(mutex);
                 {
                     std::ofstream out(samplesPath, std::ios::app);
-                    out << sampleLine(s, checkpointId, opt.seed).dump() << "\n";
+                    out << sampleLine(s, checkpointId, opt.seed, opt.eval).dump() << "\n";
                     out.flush();
                     if (!out) throw Error(samplesPath + ": cannot append (disk full?)");
                 }

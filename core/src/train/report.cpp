@@ -56,7 +56,7 @@ std::string runReport(const std::string& runDir, const ReportOptions& opt, const
     }
     md << "Uniform subnets of the supernet in " << runDir << " (" << job.config().model
        << "), accuracy (%) on the validation split (" << data.val.size() << " images) and the test split ("
-       << data.test.size() << "), BN re-estimated on " << opt.eval.bnImages << " training images per subnet.\n\n";
+       << data.test.size() << "), " << describeBn(opt.eval) << " per subnet.\n\n";
     md << "| form | bits | val | test |" << (statics.empty() ? "" : " static val | static test |") << "\n";
     md << "|---|---|---:|---:|" << (statics.empty() ? "" : "---:|---:|") << "\n";
     const auto t0 = std::chrono::steady_clock::now();

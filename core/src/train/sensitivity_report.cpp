@@ -50,8 +50,8 @@ std::string runSensitivityReport(const std::string& runDir, const ReportOptions&
     char buf[64];
     md << "Per-layer sensitivity of the supernet in " << runDir << " (" << job.config().model
        << "): validation accuracy drop (pp) of the W8A8 subnet when one layer alone runs at W" << bits << "A"
-       << bits << " (validation split, " << data.val.size() << " images; BN re-estimated on "
-       << opt.eval.bnImages << " training images per subnet).\n\n";
+       << bits << " (validation split, " << data.val.size() << " images; "
+       << describeBn(opt.eval) << " per subnet).\n\n";
     md << "| layer | MACs | share of BitOps at W8A8 |";
     for (const auto& f : forms) md << " " << formName(f) << " |";
     md << " mean |\n|---|---:|---:|";

@@ -53,7 +53,7 @@ std::string trainConfigToJson(const TrainConfig& c) {
                 {"skew_target", c.wdrSkewTarget},
                 {"kurt_target", c.wdrKurtTarget}};
     j["static"] = {{"enabled", c.staticSubnet}, {"bits", c.staticBits}, {"form", formName(c.staticForm)}};
-    j["eval"] = {{"bn_images", c.eval.bnImages}, {"images", c.evalImages}};
+    j["eval"] = {{"bn_images", c.eval.bnImages}, {"bn_repeats", c.eval.bnRepeats}, {"images", c.evalImages}};
     j["snapshot_every"] = c.snapshotEvery;
     j["versions"] = {{"eqnet", EQNET_VERSION}, {"libtorch", libtorchVersion()}};
     return j.dump(2) + "\n";
@@ -138,6 +138,7 @@ TrainConfig trainConfigFromJson(const std::string& text, const std::string& sour
     c.staticForm = parseForm(form);
     const json& ev = section(j, "eval", source);
     field(ev, "bn_images", "eval.", source, c.eval.bnImages);
+    field(ev, "bn_repeats", "eval.", source, c.eval.bnRepeats);
     field(ev, "images", "eval.", source, c.evalImages);
     field(j, "snapshot_every", "", source, c.snapshotEvery);
 
@@ -149,6 +150,7 @@ TrainConfig trainConfigFromJson(const std::string& text, const std::string& sour
     check(c.lr > 0, "field \"train.lr\" must be positive");
     check(c.subnetsPerStep >= 2, "field \"train.subnets_per_step\" must be at least 2 (largest and smallest)");
     check(c.alpha >= 0 && c.alpha <= 1, "field \"train.alpha\" must lie in [0, 1]");
+    check(c.eval.bnRepeats >= 1, "field \"eval.bn_repeats\" must be at least 1");
     check(c.staticBits >= kMinBits && c.staticBits <= kMaxBits, "field \"static.bits\" must lie in 2..8");
     return c;
 }
