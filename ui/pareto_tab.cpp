@@ -25,6 +25,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <filesystem>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -44,6 +45,10 @@ struct SearchOutcome {
     bool hasStored = false;
     FrontFile stored;
     QString storedError;
+    // The stored search refined its predictor (search/<profile>/predictor.json): this search
+    // predicts with it, so that the front and the stored front are the same predictions.
+    bool refinedPredictor = false;
+    QString refinedError;
     int64_t evaluations = 0;
     double seconds = 0;
     bool exhaustive = false;
@@ -305,9 +310,21 @@ void ParetoTab::startPendingSearch() {
     progress_->setVisible(true);
     setStatus(tr("Searching… (%1)").arg(QString::fromStdString(profile.name)));
 
-    searchRunner_->start(tr("Pareto search"), [this, profile, modified, generation, layers, dir, predictor,
-                                               readStored](JobContext& ctx) {
+    searchRunner_->start(tr("Pareto search"), [this, profile, modified, generation, layers, dir,
+                                               runPredictor = predictor, readStored](JobContext& ctx) {
         auto out = std::make_shared<SearchOutcome>();
+        std::shared_ptr<const CqapPredictor> predictor = runPredictor;
+        const std::string refined = frontPredictorPath(dir, profile.name);
+        if (readStored && std::filesystem::exists(refined)) {
+            try {
+                auto p = std::make_shared<CqapPredictor>(CqapPredictor::load(refined));
+                p->checkLayers(p->model(), layers, refined);
+                predictor = std::move(p);
+                out->refinedPredictor = true;
+            } catch (const std::exception& e) {
+                out->refinedError = QString::fromStdString(e.what());
+            }
+        }
         const BatchPredictor predict = [predictor](const std::vector<SubnetConfig>& cfgs) {
             return predictor->predict(cfgs);
         };
@@ -414,7 +431,10 @@ void ParetoTab::startPendingSearch() {
                                 .arg(v.baselinesBeatenOnTest)
                                 .arg(qsizetype(v.testComparisons.size()));
             }
+            if (out->refinedPredictor) text += tr("; predicted by the stored search's refined predictor");
             if (!out->storedError.isEmpty()) text += tr("; stored front unreadable: %1").arg(out->storedError);
+            if (!out->refinedError.isEmpty())
+                text += tr("; refined predictor unreadable, the run's predictor used: %1").arg(out->refinedError);
             setStatus(text);
             redraw(true);
             updateDetail();

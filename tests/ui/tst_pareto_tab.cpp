@@ -413,6 +413,50 @@ private slots:
         QVERIFY2(tab_->statusText().contains(QStringLiteral("prediction RMSE")), qPrintable(tab_->statusText()));
         QVERIFY(doc_->summary().fronts.size() >= 2); // flex-2to8-pt and w48-a8
     }
+
+    // A stored search that refined its predictor (eqnet search --refine) saved it beside the
+    // front: the tab predicts that profile with it, so that what the plot calls "predicted" is
+    // what the stored front says; an unreadable one is named and the run's predictor used.
+    void refinedPredictorOfTheStoredSearch() {
+        QVERIFY(tab_->searchRunner()->waitForIdle(60000));
+        QCOMPARE(tab_->searchedProfile().name, std::string("w48-a8"));
+        const std::string dir = run_.path().toStdString();
+        const std::string refined = eqnet::frontPredictorPath(dir, "w48-a8");
+        // Another predictor of the same run stands in for a refined one: its predictions differ.
+        const eqnet::CqapPredictor other = eqnet::CqapPredictor::load(eqnet::cqapPredictorPath(dir, false));
+        other.save(refined);
+        const auto predictedBy = [&](const eqnet::CqapPredictor& p) {
+            const auto front = tab_->frontPoints();
+            for (const auto& c : front)
+                if (std::abs(p.predict(c.config) - c.predicted) > 1e-6) return false;
+            // The tab predicts the W<b>A<b> baselines; others come from the stored front as stored.
+            for (const auto& b : tab_->baselines())
+                if (b.label.size() == 4 && b.label[1] == b.label[3] &&
+                    std::abs(p.predict(b.config) - b.predicted) > 1e-6)
+                    return false;
+            return !front.empty();
+        };
+        QVERIFY(!predictedBy(other)); // not so already
+
+        int before = searched_->count();
+        doc_->reload();
+        QVERIFY(waitSearch(before));
+        QVERIFY(predictedBy(other));
+        QVERIFY2(tab_->statusText().contains(QStringLiteral("refined predictor")), qPrintable(tab_->statusText()));
+
+        QFile corrupt(QString::fromStdString(refined));
+        QVERIFY(corrupt.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        corrupt.write("{\"format\": ");
+        corrupt.close();
+        before = searched_->count();
+        doc_->reload();
+        QVERIFY(waitSearch(before));
+        QVERIFY(predictedBy(*doc_->predictor()));
+        QVERIFY2(tab_->statusText().contains(QStringLiteral("refined predictor unreadable")) &&
+                     tab_->statusText().contains(QStringLiteral("predictor.json")),
+                 qPrintable(tab_->statusText()));
+        QVERIFY(QFile::remove(QString::fromStdString(refined)));
+    }
 };
 
 QTEST_MAIN(TestParetoTab)
