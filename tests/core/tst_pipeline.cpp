@@ -181,6 +181,15 @@ EQ_TEST(search_stage_writes_a_verified_front_and_resumes) {
         tampered.uniform[0].test = *tampered.uniform[0].test + 0.5 / double(tinyTrain().data.syntheticTest);
         EQ_THROWS(frontFromJson(frontToJson(tampered, net.layers()), "front.json", net.layers()), Error,
                   "front.json: field \"uniform[0].test_correct\" does not match \"test\"");
+        // A subnet with a bit-width outside 2..8, or another model's layer count, names the point.
+        nlohmann::json j = nlohmann::json::parse(text);
+        j["points"][1]["a_bits"][2] = 9;
+        EQ_THROWS(frontFromJson(j.dump(), "front.json", net.layers()), Error,
+                  "front.json: field \"points[1]\": layer 2 has bits outside 2..8");
+        j = nlohmann::json::parse(text);
+        j["points"][0]["w_bits"].erase(0);
+        EQ_THROWS(frontFromJson(j.dump(), "front.json", net.layers()), Error,
+                  "front.json: field \"points[0].w_bits\" has " + std::to_string(net.layers().size() - 1) + " layers");
     }
     // Sorted by BitOps, mutually non-dominated by prediction.
     for (size_t i = 1; i < f.points.size(); ++i) {

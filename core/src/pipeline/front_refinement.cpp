@@ -2,6 +2,7 @@
 
 #include "eqnet/error.h"
 #include "eqnet/files.h"
+#include "io/subnet_bits_json.h"
 
 #include <nlohmann/json.hpp>
 
@@ -16,15 +17,11 @@ using nlohmann::json;
 namespace {
 
 json measurementLine(const CqapSample& s, const std::string& checkpointId, const EvalOptions& eval, int round) {
-    std::vector<int> w, a;
-    for (const auto& l : s.config.layers) {
-        w.push_back(l.w);
-        a.push_back(l.a);
-    }
-    return {{"checkpoint", checkpointId}, {"bn_images", eval.bnImages},
-            {"bn_repeats", eval.bnRepeats}, {"round", round},
-            {"form", formName(s.config.form)}, {"w_bits", w}, {"a_bits", a},
-            {"accuracy", s.accuracy}, {"seconds", s.seconds}};
+    json j = {{"checkpoint", checkpointId}, {"bn_images", eval.bnImages}, {"bn_repeats", eval.bnRepeats},
+              {"round", round}};
+    jsonio::putSubnetBits(j, s.config);
+    j.update(json{{"accuracy", s.accuracy}, {"seconds", s.seconds}});
+    return j;
 }
 
 // Appends one line, on a line of its own even when a crash cut the previous one.
@@ -61,19 +58,11 @@ std::vector<CqapSample> readRefinementMeasurements(const std::string& path, cons
                 j.value("bn_repeats", 1) != eval.bnRepeats)
                 continue;
             CqapSample s;
-            s.config.form = parseForm(j.at("form").get<std::string>());
-            const auto w = j.at("w_bits").get<std::vector<int>>();
-            const auto a = j.at("a_bits").get<std::vector<int>>();
-            if (w.size() != layers.size() || a.size() != layers.size()) continue;
-            bool ok = true;
-            for (size_t i = 0; i < w.size(); ++i) {
-                ok = ok && w[i] >= kMinBits && w[i] <= kMaxBits && a[i] >= kMinBits && a[i] <= kMaxBits;
-                s.config.layers.push_back({w[i], a[i]});
-            }
+            s.config = jsonio::subnetBits(j, layers.size(), "line", path);
             s.accuracy = j.at("accuracy").get<double>();
             s.seconds = j.value("seconds", 0.0);
             s.index = j.at("round").get<int>();
-            if (ok && s.accuracy >= 0.0 && s.accuracy <= 1.0) out.push_back(std::move(s));
+            if (s.accuracy >= 0.0 && s.accuracy <= 1.0) out.push_back(std::move(s));
         } catch (const std::exception&) {
             // a damaged line (e.g. cut by a crash) is measured again
         }

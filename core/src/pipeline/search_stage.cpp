@@ -4,6 +4,7 @@
 
 #include "eqnet/error.h"
 #include "eqnet/files.h"
+#include "io/subnet_bits_json.h"
 #include "pipeline/front_refinement.h"
 #include "pipeline/trained_run.h"
 
@@ -28,15 +29,11 @@ constexpr int kFrontVersion = 1;
 json optNumber(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
 json pointJson(const FrontPoint& p) {
-    std::vector<int> w, a;
-    for (const auto& l : p.config.layers) {
-        w.push_back(l.w);
-        a.push_back(l.a);
-    }
-    json j = {{"form", formName(p.config.form)}, {"w_bits", w},           {"a_bits", a},
-              {"bitops", p.cost.bitops},        {"size_bits", p.cost.sizeBits},
-              {"predicted", p.predicted},       {"validation", optNumber(p.validation)},
-              {"test", optNumber(p.test)}};
+    json j;
+    jsonio::putSubnetBits(j, p.config);
+    j.update(json{{"bitops", p.cost.bitops},  {"size_bits", p.cost.sizeBits},
+                  {"predicted", p.predicted}, {"validation", optNumber(p.validation)},
+                  {"test", optNumber(p.test)}});
     if (!p.label.empty()) j["label"] = p.label;
     if (!p.testCorrect.empty()) j["test_correct"] = p.testCorrect;
     return j;
@@ -48,17 +45,7 @@ FrontPoint pointFromJson(const json& j, const std::string& where, const std::str
                          const std::vector<LayerInfo>& layers) {
     FrontPoint p;
     try {
-        p.config.form = parseForm(j.at("form").get<std::string>());
-        const auto w = j.at("w_bits").get<std::vector<int>>();
-        const auto a = j.at("a_bits").get<std::vector<int>>();
-        if (w.size() != layers.size() || a.size() != layers.size())
-            bad(source, "field \"" + where + ".w_bits\" has " + std::to_string(w.size()) + " layers; the model has " +
-                            std::to_string(layers.size()));
-        for (size_t i = 0; i < w.size(); ++i) {
-            if (w[i] < kMinBits || w[i] > kMaxBits || a[i] < kMinBits || a[i] > kMaxBits)
-                bad(source, "field \"" + where + "\": layer " + std::to_string(i) + " has bits outside 2..8");
-            p.config.layers.push_back({w[i], a[i]});
-        }
+        p.config = jsonio::subnetBits(j, layers.size(), where, source);
         p.predicted = j.at("predicted").get<double>();
         if (j.contains("validation") && !j["validation"].is_null()) p.validation = j["validation"].get<double>();
         if (j.contains("test") && !j["test"].is_null()) p.test = j["test"].get<double>();
@@ -389,7 +376,7 @@ FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& op
         f.refinePoints = opt.refineRounds > 0 ? opt.refinePoints : 0;
         f.refineMeasured = int64_t(refined.size());
         for (const auto& c : r.front) {
-            FrontPoint p{c.config, c.cost, c.predicted, {}, {}, ""};
+            FrontPoint p{c.config, c.cost, c.predicted, {}, {}, "", ""};
             for (const auto& m : refined) // measured during refinement, with the same protocol
                 if (m.config == c.config) p.validation = m.accuracy;
             f.points.push_back(std::move(p));
@@ -398,7 +385,7 @@ FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& op
         if (opt.uniformBaselines) {
             const auto pred = predictor.predict(baselines);
             for (size_t i = 0; i < baselines.size(); ++i) {
-                FrontPoint u{baselines[i], subnetCost(layers, baselines[i]), pred[i], {}, {}, baselineLabels[i]};
+                FrontPoint u{baselines[i], subnetCost(layers, baselines[i]), pred[i], {}, {}, baselineLabels[i], ""};
                 for (const auto& m : refined)
                     if (m.config == u.config) u.validation = m.accuracy;
                 f.uniform.push_back(std::move(u));

@@ -4,6 +4,7 @@
 
 #include "eqnet/error.h"
 #include "eqnet/files.h"
+#include "io/subnet_bits_json.h"
 
 #include <nlohmann/json.hpp>
 #include <zlib.h>
@@ -53,15 +54,11 @@ int drawBits(std::mt19937_64& rng, double centre) {
 }
 
 json sampleLine(const CqapSample& s, const std::string& checkpointId, uint64_t seed, const EvalOptions& eval) {
-    std::vector<int> w, a;
-    for (const auto& l : s.config.layers) {
-        w.push_back(l.w);
-        a.push_back(l.a);
-    }
-    return {{"checkpoint", checkpointId}, {"sampler", kSamplerVersion}, {"seed", seed},          {"form", formName(s.config.form)},
-            {"index", s.index},           {"w_bits", w},            {"a_bits", a},
-            {"accuracy", s.accuracy},     {"loss", s.loss},         {"seconds", s.seconds},
-            {"bn_images", eval.bnImages}, {"bn_repeats", eval.bnRepeats}};
+    json j = {{"checkpoint", checkpointId}, {"sampler", kSamplerVersion}, {"seed", seed}};
+    jsonio::putSubnetBits(j, s.config);
+    j.update(json{{"index", s.index},    {"accuracy", s.accuracy},     {"loss", s.loss},
+                  {"seconds", s.seconds}, {"bn_images", eval.bnImages}, {"bn_repeats", eval.bnRepeats}});
+    return j;
 }
 
 } // namespace
@@ -139,23 +136,12 @@ std::vector<FileSample> readLines(const std::string& path, const std::vector<Lay
             fsmp.bnImages = j.value("bn_images", int64_t(-1));
             fsmp.bnRepeats = j.value("bn_repeats", -1);
             CqapSample& s = fsmp.sample;
-            s.config.form = parseForm(j.at("form").get<std::string>());
-            const auto w = j.at("w_bits").get<std::vector<int>>();
-            const auto a = j.at("a_bits").get<std::vector<int>>();
-            if (w.size() != layers.size() || a.size() != layers.size()) {
-                ++bad;
-                continue;
-            }
-            bool ok = true;
-            for (size_t i = 0; i < w.size(); ++i) {
-                ok = ok && w[i] >= kMinBits && w[i] <= kMaxBits && a[i] >= kMinBits && a[i] <= kMaxBits;
-                s.config.layers.push_back({w[i], a[i]});
-            }
+            s.config = jsonio::subnetBits(j, layers.size(), "line", path); // a damaged line throws: counted below
             s.accuracy = j.at("accuracy").get<double>();
             s.loss = j.value("loss", 0.0);
             s.seconds = j.value("seconds", 0.0);
             s.index = j.at("index").get<int64_t>();
-            if (!ok || !(s.accuracy >= 0.0 && s.accuracy <= 1.0)) {
+            if (!(s.accuracy >= 0.0 && s.accuracy <= 1.0)) {
                 ++bad;
                 continue;
             }
