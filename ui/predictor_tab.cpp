@@ -130,6 +130,12 @@ PredictorTab::PredictorTab(RunDocument* doc, QWidget* parent)
     maxEpochs_->setRange(1, 1000000);
     maxEpochs_->setValue(CqapFitOptions().maxEpochs);
     maxEpochs_->setToolTip(tr("At most this many epochs (early stopping usually ends sooner)"));
+    ensemble_ = new QSpinBox(this);
+    ensemble_->setObjectName(QStringLiteral("ensemble"));
+    ensemble_->setRange(1, 32);
+    ensemble_->setValue(CqapFitOptions().ensemble);
+    ensemble_->setToolTip(tr("MLPs fitted from different initial weights and averaged per prediction: "
+                             "a little better ranking, that many times slower predictions"));
 
     fitButton_ = new QPushButton(tr("Fit"), this);
     fitButton_->setObjectName(QStringLiteral("fitButton"));
@@ -155,6 +161,7 @@ PredictorTab::PredictorTab(RunDocument* doc, QWidget* parent)
     form->addRow(tr("Hidden layers:"), hidden_);
     form->addRow(tr("Fit seed:"), seed_);
     form->addRow(tr("Max. epochs:"), maxEpochs_);
+    form->addRow(tr("Ensemble:"), ensemble_);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(fitButton_);
     buttons->addWidget(stopButton_);
@@ -255,6 +262,7 @@ void PredictorTab::onOpened() {
     hidden_->setText(hiddenText(base.fit.hidden));
     seed_->setValue(int(base.fit.seed));
     maxEpochs_->setValue(base.fit.maxEpochs);
+    ensemble_->setValue(base.fit.ensemble);
     updateFitButton();
 }
 
@@ -279,6 +287,7 @@ void PredictorTab::onLoaded() {
         const CqapFitOptions& fo = predictor_->options();
         if (!fo.hidden.empty()) hidden_->setText(hiddenText(fo.hidden));
         seed_->setValue(int(fo.seed));
+        ensemble_->setValue(fo.ensemble);
     }
     if (!doc_->loadError().isEmpty()) setStatus(doc_->loadError(), true);
     showPredictor();
@@ -540,7 +549,7 @@ void PredictorTab::updateFitButton() {
     stopButton_->setEnabled(busy && !runner_->stopRequested());
     for (QWidget* w : {static_cast<QWidget*>(perForm_), static_cast<QWidget*>(valImages_),
                        static_cast<QWidget*>(hidden_), static_cast<QWidget*>(seed_),
-                       static_cast<QWidget*>(maxEpochs_)})
+                       static_cast<QWidget*>(maxEpochs_), static_cast<QWidget*>(ensemble_)})
         w->setEnabled(!busy);
 }
 
@@ -550,6 +559,7 @@ bool PredictorTab::fitOptions(CqapStageOptions* out, QString* error) const {
     o.sampling.eval.maxImages = valImages_->value();
     o.fit.seed = uint64_t(seed_->value());
     o.fit.maxEpochs = maxEpochs_->value();
+    o.fit.ensemble = ensemble_->value();
     std::vector<int> hidden;
     for (const QString& part : hidden_->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
         bool ok = false;

@@ -99,6 +99,7 @@ private:
     QLineEdit* hidden_;
     QSpinBox* seed_;
     QSpinBox* maxEpochs_;
+    QSpinBox* ensemble_;
     QPushButton* fitButton_;
     QPushButton* stopButton_;
     QProgressBar* progress_;

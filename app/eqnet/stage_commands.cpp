@@ -258,6 +258,9 @@ void addStageCommands(CLI::App& app, std::function<int()>& action) {
         ->capture_default_str();
     cqap->add_option("--hidden", cq->fit.hidden, "MLP hidden layer sizes")->capture_default_str();
     cqap->add_option("--fit-seed", cq->fit.seed, "seed of the split and the MLP")->capture_default_str();
+    cqap->add_option("--ensemble", cq->fit.ensemble, "MLPs averaged per prediction (docs/method.md §5)")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
     cqap->add_flag("--sample-only", cq->sampleOnly, "measure, do not fit");
     cqap->add_flag("!--no-ablation", cq->ablation, "skip the unconditional predictor");
     addRuntime(cqap, sh->rt);

@@ -7,6 +7,8 @@
 #include "eqnet/files.h"
 #include "eqnet/supernet.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -206,6 +208,64 @@ EQ_TEST(predictor_file_round_trip_and_errors) {
     EQ_THROWS(CqapPredictor::fromJson(broken, "y.json"), Error, "y.json");
     // A failed load leaves the file alone.
     EQ_COMPARE(readTextFile(path), text);
+}
+
+EQ_TEST(ensemble_predicts_the_mean_of_its_members) {
+    // --ensemble 3: three MLPs on the same split; member 0 is the single MLP of a plain fit,
+    // the prediction the mean of the three; the file holds all three (version 2).
+    const auto layers = sixLayers();
+    const auto samples = syntheticSamples(10);
+    CqapFitOptions o;
+    o.maxEpochs = 40;
+    const CqapPredictor single = CqapPredictor::fit("toy", layers, samples, o);
+    o.ensemble = 3;
+    const CqapPredictor ens = CqapPredictor::fit("toy", layers, samples, o);
+    EQ_COMPARE(ens.options().ensemble, 3);
+    EQ_COMPARE(ens.scores().testSamples, single.scores().testSamples); // the same split
+    EQ_COMPARE(ens.scores().testMeasured, single.scores().testMeasured);
+
+    const auto one = nlohmann::json::parse(single.toJson());
+    const auto three = nlohmann::json::parse(ens.toJson());
+    EQ_COMPARE(one["version"].get<int>(), 1); // a single MLP stays readable by older builds
+    EQ_VERIFY(one.contains("mlp") && !one.contains("mlps"));
+    EQ_COMPARE(three["version"].get<int>(), 2);
+    EQ_COMPARE(three["mlps"].size(), size_t(3));
+    EQ_COMPARE(three["mlps"][0], one["mlp"]);
+    EQ_VERIFY(three["mlps"][1] != three["mlps"][0]); // another initialisation
+    // Each member on its own, as a version-1 file: the ensemble predicts their mean.
+    std::vector<CqapPredictor> members;
+    for (size_t m = 0; m < 3; ++m) {
+        auto j = three;
+        j["version"] = 1;
+        j["mlp"] = three["mlps"][m];
+        j.erase("mlps");
+        members.push_back(CqapPredictor::fromJson(j.dump(), "member.json"));
+    }
+    std::mt19937_64 rng(3);
+    std::vector<SubnetConfig> cs;
+    for (int k = 0; k < 40; ++k) cs.push_back(randomConfig(rng, layers, allForms()[size_t(k % 8)]));
+    const auto pred = ens.predict(cs);
+    bool differs = false;
+    for (size_t i = 0; i < cs.size(); ++i) {
+        const double mean = (members[0].predict(cs[i]) + members[1].predict(cs[i]) + members[2].predict(cs[i])) / 3;
+        EQ_NEAR(pred[i], mean, 1e-12);
+        differs = differs || std::abs(pred[i] - single.predict(cs[i])) > 1e-6;
+    }
+    EQ_VERIFY(differs);
+    // Round trip, and a damaged ensemble names its field.
+    const std::string path = eqtest::scratchDir() + "/ensemble.json";
+    ens.save(path);
+    const CqapPredictor back = CqapPredictor::load(path);
+    EQ_COMPARE(back.options().ensemble, 3);
+    EQ_COMPARE(back.predict(cs), pred);
+    auto broken = three;
+    broken["mlps"][1][0]["bias"] = std::vector<float>{1.0f};
+    EQ_THROWS(CqapPredictor::fromJson(broken.dump(), "e.json"), Error, "e.json: field \"mlps[1][0]\"");
+    broken = three;
+    broken["version"] = 3;
+    EQ_THROWS(CqapPredictor::fromJson(broken.dump(), "e.json"), Error, "versions 1 to 2");
+    o.ensemble = 0;
+    EQ_THROWS(CqapPredictor::fit("toy", layers, samples, o), Error, "at least one MLP");
 }
 
 EQ_TEST(samples_file_skips_torn_lines_and_other_checkpoints) {

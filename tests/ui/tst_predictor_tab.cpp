@@ -165,6 +165,7 @@ private slots:
         QCOMPARE(opt.sampling.eval.maxImages, int64_t(2000));
         QCOMPARE(opt.fit.hidden, (std::vector<int>{64, 64}));
         QCOMPARE(opt.fit.seed, file.options().seed);
+        QCOMPARE(opt.fit.ensemble, 1);
         tab.findChild<QLineEdit*>(QStringLiteral("hiddenLayers"))->setText(QStringLiteral("64,x"));
         QVERIFY(!tab.fitOptions(&opt));
         QVERIFY(!tab.startFit());
@@ -179,6 +180,7 @@ private slots:
         PredictorTab tab(&doc);
         QVERIFY(openRun(doc, tab));
         tab.findChild<QSpinBox*>(QStringLiteral("maxEpochs"))->setValue(30);
+        tab.findChild<QSpinBox*>(QStringLiteral("ensemble"))->setValue(2);
         QSignalSpy finished(&tab, &PredictorTab::fitFinished);
         QSignalSpy loaded(&doc, &RunDocument::loaded);
         QVERIFY(tab.startFit());
@@ -191,6 +193,7 @@ private slots:
         QVERIFY(after != before);
         const eqnet::CqapPredictor fresh = eqnet::CqapPredictor::load(predictorPath.toStdString());
         QVERIFY(fresh.scores().epochs <= 30);
+        QCOMPARE(fresh.options().ensemble, 2); // two MLPs, averaged
         QCOMPARE(int(fresh.scores().testSamples), 40);
         // scores.json belongs to the new fit.
         const QJsonObject scores = QJsonDocument::fromJson(readAll(run_ + QStringLiteral("/cqap/scores.json"))).object();

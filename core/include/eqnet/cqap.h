@@ -70,6 +70,9 @@ struct CqapFitOptions {
     double testFraction = 0.2;       // §5: scores on a held-out 20%
     double earlyStopFraction = 0.15; // of the remaining 80%, for early stopping only
     uint64_t seed = 0;
+    // MLPs fitted on the same split from different initialisations and batch orders; the
+    // prediction is their mean (docs/method.md §5). 1: the single MLP of §5.
+    int ensemble = 1;
 };
 
 struct CqapScores {

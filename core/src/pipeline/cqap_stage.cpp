@@ -59,9 +59,10 @@ CqapStageResult runCqapStage(const std::string& runDir, const CqapStageOptions& 
     if (!res.sampling.finished || opt.sampleOnly) return res;
 
     // Already fitted on exactly these samples with these settings: keep it.
-    const json fitKey = {{"hidden", opt.fit.hidden}, {"seed", opt.fit.seed}, {"lr", opt.fit.lr},
-                         {"weight_decay", opt.fit.weightDecay}, {"test_fraction", opt.fit.testFraction},
-                         {"ablation", opt.ablation}};
+    json fitKey = {{"hidden", opt.fit.hidden}, {"seed", opt.fit.seed}, {"lr", opt.fit.lr},
+                   {"weight_decay", opt.fit.weightDecay}, {"test_fraction", opt.fit.testFraction},
+                   {"ablation", opt.ablation}};
+    if (opt.fit.ensemble > 1) fitKey["ensemble"] = opt.fit.ensemble; // runs fitted before ensembles still match
     if (!opt.refit && fs::exists(cqapScoresPath(runDir)) && fs::exists(cqapPredictorPath(runDir, true))) {
         const json old = json::parse(readTextFile(cqapScoresPath(runDir)), nullptr, false);
         if (!old.is_discarded() && old.value("checkpoint", "") == id &&

@@ -70,6 +70,7 @@ json optionsKey(const PipelineOptions& o) {
                         {"verify_top", o.search.verifyTop}}},
             {"export", {{"budget_bits", o.exportBudgetBits}, {"max_bitops", o.exportOptions.maxBitops}}}};
     // Recorded only when used, so that runs made before refinement existed still match.
+    if (o.cqap.fit.ensemble > 1) k["cqap"]["ensemble"] = o.cqap.fit.ensemble;
     if (o.search.refineRounds > 0) {
         k["search"]["refine_rounds"] = o.search.refineRounds;
         k["search"]["refine_points"] = o.search.refinePoints;
@@ -101,6 +102,8 @@ std::optional<CqapStageOptions> pipelineCqapOptions(const std::string& runDir) {
     number("per_form", o.sampling.perForm);
     number("seed", o.sampling.seed);
     number("val_images", o.sampling.eval.maxImages);
+    o.fit.ensemble = 1; // recorded only when more than one
+    number("ensemble", o.fit.ensemble);
     const auto hidden = cq.find("hidden");
     if (hidden != cq.end() && hidden->is_array() && !hidden->empty()) {
         o.fit.hidden.clear();

@@ -18,8 +18,11 @@ using nlohmann::json;
 
 namespace {
 constexpr const char* kCqapSchema = "eqnet.cqap";
-constexpr int kCqapVersion = 1;
+// Version 1 holds one MLP ("mlp"); version 2 an ensemble ("mlps"). A single MLP is still
+// written as version 1, so that files of a plain fit stay readable by older builds.
+constexpr int kCqapVersion = 2;
 constexpr size_t kMinFitSamples = 20;
+constexpr uint64_t kMemberSeedStride = 0x9E3779B97F4A7C15ull; // member m fits with seed + m * stride
 
 // A dense layer of the fitted MLP, stored for plain-C++ inference. The first layer is kept
 // transposed ([in][out]) because its input is one-hot: a layer output is a sum of columns.
@@ -48,10 +51,19 @@ struct CqapPredictor::Impl {
     CqapEncoder encoder;
     CqapFitOptions options;
     CqapScores scores;
-    std::vector<DenseLayer> net; // net[0] transposed
+    // The MLPs of the ensemble (one unless CqapFitOptions::ensemble > 1); each net[0] transposed.
+    std::vector<std::vector<DenseLayer>> members;
     double yMean = 0, yStd = 1;  // targets are standardised for fitting
 
+    // The ensemble's prediction: the mean of its members' outputs.
     double forward(const std::vector<int>& active, std::vector<float>& a, std::vector<float>& b) const {
+        double sum = 0;
+        for (const auto& net : members) sum += forwardOne(net, active, a, b);
+        return sum / double(members.size());
+    }
+
+    double forwardOne(const std::vector<DenseLayer>& net, const std::vector<int>& active, std::vector<float>& a,
+                      std::vector<float>& b) const {
         const DenseLayer& first = net[0];
         a.assign(first.bias.begin(), first.bias.end());
         for (int j : active) {
@@ -85,11 +97,11 @@ CqapPredictor& CqapPredictor::operator=(const CqapPredictor& o) {
 CqapPredictor::CqapPredictor(CqapPredictor&&) noexcept = default;
 CqapPredictor& CqapPredictor::operator=(CqapPredictor&&) noexcept = default;
 
-bool CqapPredictor::valid() const { return d_ && !d_->net.empty(); }
+bool CqapPredictor::valid() const { return d_ && !d_->members.empty(); }
 
 namespace {
 const CqapPredictor::Impl& need(const std::unique_ptr<CqapPredictor::Impl>& d) {
-    if (!d || d->net.empty()) throw Error("CQAP: the predictor has not been fitted or loaded");
+    if (!d || d->members.empty()) throw Error("CQAP: the predictor has not been fitted or loaded");
     return *d;
 }
 } // namespace
@@ -170,6 +182,81 @@ void computeScores(const CqapPredictor& p, const std::vector<CqapSample>& train,
     s.testSamples = int64_t(test.size());
 }
 
+
+// One MLP: trained on (xTrain, yTrain) with Adam, the weights of the epoch with the lowest
+// loss on (xStop, yStop) kept (early stopping), copied out for plain-C++ inference.
+std::vector<DenseLayer> fitMember(int features, const torch::Tensor& xTrain, const torch::Tensor& yTrain,
+                                  const torch::Tensor& xStop, const torch::Tensor& yStop,
+                                  const CqapFitOptions& opt, uint64_t seed, const StopToken& stop, int& epochs) {
+    torch::manual_seed(seed);
+    torch::nn::Sequential mlp;
+    int in = features;
+    for (int h : opt.hidden) {
+        mlp->push_back(torch::nn::Linear(in, h));
+        mlp->push_back(torch::nn::ReLU());
+        in = h;
+    }
+    torch::nn::Linear head(in, 1);
+    {
+        torch::NoGradGuard ng;
+        head->bias.zero_(); // = the mean accuracy (§5)
+    }
+    mlp->push_back(head);
+    torch::optim::Adam adam(mlp->parameters(),
+                            torch::optim::AdamOptions(opt.lr).weight_decay(opt.weightDecay));
+
+    std::vector<torch::Tensor> best;
+    auto snapshot = [&] {
+        best.clear();
+        for (const auto& p : mlp->parameters()) best.push_back(p.detach().clone());
+    };
+    snapshot();
+    double bestStop = std::numeric_limits<double>::infinity();
+    int sinceBest = 0;
+    epochs = 0;
+    std::vector<int64_t> order(size_t(xTrain.size(0)));
+    std::iota(order.begin(), order.end(), 0);
+    const int64_t bs = std::max<int64_t>(1, opt.batchSize);
+    for (int epoch = 0; epoch < opt.maxEpochs && !stop.stopRequested(); ++epoch) {
+        seededShuffle(order, seed * 1000003ull + uint64_t(epoch));
+        mlp->train();
+        for (size_t b = 0; b < order.size(); b += size_t(bs)) {
+            const size_t e = std::min(order.size(), b + size_t(bs));
+            auto idx = torch::from_blob(order.data() + b, {int64_t(e - b)}, torch::kLong);
+            auto loss = torch::smooth_l1_loss(mlp->forward(xTrain.index_select(0, idx)), yTrain.index_select(0, idx));
+            adam.zero_grad();
+            loss.backward();
+            adam.step();
+        }
+        ++epochs;
+        torch::NoGradGuard ng;
+        const double stopLoss = torch::mse_loss(mlp->forward(xStop), yStop).item<double>();
+        if (stopLoss < bestStop - 1e-9) {
+            bestStop = stopLoss;
+            sinceBest = 0;
+            snapshot();
+        } else if (++sinceBest >= opt.patience) {
+            break;
+        }
+    }
+    if (stop.stopRequested()) throw Error("CQAP: fitting stopped");
+
+    std::vector<DenseLayer> net;
+    size_t k = 0;
+    for (size_t l = 0; l < opt.hidden.size() + 1; ++l) {
+        const torch::Tensor w = best[k++].contiguous();
+        const torch::Tensor bvec = best[k++].contiguous();
+        DenseLayer L;
+        L.out = int(w.size(0));
+        L.in = int(w.size(1));
+        const torch::Tensor stored = l == 0 ? w.t().contiguous() : w;
+        L.weight.assign(stored.data_ptr<float>(), stored.data_ptr<float>() + stored.numel());
+        L.bias.assign(bvec.data_ptr<float>(), bvec.data_ptr<float>() + bvec.numel());
+        net.push_back(std::move(L));
+    }
+    return net;
+}
+
 } // namespace
 
 CqapPredictor CqapPredictor::fit(const std::string& model, const std::vector<LayerInfo>& layers,
@@ -182,6 +269,7 @@ CqapPredictor CqapPredictor::fit(const std::string& model, const std::vector<Lay
     if (opt.testFraction <= 0 || opt.testFraction >= 0.9)
         throw Error("CQAP: the held-out fraction must lie in (0, 0.9)");
     if (opt.hidden.empty()) throw Error("CQAP: the MLP needs at least one hidden layer");
+    if (opt.ensemble < 1) throw Error("CQAP: the ensemble needs at least one MLP");
     for (int h : opt.hidden)
         if (h <= 0) throw Error("CQAP: hidden layer sizes must be positive");
 
@@ -235,70 +323,14 @@ CqapPredictor CqapPredictor::fit(const std::string& model, const std::vector<Lay
     auto [xTrain, yTrain] = toTensors(train);
     auto [xStop, yStop] = toTensors(stopSet);
 
-    torch::manual_seed(opt.seed);
-    torch::nn::Sequential mlp;
-    int in = d->encoder.size();
-    for (int h : opt.hidden) {
-        mlp->push_back(torch::nn::Linear(in, h));
-        mlp->push_back(torch::nn::ReLU());
-        in = h;
-    }
-    torch::nn::Linear head(in, 1);
-    {
-        torch::NoGradGuard ng;
-        head->bias.zero_(); // = the mean accuracy (§5)
-    }
-    mlp->push_back(head);
-    torch::optim::Adam adam(mlp->parameters(),
-                            torch::optim::AdamOptions(opt.lr).weight_decay(opt.weightDecay));
-
-    std::vector<torch::Tensor> best;
-    auto snapshot = [&] {
-        best.clear();
-        for (const auto& p : mlp->parameters()) best.push_back(p.detach().clone());
-    };
-    snapshot();
-    double bestStop = std::numeric_limits<double>::infinity();
-    int sinceBest = 0, epochs = 0;
-    std::vector<int64_t> order(train.size());
-    std::iota(order.begin(), order.end(), 0);
-    const int64_t bs = std::max<int64_t>(1, opt.batchSize);
-    for (int epoch = 0; epoch < opt.maxEpochs && !stop.stopRequested(); ++epoch) {
-        seededShuffle(order, opt.seed * 1000003ull + uint64_t(epoch));
-        mlp->train();
-        for (size_t b = 0; b < order.size(); b += size_t(bs)) {
-            const size_t e = std::min(order.size(), b + size_t(bs));
-            auto idx = torch::from_blob(order.data() + b, {int64_t(e - b)}, torch::kLong);
-            auto loss = torch::smooth_l1_loss(mlp->forward(xTrain.index_select(0, idx)), yTrain.index_select(0, idx));
-            adam.zero_grad();
-            loss.backward();
-            adam.step();
-        }
-        ++epochs;
-        torch::NoGradGuard ng;
-        const double stopLoss = torch::mse_loss(mlp->forward(xStop), yStop).item<double>();
-        if (stopLoss < bestStop - 1e-9) {
-            bestStop = stopLoss;
-            sinceBest = 0;
-            snapshot();
-        } else if (++sinceBest >= opt.patience) {
-            break;
-        }
-    }
-    if (stop.stopRequested()) throw Error("CQAP: fitting stopped");
-
-    // Copy the best weights out for plain-C++ inference.
-    size_t k = 0;
-    for (size_t l = 0; l < opt.hidden.size() + 1; ++l) {
-        const torch::Tensor w = best[k++].contiguous();
-        const torch::Tensor bvec = best[k++].contiguous();
-        DenseLayer L;
-        L.out = int(w.size(0));
-        L.in = int(w.size(1));
-        const torch::Tensor stored = l == 0 ? w.t().contiguous() : w;
-        L.weight.assign(stored.data_ptr<float>(), stored.data_ptr<float>() + stored.numel());
-        L.bias.assign(bvec.data_ptr<float>(), bvec.data_ptr<float>() + bvec.numel());
-        d->net.push_back(std::move(L));
+    // Ensemble members differ in initialisation and batch order only (member 0 is the single
+    // MLP a plain fit gives); every member stops early on the same part.
+    int epochSum = 0;
+    for (int m = 0; m < opt.ensemble; ++m) {
+        int epochs = 0;
+        d->members.push_back(fitMember(d->encoder.size(), xTrain, yTrain, xStop, yStop, opt,
+                                       opt.seed + uint64_t(m) * kMemberSeedStride, stop, epochs));
+        epochSum += epochs;
     }
 
     CqapPredictor p;
@@ -306,7 +338,7 @@ CqapPredictor CqapPredictor::fit(const std::string& model, const std::vector<Lay
     // Scores from the same plain-C++ path that search uses.
     computeScores(p, train, test, p.d_->scores);
     p.d_->scores.trainSamples = int64_t(train.size() + stopSet.size());
-    p.d_->scores.epochs = epochs;
+    p.d_->scores.epochs = epochSum / opt.ensemble;
     p.d_->scores.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return p;
 }
@@ -317,7 +349,7 @@ std::string CqapPredictor::toJson() const {
     const Impl& d = need(d_);
     json j;
     j["schema"] = kCqapSchema;
-    j["version"] = kCqapVersion;
+    j["version"] = d.members.size() > 1 ? kCqapVersion : 1;
     j["model"] = d.model;
     j["layers"] = d.layerNames;
     j["conditional"] = d.encoder.conditional();
@@ -327,7 +359,7 @@ std::string CqapPredictor::toJson() const {
                 {"weight_decay", d.options.weightDecay}, {"batch_size", d.options.batchSize},
                 {"max_epochs", d.options.maxEpochs}, {"patience", d.options.patience},
                 {"test_fraction", d.options.testFraction}, {"early_stop_fraction", d.options.earlyStopFraction},
-                {"seed", d.options.seed}};
+                {"seed", d.options.seed}, {"ensemble", int(d.members.size())}};
     const CqapScores& s = d.scores;
     j["scores"] = {{"kendall_tau", s.kendallTau},       {"rmse_pp", s.rmse},
                    {"mae_pp", s.mae},                   {"train_rmse_pp", s.trainRmse},
@@ -336,13 +368,18 @@ std::string CqapPredictor::toJson() const {
                    {"kendall_tau_per_form", s.kendallTauPerForm},
                    {"test_measured", s.testMeasured},   {"test_predicted", s.testPredicted},
                    {"test_forms", s.testForms}};
-    json net = json::array();
-    for (size_t l = 0; l < d.net.size(); ++l) {
-        const DenseLayer& L = d.net[l];
-        net.push_back({{"in", L.in}, {"out", L.out}, {"layout", l == 0 ? "in_out" : "out_in"},
-                       {"weight", L.weight}, {"bias", L.bias}});
+    json mlps = json::array();
+    for (const auto& member : d.members) {
+        json net = json::array();
+        for (size_t l = 0; l < member.size(); ++l) {
+            const DenseLayer& L = member[l];
+            net.push_back({{"in", L.in}, {"out", L.out}, {"layout", l == 0 ? "in_out" : "out_in"},
+                           {"weight", L.weight}, {"bias", L.bias}});
+        }
+        mlps.push_back(std::move(net));
     }
-    j["mlp"] = net;
+    if (mlps.size() == 1) j["mlp"] = mlps[0];
+    else j["mlps"] = mlps;
     return j.dump() + "\n";
 }
 
@@ -367,9 +404,10 @@ CqapPredictor CqapPredictor::fromJson(const std::string& text, const std::string
     if (j.value("schema", std::string()) != kCqapSchema)
         bad(source, std::string("not a CQAP predictor file (\"schema\" must be \"") + kCqapSchema + "\")");
     const json& ver = field(j, "version", source);
-    if (!ver.is_number_integer() || ver.get<int>() != kCqapVersion)
-        bad(source, "field \"version\" = " + ver.dump() + " is not supported (this build reads version " +
+    if (!ver.is_number_integer() || ver.get<int>() < 1 || ver.get<int>() > kCqapVersion)
+        bad(source, "field \"version\" = " + ver.dump() + " is not supported (this build reads versions 1 to " +
                         std::to_string(kCqapVersion) + ")");
+    const int version = ver.get<int>();
     auto d = std::make_unique<Impl>();
     try {
         d->model = field(j, "model", source).get<std::string>();
@@ -403,25 +441,38 @@ CqapPredictor CqapPredictor::fromJson(const std::string& text, const std::string
         // The encoder is rebuilt from the layer names; which layers are fixed is not stored
         // per name, so the file records the searchable count through "features".
         const int features = field(j, "features", source).get<int>();
-        const json& mlp = field(j, "mlp", source);
-        if (!mlp.is_array() || mlp.empty()) bad(source, "field \"mlp\" must be a non-empty array");
-        for (size_t l = 0; l < mlp.size(); ++l) {
-            const json& L = mlp[l];
-            DenseLayer dl;
-            dl.in = field(L, "in", source).get<int>();
-            dl.out = field(L, "out", source).get<int>();
-            dl.weight = field(L, "weight", source).get<std::vector<float>>();
-            dl.bias = field(L, "bias", source).get<std::vector<float>>();
-            const std::string where = "mlp[" + std::to_string(l) + "]";
-            if (dl.in <= 0 || dl.out <= 0 || dl.weight.size() != size_t(dl.in) * size_t(dl.out) ||
-                dl.bias.size() != size_t(dl.out))
-                bad(source, "field \"" + where + "\": weight or bias size does not match in/out");
-            if (l == 0 && dl.in != features) bad(source, "field \"" + where + ".in\" differs from \"features\"");
-            if (l > 0 && dl.in != d->net.back().out)
-                bad(source, "field \"" + where + ".in\" differs from the previous layer's out");
-            d->net.push_back(std::move(dl));
+        // Version 1: one MLP in "mlp"; version 2: the ensemble's MLPs in "mlps".
+        std::vector<std::pair<const json*, std::string>> nets;
+        if (version == 1) {
+            nets.push_back({&field(j, "mlp", source), "mlp"});
+        } else {
+            const json& mlps = field(j, "mlps", source);
+            if (!mlps.is_array() || mlps.empty()) bad(source, "field \"mlps\" must be a non-empty array");
+            for (size_t m = 0; m < mlps.size(); ++m) nets.push_back({&mlps[m], "mlps[" + std::to_string(m) + "]"});
         }
-        if (d->net.back().out != 1) bad(source, "the last MLP layer must have one output");
+        for (const auto& [mlp, name] : nets) {
+            if (!mlp->is_array() || mlp->empty()) bad(source, "field \"" + name + "\" must be a non-empty array");
+            std::vector<DenseLayer> net;
+            for (size_t l = 0; l < mlp->size(); ++l) {
+                const json& L = (*mlp)[l];
+                DenseLayer dl;
+                dl.in = field(L, "in", source).get<int>();
+                dl.out = field(L, "out", source).get<int>();
+                dl.weight = field(L, "weight", source).get<std::vector<float>>();
+                dl.bias = field(L, "bias", source).get<std::vector<float>>();
+                const std::string where = name + "[" + std::to_string(l) + "]";
+                if (dl.in <= 0 || dl.out <= 0 || dl.weight.size() != size_t(dl.in) * size_t(dl.out) ||
+                    dl.bias.size() != size_t(dl.out))
+                    bad(source, "field \"" + where + "\": weight or bias size does not match in/out");
+                if (l == 0 && dl.in != features) bad(source, "field \"" + where + ".in\" differs from \"features\"");
+                if (l > 0 && dl.in != net.back().out)
+                    bad(source, "field \"" + where + ".in\" differs from the previous layer's out");
+                net.push_back(std::move(dl));
+            }
+            if (net.back().out != 1) bad(source, "field \"" + name + "\": the last MLP layer must have one output");
+            d->members.push_back(std::move(net));
+        }
+        d->options.ensemble = int(d->members.size());
         // Fixed layers are the first and the last (§1): rebuild the layer table from names.
         std::vector<LayerInfo> infos(d->layerNames.size());
         for (size_t i = 0; i < infos.size(); ++i) {
