@@ -119,11 +119,20 @@ int runExport(const std::string& run, const ExportStageOptions& opt, const Runti
     applyRuntime(rt);
     const ExportStageResult r = runExportStage(run, opt);
     const FrontPoint& p = r.point;
-    std::printf("front point %d of profile %s: %s, %s, predicted %.2f%%", r.pointIndex, opt.profile.c_str(),
-                formatBitops(p.cost.bitops).c_str(), formatSizeBits(p.cost.sizeBits).c_str(), 100 * p.predicted);
+    if (p.label.empty())
+        std::printf("front point %d", r.pointIndex);
+    else
+        std::printf("uniform %s", p.label.c_str());
+    std::printf(" of profile %s: %s, %s, predicted %.2f%%", opt.profile.c_str(), formatBitops(p.cost.bitops).c_str(),
+                formatSizeBits(p.cost.sizeBits).c_str(), 100 * p.predicted);
     if (p.validation) std::printf(", validation %.2f%%", 100 * *p.validation);
     if (p.test) std::printf(", test %.2f%%", 100 * *p.test);
     std::printf("\n");
+    if (!p.label.empty() && r.bestFrontValidation)
+        std::printf("(better on validation than the best measured front point within the budget, %.2f%%; "
+                    "--front-only exports that one)\n", 100 * *r.bestFrontValidation);
+    else if (!p.label.empty())
+        std::printf("(no front point within the budget is measured; --front-only exports the best predicted one)\n");
     if (!r.jsonPath.empty()) std::printf("wrote %s\n", r.jsonPath.c_str());
     if (!r.onnxPath.empty())
         std::printf("wrote %s (%lld nodes, %lld QuantizeLinear, %lld bytes)\n", r.onnxPath.c_str(),
@@ -180,7 +189,11 @@ int runPipelineCmd(const std::string& out, const std::string& preset, const std:
     std::printf("\nCQAP (held-out 20%%): Kendall tau %.3f, RMSE %.2f pp; without the form bits: tau %.3f, RMSE %.2f pp\n\n",
                 r.cqap.kendallTau, r.cqap.rmse, r.cqapUnconditional.kendallTau, r.cqapUnconditional.rmse);
     std::printf("%s\n", frontTable(r.front, net.layers()).c_str());
-    std::printf("exported front point %d: %s", r.exported.pointIndex, r.exported.jsonPath.c_str());
+    if (r.exported.point.label.empty())
+        std::printf("exported front point %d: %s", r.exported.pointIndex, r.exported.jsonPath.c_str());
+    else
+        std::printf("exported uniform %s (better on validation than every front point within the budget): %s",
+                    r.exported.point.label.c_str(), r.exported.jsonPath.c_str());
     if (!r.exported.onnxPath.empty()) std::printf(" and %s", r.exported.onnxPath.c_str());
     std::printf("\npipeline finished; this call took %s\n", formatDuration(secs).c_str());
     return 0;
@@ -343,10 +356,11 @@ void addStageCommands(CLI::App& app, std::function<int()>& action) {
                                              "QDQ model");
     exp->add_option("--run", *eoRun, "run folder with a searched front")->required();
     exp->add_option("--profile", eo->profile, "the profile the front was searched for")->capture_default_str();
-    exp->add_option("--point", eo->point, "front point index (see eqnet search); default: the best measured one "
-                                          "within --max-bitops");
+    exp->add_option("--point", eo->point, "front point index (see eqnet search); default: the best measured "
+                                          "subnet within --max-bitops, a uniform baseline when it is better");
+    exp->add_flag("!--front-only", eo->includeUniform, "choose among the front points only, not the uniform baselines");
     exp->add_option("--max-bitops", eo->maxBitops, "BitOps budget for choosing the point (0: the profile's)");
-    exp->add_option("--name", eo->name, "file name without extension (default <profile>-p<index>)");
+    exp->add_option("--name", eo->name, "file name without extension (default <profile>-p<index>, <profile>-W<b>A<b>)");
     exp->add_option("--out-dir", eo->outDir, "folder (default <run>/exports)");
     exp->add_option("--format", *eoFormat, "json, onnx or both")->check(CLI::IsMember({"json", "onnx", "both"}))
         ->capture_default_str();

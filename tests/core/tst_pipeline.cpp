@@ -387,12 +387,28 @@ EQ_TEST(export_stage_writes_json_with_provenance_and_onnx) {
     ExportStageOptions eo;
     eo.profile = profile;
     eo.onnx = onnxExportAvailable();
-    const ExportStageResult r = runExportStage(run, eo);
-    // The chosen point is the best measured one.
+    // --front-only: the best measured front point.
+    eo.includeUniform = false;
+    const ExportStageResult front = runExportStage(run, eo);
     double best = -1;
     for (const auto& p : f.points)
         if (p.validation) best = std::max(best, *p.validation);
-    EQ_NEAR(*r.point.validation, best, 1e-12);
+    EQ_NEAR(*front.point.validation, best, 1e-12);
+    EQ_VERIFY(front.point.label.empty() && front.pointIndex >= 0);
+    EQ_VERIFY(front.jsonPath.find("tiny-flex-p" + std::to_string(front.pointIndex) + ".json") != std::string::npos);
+    // By default a measured uniform baseline competes: the best measured subnet of either kind.
+    eo.includeUniform = true;
+    const ExportStageResult r = runExportStage(run, eo);
+    const FrontPoint* bestUniform = nullptr;
+    for (const auto& u : f.uniform)
+        if (u.validation && (!bestUniform || *u.validation > *bestUniform->validation)) bestUniform = &u;
+    EQ_VERIFY(bestUniform);
+    const bool uniformWins = *bestUniform->validation > best;
+    EQ_NEAR(*r.point.validation, std::max(best, *bestUniform->validation), 1e-12);
+    EQ_COMPARE(r.point.label, uniformWins ? bestUniform->label : std::string());
+    EQ_COMPARE(r.pointIndex, uniformWins ? -1 : front.pointIndex);
+    EQ_NEAR(*r.bestFrontValidation, best, 1e-12);
+    if (uniformWins) EQ_VERIFY(r.jsonPath.find("tiny-flex-" + bestUniform->label + ".json") != std::string::npos);
     const Supernet net = Supernet::load(runCheckpointPath(run));
     EQ_VERIFY(readSubnetFile(r.jsonPath, net.spec().name, net.layers()) == r.point.config);
     const SubnetProvenance prov = subnetProvenanceFromJson(fileText(r.jsonPath), r.jsonPath);

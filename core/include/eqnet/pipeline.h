@@ -155,6 +155,10 @@ struct ExportStageOptions {
     // budget, if any), the one with the best measured validation accuracy (the best predicted
     // one when none of them is measured).
     double maxBitops = 0;
+    // With point = -1, the measured uniform baselines within the budget compete too: when one
+    // is better on validation than every measured front point, it is exported (a mixed-precision
+    // subnet is worth deploying only where it is better; docs/results.md). false: front only.
+    bool includeUniform = true;
     std::string name;           // file names exports/<name>.json/.onnx; "" = <profile>-p<index>
     bool json = true;
     bool onnx = true;
@@ -163,8 +167,9 @@ struct ExportStageOptions {
 };
 
 struct ExportStageResult {
-    int pointIndex = -1;
-    FrontPoint point;
+    int pointIndex = -1;        // the front point exported; -1 when a uniform baseline was
+    FrontPoint point;           // what was exported (point.label: "W4A4" for a uniform baseline)
+    std::optional<double> bestFrontValidation; // the best measured front point within the budget
     std::string jsonPath, onnxPath;
     OnnxExportSummary onnx;
 };

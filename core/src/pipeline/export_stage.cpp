@@ -112,6 +112,7 @@ ExportStageResult runExportStage(const std::string& runDir, const ExportStageOpt
             throw Error("front point " + std::to_string(opt.point) + " does not exist; the front of profile " +
                         profile.name + " has points 0.." + std::to_string(front.points.size() - 1));
         res.pointIndex = opt.point;
+        res.point = front.points[size_t(res.pointIndex)];
     } else {
         const double cap = opt.maxBitops > 0 ? opt.maxBitops : profile.bitopsBudget.value_or(0.0);
         // Measured points first (a measurement beats a prediction); predictions only when
@@ -133,9 +134,23 @@ ExportStageResult runExportStage(const std::string& runDir, const ExportStageOpt
         if (res.pointIndex < 0)
             throw Error("no front point of profile " + profile.name + " costs at most " + formatBitops(cap) +
                         "; the cheapest costs " + formatBitops(front.points.front().cost.bitops));
+        res.point = front.points[size_t(res.pointIndex)];
+        if (res.point.validation) res.bestFrontValidation = res.point.validation;
+        if (opt.includeUniform) {
+            // A measured uniform baseline within the budget that is better on validation than
+            // every measured front point (or measured where no front point is) wins.
+            for (const FrontPoint& u : front.uniform) {
+                if (!u.validation || (cap > 0 && u.cost.bitops > cap)) continue;
+                if (!res.point.validation || *u.validation > *res.point.validation) {
+                    res.point = u;
+                    res.pointIndex = -1;
+                }
+            }
+        }
     }
-    res.point = front.points[size_t(res.pointIndex)];
-    const std::string name = opt.name.empty() ? profile.name + "-p" + std::to_string(res.pointIndex) : opt.name;
+    const std::string name = !opt.name.empty()          ? opt.name
+                             : res.point.label.empty() ? profile.name + "-p" + std::to_string(res.pointIndex)
+                                                        : profile.name + "-" + res.point.label;
     const fs::path dir = opt.outDir.empty() ? fs::path(runDir) / "exports" : fs::path(opt.outDir);
 
     if (progress) {
