@@ -25,8 +25,8 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
-#include <filesystem>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <memory>
 

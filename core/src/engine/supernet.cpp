@@ -296,8 +296,15 @@ int Supernet::recalibrate(const Dataset& data, int64_t images, bool all, const P
 
 bool Supernet::calibrated() const { return d_->calibratedFlag.item<float>() > 0; }
 
+namespace {
+// The seed of BN estimate r of a measurement (EvalOptions::bnRepeats).
+uint64_t bnEstimateSeed(const EvalOptions& opt, int r) {
+    return opt.bnSeed * uint64_t(std::max(1, opt.bnRepeats)) + uint64_t(r);
+}
+} // namespace
+
 EvalOptions deployedEval(EvalOptions opt) {
-    opt.bnSeed *= uint64_t(std::max(1, opt.bnRepeats));
+    opt.bnSeed = bnEstimateSeed(opt, 0);
     opt.bnRepeats = 1;
     return opt;
 }
@@ -323,13 +330,13 @@ EvalResult Supernet::evaluate(const Dataset& data, const ImageSet& split, const 
     const int repeats = opt.bnImages > 0 ? opt.bnRepeats : 1; // without re-estimation all agree
     int64_t correct = 0;
     std::vector<uint8_t> perImage;
+    if (repeats == 1) perImage.reserve(size_t(total));
     double lossSum = 0;
     for (int r = 0; r < repeats; ++r) {
-        const uint64_t bnSeed = opt.bnSeed * uint64_t(opt.bnRepeats) + uint64_t(r);
-        reestimateBatchNorm(model, data.train, norm, opt.bnImages, opt.bnBatchSize, bnSeed, d_->device);
+        reestimateBatchNorm(model, data.train, norm, opt.bnImages, opt.bnBatchSize, bnEstimateSeed(opt, r),
+                            d_->device);
         model.eval();
         torch::NoGradGuard ng;
-        if (repeats == 1) perImage.reserve(size_t(total));
         for (int64_t b = 0; b < total; b += opt.batchSize) {
             std::vector<int64_t> idx;
             for (int64_t i = b; i < std::min(total, b + opt.batchSize); ++i) idx.push_back(i);

@@ -1,5 +1,7 @@
 #include "io/subnet_bits_json.h"
 
+#include "io/json_fields.h"
+
 #include <vector>
 
 namespace eqnet::jsonio {
@@ -16,23 +18,22 @@ void putSubnetBits(nlohmann::json& j, const SubnetConfig& cfg) {
 }
 
 SubnetConfig subnetBits(const nlohmann::json& j, size_t layers, const std::string& where, const std::string& source) {
-    const auto fail = [&](const std::string& what) { throw Error(source + ": " + what); };
     SubnetConfig cfg;
     try {
         cfg.form = parseForm(j.at("form").get<std::string>());
         const auto w = j.at("w_bits").get<std::vector<int>>();
         const auto a = j.at("a_bits").get<std::vector<int>>();
         if (w.size() != layers || a.size() != layers)
-            fail("field \"" + where + ".w_bits\" has " + std::to_string(w.size()) + " layers, \"" + where +
+            fail(source, "field \"" + where + ".w_bits\" has " + std::to_string(w.size()) + " layers, \"" + where +
                  ".a_bits\" " + std::to_string(a.size()) + "; the model has " + std::to_string(layers));
         for (size_t i = 0; i < w.size(); ++i) {
             if (w[i] < kMinBits || w[i] > kMaxBits || a[i] < kMinBits || a[i] > kMaxBits)
-                fail("field \"" + where + "\": layer " + std::to_string(i) + " has bits outside " +
+                fail(source, "field \"" + where + "\": layer " + std::to_string(i) + " has bits outside " +
                      std::to_string(kMinBits) + ".." + std::to_string(kMaxBits));
             cfg.layers.push_back({w[i], a[i]});
         }
     } catch (const nlohmann::json::exception& e) {
-        fail("field \"" + where + "\": " + e.what());
+        fail(source, "field \"" + where + "\": " + e.what());
     }
     return cfg;
 }

@@ -2,7 +2,6 @@
 // The compact form of a subnet inside the project's line records (front points, CQAP samples,
 // refinement measurements): {"form": "pc-sym-asym", "w_bits": [8, 4, ...], "a_bits": [...]},
 // one entry per quantized layer. One home for writing and checking it.
-#include "eqnet/error.h"
 #include "eqnet/quant_types.h"
 
 #include <nlohmann/json.hpp>

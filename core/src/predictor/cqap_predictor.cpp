@@ -182,7 +182,6 @@ void computeScores(const CqapPredictor& p, const std::vector<CqapSample>& train,
     s.testSamples = int64_t(test.size());
 }
 
-
 // One MLP: trained on (xTrain, yTrain) with Adam, the weights of the epoch with the lowest
 // loss on (xStop, yStop) kept (early stopping), copied out for plain-C++ inference.
 std::vector<DenseLayer> fitMember(int features, const torch::Tensor& xTrain, const torch::Tensor& yTrain,
