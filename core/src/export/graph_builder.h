@@ -1,10 +1,11 @@
 #pragma once
-// The inference graph of a model, written once next to its forward(): every network emits
-// the ops of its forward pass (in eval mode, with the layers' current settings) through this
-// interface, and an exporter (export/onnx_export.cpp) turns them into a file format. Values
-// are the names of graph tensors. Keep each model's emit() a mirror of its forward().
+// The inference graph of a model as an exporter sees it: a model walks its network graph
+// (graph/network_graph.h) in eval mode, with the layers' current settings, and calls one
+// method per node (models::QuantModelImpl::emit); an exporter (export/onnx_export.cpp) turns
+// the calls into a file format. Values are the names of graph tensors.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace torch::nn {
 class BatchNorm2dImpl;
@@ -27,10 +28,16 @@ public:
     virtual Value batchNorm(const Value& x, torch::nn::BatchNorm2dImpl& bn) = 0;
     virtual Value relu(const Value& x) = 0;
     virtual Value relu6(const Value& x) = 0; // clamp(x, 0, 6)
+    virtual Value clip(const Value& x, float lo, float hi) = 0;
     virtual Value add(const Value& a, const Value& b) = 0;
+    virtual Value concat(const std::vector<Value>& xs, int64_t axis) = 0;
     virtual Value maxPool(const Value& x, int64_t kernel, int64_t stride, int64_t padding) = 0;
-    // x.mean({2, 3}): [N, C, H, W] -> [N, C].
-    virtual Value globalAveragePool(const Value& x) = 0;
+    // Padding is not counted in the mean.
+    virtual Value avgPool(const Value& x, int64_t kernel, int64_t stride, int64_t padding) = 0;
+    // x.mean({2, 3}): [N, C, H, W] -> [N, C], or [N, C, 1, 1] with keepDims.
+    virtual Value globalAveragePool(const Value& x, bool keepDims) = 0;
+    // [N, ...] -> [N, product of the rest].
+    virtual Value flatten(const Value& x) = 0;
 };
 
 } // namespace eqnet::exporter

@@ -1,5 +1,5 @@
 // ONNX export, LibTorch side: puts the supernet into the subnet, re-estimates BN as
-// Supernet::evaluate() does, lets the model emit its graph (models::QuantModelImpl::emit)
+// Supernet::evaluate() does, lets the model emit its network graph (models::QuantModelImpl::emit)
 // into an onnxir::Model, and hands that to export/onnx_proto.cpp to check and serialise.
 #include "eqnet/onnx_export.h"
 
@@ -164,8 +164,18 @@ public:
         return node("Clip", fresh("relu6"), {x, "relu6_min", "relu6_max"});
     }
 
+    exporter::Value clip(const exporter::Value& x, float lo, float hi) override {
+        const std::string name = fresh("clip");
+        ++clips;
+        return node("Clip", name, {x, scalar(name + ".min", lo), scalar(name + ".max", hi)});
+    }
+
     exporter::Value add(const exporter::Value& a, const exporter::Value& b) override {
         return node("Add", fresh("add"), {a, b});
+    }
+
+    exporter::Value concat(const std::vector<exporter::Value>& xs, int64_t axis) override {
+        return node("Concat", fresh("concat"), xs, {Attribute::integer("axis", axis)});
     }
 
     exporter::Value maxPool(const exporter::Value& x, int64_t k, int64_t stride, int64_t pad) override {
@@ -174,9 +184,19 @@ public:
                      Attribute::integers("pads", {pad, pad, pad, pad})});
     }
 
-    exporter::Value globalAveragePool(const exporter::Value& x) override {
+    exporter::Value avgPool(const exporter::Value& x, int64_t k, int64_t stride, int64_t pad) override {
+        return node("AveragePool", fresh("avgpool"), {x},
+                    {Attribute::integers("kernel_shape", {k, k}), Attribute::integers("strides", {stride, stride}),
+                     Attribute::integers("pads", {pad, pad, pad, pad}), Attribute::integer("count_include_pad", 0)});
+    }
+
+    exporter::Value globalAveragePool(const exporter::Value& x, bool keepDims) override {
         auto p = node("GlobalAveragePool", fresh("global_avg_pool"), {x});
-        return node("Flatten", fresh("flatten"), {p}, {Attribute::integer("axis", 1)});
+        return keepDims ? p : flatten(p);
+    }
+
+    exporter::Value flatten(const exporter::Value& x) override {
+        return node("Flatten", fresh("flatten"), {x}, {Attribute::integer("axis", 1)});
     }
 
     // (x - mean) / std per channel, as engine/batches.cpp normalises.
