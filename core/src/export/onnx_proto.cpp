@@ -3,7 +3,6 @@
 #include "export/onnx_ir.h"
 
 #include "eqnet/error.h"
-#include "eqnet/files.h"
 
 #include <cstring>
 
@@ -74,8 +73,6 @@ std::string Model::metadataValue(const std::string& key) const {
         if (k == key) return v;
     return {};
 }
-
-Model readFile(const std::string& path) { return parse(readTextFile(path), path); }
 
 #ifdef EQNET_HAVE_ONNX
 
