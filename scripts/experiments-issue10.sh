@@ -12,6 +12,10 @@
 #                  the supernet (EPOCHS epochs): BITS="2 4 8" to choose
 #   static-compute the same with as many subnet forward/backward passes as the supernet: the
 #                  supernet trains K=3 subnets per step, so 3 x EPOCHS epochs
+#   fromfp         the default supernet trained again from the seed's stage 1 (reproduces the
+#                  supernet job's run exactly; the reference when only stage 1 is kept)
+#   long           the default supernet for 3 x EPOCHS epochs from the seed's stage 1, reported
+#                  beside the static-compute models (equal steps at the longer schedule)
 # EPOCHS: stage 2 epochs, 3 by default. Each supernet run is followed by its `eqnet report`
 # (every form, W8A8/W4A4/W2A2, BN on 2,048 images) written to RUNS/report-NAME.md.
 #   queue          for SEEDS (default "2 0 1"), two at a time: the supernets first (FIRST=fp: only
@@ -48,6 +52,13 @@ case "${EXP:?set EXP}" in
     ;;
   supernet)       run "mbv2-s$S" --fp-epochs 2 --epochs "$E"; report "mbv2-s$S" ;;
   fp)             run "mbv2-s$S" --fp-epochs 2 --epochs 0 ;;
+  fromfp)         variant "mbv2-s$S-fromfp" ;;
+  long)
+    waitfp
+    run "mbv2-s$S-e9" --from-fp "$FP" --epochs $((3 * E))
+    "$EQ" report --run "$R/mbv2-s$S-e9" --static "$R/static-w2-x3-s$S" "$R/static-w4-x3-s$S" "$R/static-w8-x3-s$S" \
+      --forms pc-sym-asym --bits 8 4 2 --bn-images 2048 --threads 1 --out "$R/static-e9-report-s$S.md" \
+      > "$R/static-e9-report-s$S.log" 2>&1 ;;
   adam-unused)    variant "mbv2-s$S-adamall" --adam-moves-unused-slots ;;
   no-wdr)         variant "mbv2-s$S-nowdr" --no-wdr ;;
   teacher)        variant "mbv2-s$S-teacher" --guidance teacher ;;
