@@ -29,6 +29,16 @@ std::vector<int> NetworkGraph::lastUses() const {
     return last;
 }
 
+namespace {
+// A node of kind `op` reading `x`; the callers set what else it needs.
+Node reading(Op op, ValueId x) {
+    Node n;
+    n.op = op;
+    n.inputs = {x};
+    return n;
+}
+} // namespace
+
 ValueId NetworkBuilder::push(Node n) {
     const ValueId next = ValueId(g_.nodes.size()) + 1;
     if (n.inputs.empty()) throw Error(std::string("internal: graph node ") + opName(n.op) + " has no input");
@@ -42,10 +52,8 @@ ValueId NetworkBuilder::push(Node n) {
 
 ValueId NetworkBuilder::conv(ValueId x, const std::string& name, int64_t in, int64_t out, int64_t kernel,
                              int64_t stride, bool actUnsigned, int64_t groups) {
-    Node n;
-    n.op = Op::Conv;
+    Node n = reading(Op::Conv, x);
     n.name = name;
-    n.inputs = {x};
     n.in = in;
     n.out = out;
     n.kernel = kernel;
@@ -57,10 +65,8 @@ ValueId NetworkBuilder::conv(ValueId x, const std::string& name, int64_t in, int
 }
 
 ValueId NetworkBuilder::linear(ValueId x, const std::string& name, int64_t in, int64_t out, bool actUnsigned) {
-    Node n;
-    n.op = Op::Linear;
+    Node n = reading(Op::Linear, x);
     n.name = name;
-    n.inputs = {x};
     n.in = in;
     n.out = out;
     n.bias = true;
@@ -69,25 +75,16 @@ ValueId NetworkBuilder::linear(ValueId x, const std::string& name, int64_t in, i
 }
 
 ValueId NetworkBuilder::batchNorm(ValueId x, const std::string& name, int64_t channels) {
-    Node n;
-    n.op = Op::BatchNorm;
+    Node n = reading(Op::BatchNorm, x);
     n.name = name;
-    n.inputs = {x};
     n.out = channels;
     return push(std::move(n));
 }
 
-ValueId NetworkBuilder::relu(ValueId x) {
-    Node n;
-    n.op = Op::Relu;
-    n.inputs = {x};
-    return push(std::move(n));
-}
+ValueId NetworkBuilder::relu(ValueId x) { return push(reading(Op::Relu, x)); }
 
 ValueId NetworkBuilder::clip(ValueId x, float lo, float hi) {
-    Node n;
-    n.op = Op::Clip;
-    n.inputs = {x};
+    Node n = reading(Op::Clip, x);
     n.lo = lo;
     n.hi = hi;
     return push(std::move(n));
@@ -110,9 +107,7 @@ ValueId NetworkBuilder::concat(const std::vector<ValueId>& xs, int64_t axis) {
 
 namespace {
 Node pool(Op op, ValueId x, int64_t kernel, int64_t stride, int64_t padding) {
-    Node n;
-    n.op = op;
-    n.inputs = {x};
+    Node n = reading(op, x);
     n.kernel = kernel;
     n.stride = stride;
     n.padding = padding;
@@ -129,19 +124,12 @@ ValueId NetworkBuilder::avgPool(ValueId x, int64_t kernel, int64_t stride, int64
 }
 
 ValueId NetworkBuilder::globalAvgPool(ValueId x, bool keepDims) {
-    Node n;
-    n.op = Op::GlobalAvgPool;
-    n.inputs = {x};
+    Node n = reading(Op::GlobalAvgPool, x);
     n.keepDims = keepDims;
     return push(std::move(n));
 }
 
-ValueId NetworkBuilder::flatten(ValueId x) {
-    Node n;
-    n.op = Op::Flatten;
-    n.inputs = {x};
-    return push(std::move(n));
-}
+ValueId NetworkBuilder::flatten(ValueId x) { return push(reading(Op::Flatten, x)); }
 
 NetworkGraph NetworkBuilder::finish(ValueId output) {
     if (output < 0 || output > ValueId(g_.nodes.size()))
