@@ -58,8 +58,26 @@ NewRunDialog::NewRunDialog(QWidget* parent) : QDialog(parent) {
 
     model_ = new QComboBox(this);
     model_->setObjectName(QStringLiteral("modelCombo"));
+    model_->setEditable(true); // a built-in name, or the path of an FP .onnx file
     for (const auto& m : modelNames()) model_->addItem(QString::fromStdString(m));
-    form->addRow(tr("&Model:"), model_);
+    model_->setToolTip(tr("A built-in network, or your own trained network as an FP ONNX file "
+                          "(docs/user-guide.md, \"Your own model\")"));
+    {
+        auto* row = new QWidget(this);
+        auto* h = new QHBoxLayout(row);
+        h->setContentsMargins(0, 0, 0, 0);
+        h->addWidget(model_, 1);
+        auto* browse = new QToolButton(row);
+        browse->setObjectName(QStringLiteral("modelBrowse"));
+        browse->setText(tr("ONNX file…"));
+        h->addWidget(browse);
+        connect(browse, &QToolButton::clicked, this, [this] {
+            const QString file = QFileDialog::getOpenFileName(this, tr("Your FP network"), QString(),
+                                                              tr("ONNX models (*.onnx)"));
+            if (!file.isEmpty()) setModel(QDir::toNativeSeparators(file));
+        });
+        form->addRow(tr("&Model:"), row);
+    }
 
     dataDir_ = new QLineEdit(this);
     dataDir_->setObjectName(QStringLiteral("dataDirEdit"));
@@ -71,6 +89,25 @@ NewRunDialog::NewRunDialog(QWidget* parent) : QDialog(parent) {
     dataFormat_->addItem(tr("CIFAR-10 binary"), int(DataFormat::Cifar10));
     dataFormat_->addItem(tr("Synthetic (for trying things out)"), int(DataFormat::Synthetic));
     form->addRow(tr("Data &format:"), dataFormat_);
+    mean_ = new QLineEdit(this);
+    mean_->setObjectName(QStringLiteral("meanEdit"));
+    std_ = new QLineEdit(this);
+    std_->setObjectName(QStringLiteral("stdEdit"));
+    for (QLineEdit* e : {mean_, std_})
+        e->setPlaceholderText(tr("the training images'"));
+    mean_->setToolTip(tr("Subtracted from the pixels scaled to [0, 1]: one value, or one per channel "
+                         "(0.485,0.456,0.406). An imported network needs the values it was trained with."));
+    std_->setToolTip(tr("The pixels are divided by it after the mean: one value, or one per channel."));
+    {
+        auto* row = new QWidget(this);
+        auto* h = new QHBoxLayout(row);
+        h->setContentsMargins(0, 0, 0, 0);
+        h->addWidget(new QLabel(tr("mean"), row));
+        h->addWidget(mean_, 1);
+        h->addWidget(new QLabel(tr("std"), row));
+        h->addWidget(std_, 1);
+        form->addRow(tr("&Preprocessing:"), row);
+    }
     trainImages_ = new QSpinBox(this);
     trainImages_->setRange(0, 10000000);
     trainImages_->setSpecialValueText(tr("all"));
@@ -146,18 +183,20 @@ NewRunDialog::NewRunDialog(QWidget* parent) : QDialog(parent) {
     connect(preset_, &QComboBox::currentIndexChanged, this, &NewRunDialog::applyPreset);
     for (QLineEdit* e : {dataDir_, location_, name_}) connect(e, &QLineEdit::textChanged, this, &NewRunDialog::updateProblem);
     connect(dataFormat_, &QComboBox::currentIndexChanged, this, &NewRunDialog::updateProblem);
-    connect(model_, &QComboBox::currentIndexChanged, this, &NewRunDialog::updateProblem);
+    connect(model_, &QComboBox::currentTextChanged, this, &NewRunDialog::modelChanged);
+    for (QLineEdit* e : {mean_, std_}) connect(e, &QLineEdit::textChanged, this, &NewRunDialog::updateProblem);
     updateProblem();
 }
 
 void NewRunDialog::applyPreset() {
     const QString name = preset_->currentData().toString();
     base_ = pipelinePreset(name.toStdString()).train;
-    model_->setCurrentText(QString::fromStdString(base_.model));
+    const bool ownModel = isModelFile(model_->currentText().trimmed().toStdString());
+    if (!ownModel) model_->setCurrentText(QString::fromStdString(base_.model)); // a chosen file stays
     dataDir_->setText(QDir::toNativeSeparators(QString::fromStdString(base_.data.dir)));
     dataFormat_->setCurrentIndex(qMax(0, dataFormat_->findData(int(base_.data.format))));
     trainImages_->setValue(int(base_.data.trainLimit));
-    fpEpochs_->setValue(base_.fpEpochs);
+    fpEpochs_->setValue(ownModel ? 0 : base_.fpEpochs);
     epochs_->setValue(base_.epochs);
     batch_->setValue(int(base_.batchSize));
     lr_->setValue(base_.lr);
@@ -173,6 +212,33 @@ void NewRunDialog::applyPreset() {
     name_->setText(candidate);
 }
 
+void NewRunDialog::modelChanged() {
+    // An imported network arrives trained: stage 1 would only fine-tune it.
+    if (isModelFile(model_->currentText().trimmed().toStdString())) fpEpochs_->setValue(0);
+    updateProblem();
+}
+
+void NewRunDialog::setModel(const QString& model) { model_->setCurrentText(model); }
+void NewRunDialog::setPreprocessing(const QString& mean, const QString& std) {
+    mean_->setText(mean);
+    std_->setText(std);
+}
+
+namespace {
+// "0.5" or "0.485, 0.456, 0.406" -> numbers; false when a part is not a number.
+bool parseValues(const QString& text, std::vector<float>& out) {
+    out.clear();
+    if (text.trimmed().isEmpty()) return true;
+    for (const QString& part : text.split(QLatin1Char(','))) {
+        bool ok = false;
+        const float v = part.trimmed().toFloat(&ok);
+        if (!ok) return false;
+        out.push_back(v);
+    }
+    return true;
+}
+} // namespace
+
 void NewRunDialog::setPreset(const QString& name) {
     const int i = preset_->findData(name);
     if (i >= 0) preset_->setCurrentIndex(i);
@@ -186,7 +252,9 @@ void NewRunDialog::setDataFormat(DataFormat format) {
 
 TrainConfig NewRunDialog::config() const {
     TrainConfig c = base_;
-    c.model = model_->currentText().toStdString();
+    c.model = QDir::fromNativeSeparators(model_->currentText().trimmed()).toStdString();
+    parseValues(mean_->text(), c.data.mean);
+    parseValues(std_->text(), c.data.std);
     c.data.dir = QDir::fromNativeSeparators(dataDir_->text().trimmed()).toStdString();
     c.data.format = DataFormat(dataFormat_->currentData().toInt());
     c.data.trainLimit = trainImages_->value();
@@ -217,6 +285,21 @@ QString NewRunDialog::problem() const {
         return tr("%1 already holds a run: open it instead, or choose another name.").arg(QDir::toNativeSeparators(folder));
     if (QFileInfo(folder).exists() && !QFileInfo(folder).isDir())
         return tr("%1 is a file, not a folder.").arg(QDir::toNativeSeparators(folder));
+    const QString model = model_->currentText().trimmed();
+    if (isModelFile(model.toStdString())) {
+        if (!QFileInfo(QDir::fromNativeSeparators(model)).isFile())
+            return tr("The model file %1 does not exist.").arg(model);
+    } else if (model_->findText(model) < 0) {
+        return tr("\"%1\" is neither a built-in network nor an .onnx file.").arg(model);
+    }
+    std::vector<float> values;
+    for (auto [edit, what] : {std::pair<QLineEdit*, QString>{mean_, tr("mean")}, {std_, tr("std")}}) {
+        if (!parseValues(edit->text(), values))
+            return tr("The preprocessing %1 \"%2\" is not a number or a list of numbers.").arg(what, edit->text());
+        if (edit == std_)
+            for (float v : values)
+                if (!(v > 0)) return tr("Every preprocessing std must be positive.");
+    }
     const auto format = DataFormat(dataFormat_->currentData().toInt());
     if (format != DataFormat::Synthetic && !QFileInfo(QDir::fromNativeSeparators(dataDir_->text().trimmed())).isDir())
         return tr("The data folder %1 does not exist.").arg(dataDir_->text().trimmed());

@@ -1,5 +1,6 @@
 // eqnet: the EQ-Net engine from the command line (headless: no Qt).
 #include "commands.h"
+#include "shared_options.h"
 #include "terminal_progress.h"
 
 #include "eqnet/bench.h"
@@ -26,36 +27,15 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace eqnet;
+using eqcli::addDataOptions;
+using eqcli::addRuntimeOptions;
+using eqcli::loadData;
 
 // Ctrl-C asks the running job to stop at the end of its current step.
 StopToken g_stop;
 void onSigint(int) {
     if (g_stop.stopRequested()) std::_Exit(130); // second Ctrl-C: leave at once
     g_stop.requestStop();
-}
-
-void addRuntimeOptions(CLI::App* cmd, RuntimeOptions& rt) {
-    cmd->add_option("--device", rt.device, "cpu, cuda or cuda:N")->capture_default_str();
-    cmd->add_option("--threads", rt.threads, "CPU threads (0: all cores)")->capture_default_str();
-}
-
-std::string g_dataFormat = "auto";
-void addDataOptions(CLI::App* cmd, DataSpec& spec) {
-    cmd->add_option("--data", spec.dir, "data folder (IDX files or CIFAR-10 batches)")->capture_default_str();
-    cmd->add_option("--data-format", g_dataFormat, "auto, idx, cifar10 or synthetic")->capture_default_str();
-    cmd->add_option("--val-size", spec.validationSize, "training images held out for validation")
-        ->capture_default_str();
-}
-
-Dataset loadData(DataSpec spec) {
-    spec.format = parseDataFormat(g_dataFormat);
-    const auto t0 = std::chrono::steady_clock::now();
-    Dataset d = loadDataset(spec);
-    std::fprintf(stderr, "data: %s, %lld train / %lld validation / %lld test images %lldx%lldx%lld (%.1f s)\n",
-                 d.name.c_str(), (long long)d.train.size(), (long long)d.val.size(), (long long)d.test.size(),
-                 (long long)d.train.channels, (long long)d.train.height, (long long)d.train.width,
-                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-    return d;
 }
 
 std::string human(double v) {
@@ -78,7 +58,11 @@ std::string shapeText(const std::vector<int64_t>& s) {
 
 // ---- eqnet info -------------------------------------------------------------------------
 int runInfo(const ModelSpec& spec, const std::string& formText) {
+    const auto t0 = std::chrono::steady_clock::now();
     Supernet net(spec);
+    if (spec.imported)
+        std::fprintf(stderr, "imported %s in %.2f s\n", spec.name.c_str(),
+                     std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     const QuantForm form = parseForm(formText);
     const auto& L = net.layers();
     std::printf("model %s, input %lldx%lldx%lld, %d classes, %zu quantized layers\n\n", spec.name.c_str(),
@@ -182,6 +166,7 @@ int runPtq(const PtqArgs& a, const DataSpec& spec, const RuntimeOptions& rt, con
 // ---- eqnet eval ----------------------------------------------------------------------------
 struct EvalArgs {
     std::string checkpoint;
+    std::string model; // instead of a checkpoint: a network as it is (an FP .onnx file, --fp)
     std::string subnetFile;
     std::string uniform;
     std::string form = "pc-sym-asym";
@@ -195,7 +180,17 @@ int runEval(const EvalArgs& a, const DataSpec& spec, const RuntimeOptions& rt) {
     if (a.split != "test" && a.split != "val") throw Error("--split must be test or val");
     const int choices = int(!a.subnetFile.empty()) + int(!a.uniform.empty()) + int(a.fp);
     if (choices != 1) throw Error("give exactly one of --subnet FILE, --uniform WnAm or --fp");
-    Supernet net = Supernet::load(a.checkpoint, rt.device);
+    if (a.checkpoint.empty() == a.model.empty()) throw Error("give exactly one of --checkpoint FILE or --model FILE.onnx");
+    if (!a.model.empty() && !isModelFile(a.model))
+        throw Error("--model " + a.model + ": eval measures an FP .onnx file as it is; a built-in network "
+                    "is measured from a checkpoint (--checkpoint)");
+    if (!a.model.empty() && !a.fp)
+        throw Error("--model " + a.model + " is not quantized yet: measure it with --fp, or quantize it with "
+                    "eqnet ptq / eqnet train --model " + a.model);
+    std::unique_ptr<Dataset> loaded;
+    if (!a.model.empty()) loaded = std::make_unique<Dataset>(loadData(spec)); // the model must fit the data
+    Supernet net = a.model.empty() ? Supernet::load(a.checkpoint, rt.device)
+                                   : Supernet(modelSpecFor(a.model, loaded->train), rt.device);
     SubnetConfig cfg;
     if (!a.subnetFile.empty()) {
         cfg = readSubnetFile(a.subnetFile, net.spec().name, net.layers());
@@ -207,10 +202,12 @@ int runEval(const EvalArgs& a, const DataSpec& spec, const RuntimeOptions& rt) {
     } else {
         net.setFullPrecision();
     }
-    Dataset data = loadData(spec);
+    if (!loaded) loaded = std::make_unique<Dataset>(loadData(spec));
+    const Dataset& data = *loaded;
     const ImageSet& split = a.split == "test" ? data.test : data.val;
     const EvalResult r = net.evaluate(data, split, a.eval);
-    std::printf("%s on %s split (%lld images): accuracy %.2f%%, loss %.4f", a.checkpoint.c_str(),
+    std::printf("%s on %s split (%lld images): accuracy %.2f%%, loss %.4f",
+                (a.model.empty() ? a.checkpoint : a.model).c_str(),
                 a.split.c_str(), (long long)r.images, 100 * r.accuracy, r.loss);
     if (!a.fp) {
         const SubnetCost c = subnetCost(net.layers(), cfg);
@@ -282,14 +279,12 @@ int runBenchMeasurement(const std::string& run, MeasurementAgreementOptions opt,
 }
 
 // ---- eqnet train ---------------------------------------------------------------------------
-int runTrain(TrainConfig cfg, const std::string& out, const std::string& resume, const RuntimeOptions& rt,
-             const std::string& dataFormat) {
+int runTrain(TrainConfig cfg, const std::string& out, const std::string& resume, const RuntimeOptions& rt) {
     applyRuntime(rt);
     std::unique_ptr<TrainingJob> job;
     if (!resume.empty()) {
         job = std::make_unique<TrainingJob>(TrainingJob::open(resume));
     } else {
-        cfg.data.format = parseDataFormat(dataFormat);
         cfg.device = rt.device;
         job = std::make_unique<TrainingJob>(TrainingJob::create(out, cfg));
     }
@@ -358,7 +353,7 @@ int main(int argc, char** argv) {
     int64_t infoSize = 0, infoChannels = 0;
     int infoClasses = 0;
     auto* info = app.add_subcommand("info", "layer table and BitOps/size of the uniform subnets");
-    info->add_option("--model", infoModel, "mbv2-28, fmnist-cnn, resnet20, resnet18, mobilenetv2")->capture_default_str();
+    eqcli::addModelOption(info, infoModel);
     info->add_option("--form", infoForm, "quantization form, e.g. pc-sym-asym")->capture_default_str();
     info->add_option("--image-size", infoSize, "input height and width (default: the model's)");
     info->add_option("--in-channels", infoChannels, "input channels (default: the model's)");
@@ -369,9 +364,11 @@ int main(int argc, char** argv) {
     FpTrainOptions fpOpt;
     auto* ptqCmd = app.add_subcommand("ptq", "train the FP network, calibrate the quantizer, measure the "
                                              "uniform W8A8..W2A2 subnets (post-training quantization)");
-    ptqCmd->add_option("--model", ptq.model)->capture_default_str();
+    eqcli::addModelOption(ptqCmd, ptq.model);
     ptqCmd->add_option("--out", ptq.out, "run folder")->capture_default_str();
-    ptqCmd->add_option("--epochs", fpOpt.epochs, "FP training epochs")->capture_default_str();
+    CLI::Option* ptqEpochs =
+        ptqCmd->add_option("--epochs", fpOpt.epochs, "FP training epochs (an imported model: 0 unless given)")
+            ->capture_default_str();
     ptqCmd->add_option("--batch-size", fpOpt.batchSize)->capture_default_str();
     ptqCmd->add_option("--lr", fpOpt.lr)->capture_default_str();
     ptqCmd->add_option("--seed", fpOpt.seed)->capture_default_str();
@@ -387,13 +384,16 @@ int main(int argc, char** argv) {
     // eval
     EvalArgs ev;
     auto* evalCmd = app.add_subcommand("eval", "measure one subnet of a checkpoint");
-    evalCmd->add_option("--checkpoint", ev.checkpoint, "supernet checkpoint (.pt)")->required();
+    evalCmd->add_option("--checkpoint", ev.checkpoint, "supernet checkpoint (.pt)");
+    evalCmd->add_option("--model", ev.model, "instead of --checkpoint: an FP .onnx file, measured as it is (--fp)");
     evalCmd->add_option("--subnet", ev.subnetFile, "subnet JSON file");
     evalCmd->add_option("--uniform", ev.uniform, "uniform bits, e.g. W4A4 (with --form)");
     evalCmd->add_option("--form", ev.form, "form for --uniform")->capture_default_str();
     evalCmd->add_flag("--fp", ev.fp, "measure the full-precision network");
     evalCmd->add_option("--split", ev.split, "val or test")->capture_default_str();
-    evalCmd->add_option("--bn-images", ev.eval.bnImages)->capture_default_str();
+    CLI::Option* evalBn = evalCmd->add_option("--bn-images", ev.eval.bnImages,
+                                              "BN re-estimation images (with --model: 0, the model's own statistics)")
+                              ->capture_default_str();
     evalCmd->add_option("--bn-repeats", ev.eval.bnRepeats, "BN estimates averaged (docs/method.md §4)")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
@@ -419,8 +419,10 @@ int main(int argc, char** argv) {
                                                  "into a run folder; resumable");
     trainCmd->add_option("--out", trainOut, "run folder to create")->capture_default_str();
     trainCmd->add_option("--resume", resumeDir, "continue the run in this folder");
-    trainCmd->add_option("--model", tc.model)->capture_default_str();
-    trainCmd->add_option("--fp-epochs", tc.fpEpochs, "stage 1: FP training epochs")->capture_default_str();
+    eqcli::addModelOption(trainCmd, tc.model);
+    CLI::Option* trainFpEpochs =
+        trainCmd->add_option("--fp-epochs", tc.fpEpochs, "stage 1: FP training epochs (an imported model: 0 unless given)")
+            ->capture_default_str();
     trainCmd->add_option("--from-fp", tc.fromFp, "stage 1 from this FP checkpoint (e.g. RUN/checkpoints/fp.pt)");
     trainCmd->add_option("--epochs", tc.epochs, "stage 2 epochs")->capture_default_str();
     trainCmd->add_option("--batch-size", tc.batchSize)->capture_default_str();
@@ -514,13 +516,22 @@ int main(int argc, char** argv) {
         if (stageAction) return stageAction();
         if (*info) {
             ModelSpec m = defaultModelSpec(infoModel);
+            if (m.imported && (infoSize > 0 || infoChannels > 0 || infoClasses > 0))
+                throw Error(infoModel + ": an imported model's input and classes are its own; "
+                            "--image-size, --in-channels and --classes apply to built-in models");
             if (infoSize > 0) m.imageSize = infoSize;
             if (infoChannels > 0) m.inChannels = infoChannels;
             if (infoClasses > 0) m.numClasses = infoClasses;
             return runInfo(m, infoForm);
         }
-        if (*ptqCmd) return runPtq(ptq, spec, rt, fpOpt);
-        if (*evalCmd) return runEval(ev, spec, rt);
+        if (*ptqCmd) {
+            eqcli::importedModelSkipsFpTraining(ptqEpochs, ptq.model, fpOpt.epochs);
+            return runPtq(ptq, spec, rt, fpOpt);
+        }
+        if (*evalCmd) {
+            if (!ev.model.empty() && evalBn->count() == 0) ev.eval.bnImages = 0;
+            return runEval(ev, spec, rt);
+        }
         if (*recalCmd) return runRecalibrate(rc, spec, rt);
         if (*trainCmd) {
             tc.guidance = parseGuidance(guidance);
@@ -530,7 +541,8 @@ int main(int argc, char** argv) {
                 tc.staticBits = staticBits;
                 tc.staticForm = parseForm(staticForm);
             }
-            return runTrain(tc, trainOut, resumeDir, rt, g_dataFormat);
+            eqcli::importedModelSkipsFpTraining(trainFpEpochs, tc.model, tc.fpEpochs);
+            return runTrain(tc, trainOut, resumeDir, rt);
         }
         if (*benchFq) return runBenchFakeQuant(rt, benchBits, benchSeconds);
         if (*benchTs) {

@@ -1,5 +1,6 @@
 // eqnet cqap | search | export | pipeline | bench search: the stages after training.
 #include "commands.h"
+#include "shared_options.h"
 #include "terminal_progress.h"
 
 #include "eqnet/cqap.h"
@@ -30,11 +31,6 @@ namespace {
 struct Shared {
     RuntimeOptions rt;
 };
-
-void addRuntime(CLI::App* cmd, RuntimeOptions& rt) {
-    cmd->add_option("--device", rt.device, "cpu, cuda or cuda:N")->capture_default_str();
-    cmd->add_option("--threads", rt.threads, "CPU threads (0: all cores)")->capture_default_str();
-}
 
 void printScores(const char* name, const CqapScores& s) {
     std::printf("| %s | %.3f | %.3f | %.3f | %lld / %lld | %d |\n", name, s.kendallTau, s.rmse, s.mae,
@@ -140,12 +136,26 @@ int runExport(const std::string& run, const ExportStageOptions& opt, const Runti
     return 0;
 }
 
+// What the pipeline command may change in its preset: the network, the data and stage 1.
+struct PipelineChoices {
+    std::string model;        // empty: the preset's
+    DataSpec data;
+    int fpEpochs = -1;        // -1: the preset's (0 for an imported model)
+    int perForm = 0;          // 0: the preset's
+};
+
 int runPipelineCmd(const std::string& out, const std::string& preset, const std::string& device,
-                   const RuntimeOptions& rt, int perForm) {
+                   const RuntimeOptions& rt, const PipelineChoices& ch) {
     applyRuntime(rt);
     PipelineOptions opt = pipelinePreset(preset);
     opt.train.device = device;
-    if (perForm > 0) opt.cqap.sampling.perForm = perForm;
+    if (ch.perForm > 0) opt.cqap.sampling.perForm = ch.perForm;
+    if (!ch.model.empty()) opt.train.model = ch.model;
+    const int64_t trainLimit = opt.train.data.trainLimit; // the quick preset trains on a subset
+    opt.train.data = ch.data;
+    opt.train.data.trainLimit = trainLimit;
+    if (ch.fpEpochs >= 0) opt.train.fpEpochs = ch.fpEpochs;
+    else if (isModelFile(opt.train.model)) opt.train.fpEpochs = 0;
     std::fprintf(stderr, "pipeline preset %s into %s\n", preset.c_str(), out.c_str());
     auto bar = std::make_shared<std::unique_ptr<TerminalProgress>>();
     PipelineCallbacks cb;
@@ -276,7 +286,7 @@ void addStageCommands(CLI::App& app, std::function<int()>& action) {
         ->check(CLI::PositiveNumber);
     cqap->add_flag("--sample-only", cq->sampleOnly, "measure, do not fit");
     cqap->add_flag("!--no-ablation", cq->ablation, "skip the unconditional predictor");
-    addRuntime(cqap, sh->rt);
+    addRuntimeOptions(cqap, sh->rt);
     cqap->add_option("--workers", cq->sampling.workers, "subnets measured at once (0: one per core, at most 4)")
         ->capture_default_str();
     auto cqScore = std::make_shared<std::string>();
@@ -325,7 +335,7 @@ void addStageCommands(CLI::App& app, std::function<int()>& action) {
     search->add_option("--refine-points", so->refinePoints, "front points measured per refinement round")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
-    addRuntime(search, sh->rt);
+    addRuntimeOptions(search, sh->rt);
     search->callback([&action, sh, so, soRun] {
         action = [sh, so, soRun] {
             so->device = sh->rt.device;
@@ -364,7 +374,7 @@ void addStageCommands(CLI::App& app, std::function<int()>& action) {
     exp->add_option("--out-dir", eo->outDir, "folder (default <run>/exports)");
     exp->add_option("--format", *eoFormat, "json, onnx or both")->check(CLI::IsMember({"json", "onnx", "both"}))
         ->capture_default_str();
-    addRuntime(exp, sh->rt);
+    addRuntimeOptions(exp, sh->rt);
     exp->callback([&action, sh, eo, eoRun, eoFormat] {
         action = [sh, eo, eoRun, eoFormat] {
             eo->device = sh->rt.device;
@@ -377,7 +387,7 @@ void addStageCommands(CLI::App& app, std::function<int()>& action) {
     // pipeline
     auto plOut = std::make_shared<std::string>("runs/fmnist");
     auto plPreset = std::make_shared<std::string>("fmnist");
-    auto plPerForm = std::make_shared<int>(0);
+    auto plChoices = std::make_shared<PipelineChoices>();
     auto* pl = app.add_subcommand("pipeline", "FP training, supernet, CQAP, search, verification and export end to "
                                               "end; run it again to resume");
     pl->add_option("--preset", *plPreset, "fmnist (the full default) or quick (about five minutes)")
@@ -385,11 +395,16 @@ void addStageCommands(CLI::App& app, std::function<int()>& action) {
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast); // scripts/run passes defaults first
     pl->add_option("--out", *plOut, "run folder")->capture_default_str()
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-    pl->add_option("--per-form", *plPerForm, "CQAP subnets per form (default: the preset's)");
-    addRuntime(pl, sh->rt);
-    pl->callback([&action, sh, plOut, plPreset, plPerForm] {
-        action = [sh, plOut, plPreset, plPerForm] {
-            return runPipelineCmd(*plOut, *plPreset, sh->rt.device, sh->rt, *plPerForm);
+    pl->add_option("--per-form", plChoices->perForm, "CQAP subnets per form (default: the preset's)");
+    pl->add_option("--model", plChoices->model,
+                   "mbv2-28 (default), another built-in network, or an FP .onnx file");
+    pl->add_option("--fp-epochs", plChoices->fpEpochs,
+                   "stage 1 FP training epochs (default: the preset's; 0 for an imported model)");
+    addDataOptions(pl, plChoices->data);
+    addRuntimeOptions(pl, sh->rt);
+    pl->callback([&action, sh, plOut, plPreset, plChoices] {
+        action = [sh, plOut, plPreset, plChoices] {
+            return runPipelineCmd(*plOut, *plPreset, sh->rt.device, sh->rt, *plChoices);
         };
     });
 
@@ -408,7 +423,7 @@ void addStageCommands(CLI::App& app, std::function<int()>& action) {
         bs->add_option("--population", bo->population)->capture_default_str();
         bs->add_option("--generations", bo->generations)->capture_default_str();
         bs->add_option("--repeats", *bRepeats)->capture_default_str();
-        addRuntime(bs, sh->rt);
+        addRuntimeOptions(bs, sh->rt);
         bs->callback([&action, sh, bo, bRun, bModel, bProfile, bRepeats] {
             action = [sh, bo, bRun, bModel, bProfile, bRepeats] {
                 return runBenchSearch(*bRun, *bModel, *bProfile, *bo, std::max(1, *bRepeats), sh->rt);

@@ -7,6 +7,7 @@
 // Needs node and tests/onnx/node_modules (`npm ci --ignore-scripts` there; scripts/test does
 // it). Without them the case is skipped, unless EQNET_REQUIRE_ORT=1 (CI), which fails it.
 #include "eqtest.h"
+#include "ort_runner.h"
 #include "quick_calibration.h"
 
 #include "engine/adaptive_bn.h"
@@ -36,12 +37,11 @@
 #ifndef EQ_TEST_DATA_DIR
 #define EQ_TEST_DATA_DIR "/usr/share/datasets/fashion-mnist"
 #endif
-#ifndef EQ_ORT_DIR
-#define EQ_ORT_DIR "tests/onnx"
-#endif
 
 using namespace eqnet;
 namespace fs = std::filesystem;
+using eqtest::readAll;
+using eqtest::runOrt;
 
 namespace {
 
@@ -62,36 +62,6 @@ constexpr double kMaxImagesOff = 0.002;
 constexpr double kMaxLogitDiff = 0.1;
 // The demo run's exports: at most this many of the 10,000 test images judged differently.
 constexpr int64_t kDemoImagesOff = 2;
-
-bool ortRequired() {
-    const char* v = std::getenv("EQNET_REQUIRE_ORT");
-    return v && std::string(v) == "1";
-}
-
-// EQNET_NODE, else the first executable `node` on PATH; "" when there is none.
-std::string findNode() {
-    if (const char* e = std::getenv("EQNET_NODE"); e && *e) return access(e, X_OK) == 0 ? e : "";
-    const char* path = std::getenv("PATH");
-    std::stringstream ss(path ? path : "");
-    std::string dir;
-    while (std::getline(ss, dir, ':')) {
-        const fs::path p = fs::path(dir.empty() ? "." : dir) / "node";
-        std::error_code ec;
-        if (fs::is_regular_file(p, ec) && access(p.c_str(), X_OK) == 0) return p.string();
-    }
-    return {};
-}
-
-std::string shellQuote(const std::string& s) {
-    std::string out = "'";
-    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
-std::string readAll(const std::string& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 // The test images as ort_run.mjs reads them: float32 byte/255, N x C x H x W.
 void writeImages(const ImageSet& set, const std::string& path) {
@@ -188,58 +158,7 @@ SubnetConfig withBits(const Supernet& net, const QuantForm& form, const std::vec
     return cfg;
 }
 
-const std::string kOrtDir = EQ_ORT_DIR;
-
-// What is missing to run ONNX Runtime here ("" when nothing is).
-std::string ortMissing() {
-    if (!onnxExportAvailable()) return "this build has no ONNX export (libonnx-dev)";
-    if (findNode().empty()) return "node (Node.js) not found on PATH (or at EQNET_NODE)";
-    if (!fs::exists(kOrtDir + "/node_modules/onnxruntime-node/package.json"))
-        return "ONNX Runtime is not installed: run `npm ci --ignore-scripts` in " + kOrtDir;
-    return {};
-}
-
-// Runs ort_run.mjs on raw float32 images; the logits [N, classes], or an undefined tensor
-// with `log` holding what went wrong.
-torch::Tensor runOrt(const std::string& model, const std::string& images, const std::vector<int64_t>& chw,
-                     int64_t n, int64_t classes, const std::string& dir, std::string& log,
-                     const std::string& dumpDir = {}) {
-    const std::string logitsPath = model + ".logits.f32";
-    const std::string logPath = dir + "/ort.log";
-    const std::string cmd = shellQuote(findNode()) + " " + shellQuote(kOrtDir + "/ort_run.mjs") + " " +
-                            shellQuote(model) + " --images " + shellQuote(images) + " --shape " +
-                            std::to_string(chw[0]) + "," + std::to_string(chw[1]) + "," + std::to_string(chw[2]) +
-                            " --out " + shellQuote(logitsPath) +
-                            (dumpDir.empty() ? std::string() : " --dump " + shellQuote(dumpDir)) +
-                            " --batch 500 --threads 1 > " +
-                            shellQuote(logPath) + " 2>&1";
-    const int rc = std::system(cmd.c_str());
-    log = readAll(logPath);
-    if (rc != 0) {
-        log = "ort_run.mjs failed (" + std::to_string(rc) + "): " + log;
-        return {};
-    }
-    const std::string raw = readAll(logitsPath);
-    if (int64_t(raw.size()) != n * classes * int64_t(sizeof(float))) {
-        log = "ort_run.mjs wrote " + std::to_string(raw.size()) + " bytes of logits: " + log;
-        return {};
-    }
-    auto out = torch::empty({n, classes}, torch::kFloat);
-    std::memcpy(out.data_ptr<float>(), raw.data(), raw.size());
-    return out;
-}
-
 } // namespace
-
-// Skips (or fails, with EQNET_REQUIRE_ORT=1) the case when ONNX Runtime cannot run here.
-#define EQ_REQUIRE_ORT()                                                                      \
-    do {                                                                                      \
-        const std::string eq_missing_ = ortMissing();                                         \
-        if (!eq_missing_.empty()) {                                                           \
-            if (ortRequired()) EQ_FAIL(eq_missing_ + " (EQNET_REQUIRE_ORT=1 makes this a failure)"); \
-            EQ_SKIP(eq_missing_ + "; set EQNET_REQUIRE_ORT=1 to make this a failure");        \
-        }                                                                                     \
-    } while (0)
 
 EQ_TEST(onnx_runtime_computes_what_the_project_measures) {
     EQ_REQUIRE_ORT();

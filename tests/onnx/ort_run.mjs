@@ -5,10 +5,13 @@
 //
 //   node ort_run.mjs MODEL.onnx --images FILE [--shape C,H,W] [--labels FILE] [--out LOGITS.f32]
 //                    [--dump DIR] [--batch 500] [--threads 1] [--opt all|extended|basic|disabled]
+//                    [--mean M[,M,M] --std S[,S,S]]
 //
 // --images: raw float32 little-endian N x C x H x W with pixel values in [0, 1] (byte / 255),
 //           with --shape; or IDX images (MNIST / Fashion-MNIST, plain or .gz), which are
-//           turned into byte / 255 here. The model normalises the pixels itself.
+//           turned into byte / 255 here. The model normalises the pixels itself, except a
+//           model of an imported network, which takes what the original took: give its
+//           --mean and --std, and the images become (x - mean) / std per channel here.
 // --labels: IDX labels (plain or .gz): prints the accuracy.
 // --out:    the logits (the first graph output), raw float32 N x classes.
 // --dump:   every further graph output (e.g. QuantizeLinear levels added for a diagnosis) as
@@ -21,11 +24,13 @@ import { gunzipSync } from 'node:zlib';
 function usage(msg) {
     if (msg) console.error(`ort_run: ${msg}`);
     console.error('usage: node ort_run.mjs MODEL.onnx --images FILE [--shape C,H,W] [--labels FILE] ' +
-                  '[--out LOGITS.f32] [--dump DIR] [--batch 500] [--threads 1] [--opt all|extended|basic|disabled]');
+                  '[--out LOGITS.f32] [--dump DIR] [--batch 500] [--threads 1] [--opt all|extended|basic|disabled] ' +
+                  '[--mean M[,M,M] --std S[,S,S]]');
     process.exit(2);
 }
 
-const options = { images: null, shape: null, labels: null, out: null, dump: null, batch: '500', threads: '1', opt: 'all' };
+const options = { images: null, shape: null, labels: null, out: null, dump: null, batch: '500', threads: '1', opt: 'all',
+                  mean: null, std: null };
 let modelPath = null;
 const args = process.argv.slice(2);
 for (let i = 0; i < args.length; ++i) {
@@ -92,6 +97,24 @@ if (options.shape) {
     for (let i = 0; i < idx.data.length; ++i) images[i] = idx.data[i] / 255; // float32(byte / 255)
 }
 const per = C * H * W;
+if ((options.mean === null) !== (options.std === null)) usage('--mean and --std go together');
+if (options.mean !== null) {
+    const perChannel = (text, name) => {
+        const v = text.split(',').map(Number);
+        if (!v.every(Number.isFinite) || (v.length !== 1 && v.length !== C))
+            usage(`--${name} needs one number or ${C} (one per channel)`);
+        return v.length === 1 ? Array(C).fill(v[0]) : v;
+    };
+    const mean = perChannel(options.mean, 'mean'), std = perChannel(options.std, 'std');
+    if (!std.every((s) => s > 0)) usage('--std values must be positive');
+    images = new Float32Array(images); // a copy: the view may share its buffer
+    const plane = H * W;
+    for (let i = 0; i < N; ++i)
+        for (let c = 0; c < C; ++c) {
+            const m = Math.fround(mean[c]), s = Math.fround(std[c]);
+            for (let k = (i * C + c) * plane, e = k + plane; k < e; ++k) images[k] = Math.fround(Math.fround(images[k] - m) / s);
+        }
+}
 let labels = null;
 if (options.labels) {
     labels = readIdx(options.labels, 1).data;

@@ -401,6 +401,29 @@ private slots:
         dialog.setDataFormat(eqnet::DataFormat::Synthetic); // needs no folder
         QVERIFY(dialog.problem().isEmpty());
         QCOMPARE(dialog.config().data.format, eqnet::DataFormat::Synthetic);
+        // The user's own network: an FP .onnx file, trained already (stage 1 set to 0 epochs),
+        // with the preprocessing it was trained with.
+        const QString own = QStringLiteral(EQ_ONNX_MODELS_DIR "/fmnist-small.onnx");
+        dialog.setModel(own);
+        QVERIFY2(dialog.problem().isEmpty(), qPrintable(dialog.problem()));
+        QCOMPARE(dialog.config().model, own.toStdString());
+        QCOMPARE(dialog.config().fpEpochs, 0);
+        dialog.setPreset("quick"); // a chosen file stays
+        QCOMPARE(dialog.config().model, own.toStdString());
+        QCOMPARE(dialog.config().fpEpochs, 0);
+        dialog.setModel(tmp.path() + "/missing.onnx");
+        QVERIFY(dialog.problem().contains("does not exist"));
+        dialog.setModel("resnet99");
+        QVERIFY(dialog.problem().contains("neither a built-in network"));
+        dialog.setModel(own);
+        dialog.setPreprocessing("0.2860", "0");
+        QVERIFY(dialog.problem().contains("positive"));
+        dialog.setPreprocessing("0.2860, x", "0.3530");
+        QVERIFY(dialog.problem().contains("not a number"));
+        dialog.setPreprocessing("0.2860", "0.3530");
+        QVERIFY2(dialog.problem().isEmpty(), qPrintable(dialog.problem()));
+        QCOMPARE(dialog.config().data.mean, std::vector<float>{0.2860f});
+        QCOMPARE(dialog.config().data.std, std::vector<float>{0.3530f});
         // The GPU when this build and machine have one, else the CPU.
         QCOMPARE(dialog.config().device, std::string(eqnet::cudaAvailable() ? "cuda" : "cpu"));
     }

@@ -40,6 +40,10 @@ struct DataSpec {
     int64_t syntheticTest = 512;   // (validationSize more are made for validation)
     int64_t trainLimit = 0;        // keep only the first N training images after the split
                                    // (0: all); quick runs and experiments
+    // Input preprocessing: the network sees (pixel / 255 - mean) / std per channel. Empty: the
+    // training images' own mean (or deviation). An imported network needs the values it was
+    // trained with (one value for every channel, or one per channel).
+    std::vector<float> mean, std;
 };
 
 struct Dataset {
@@ -74,6 +78,10 @@ void splitTrainValidation(const ImageSet& all, int64_t validationSize, uint64_t 
 // Per-channel mean and standard deviation of the pixels, in [0,1] units. A constant channel
 // gets std 1 and an empty set mean 0 / std 1, so normalising never divides by zero.
 void channelStats(const ImageSet& set, std::vector<float>& mean, std::vector<float>& std);
+
+// One value per channel from a --mean / --std list of one value or one per channel; throws
+// eqnet::Error naming `option` otherwise.
+std::vector<float> perChannel(const std::vector<float>& values, int64_t channels, const std::string& option);
 
 // Finds the files for `spec.format` in `spec.dir` (Auto: IDX names, then CIFAR-10 names),
 // reads, splits and computes the normalisation. Throws eqnet::Error naming what is missing.

@@ -4,7 +4,9 @@
 // The file computes what Supernet::evaluate() measures for the same subnet and EvalOptions:
 //  - input "image": float32 [N, C, H, W] (N dynamic), raw pixel values in [0, 1]
 //    (byte / 255); the data set's per-channel normalisation ((x - mean) / std) is the first
-//    two nodes of the graph;
+//    two nodes of the graph. An imported network's model instead takes exactly what the
+//    original took: its input name, normalised input ((x - mean) / std outside the graph),
+//    and its output name;
 //  - every quantized layer: its input activation through Clip (only below 8 bits: the
 //    narrower range [(n - z)s, (p - z)s]) -> QuantizeLinear -> DequantizeLinear (uint8 zero
 //    point for unsigned ranges, int8 for signed), its weights as int8 initializers already

@@ -4,6 +4,7 @@
 // measure that subnet, save and load it. LibTorch stays inside core (pimpl).
 #include "eqnet/data.h"
 #include "eqnet/job.h"
+#include "eqnet/model_spec.h"
 #include "eqnet/quant_types.h"
 
 #include <memory>
@@ -12,25 +13,6 @@
 #include <vector>
 
 namespace eqnet {
-
-// The network every command, preset and the studio's New run start from (docs/results.md
-// says why this one: its subnets differ by far more than a measurement's noise).
-constexpr const char* kDefaultModel = "mbv2-28";
-
-struct ModelSpec {
-    std::string name = kDefaultModel;
-    int64_t inChannels = 1;
-    int64_t imageSize = 28;
-    int numClasses = 10;
-};
-
-// "mbv2-28", "fmnist-cnn", "resnet20", "resnet18", "mobilenetv2".
-std::vector<std::string> modelNames();
-// The input geometry each model is meant for (mbv2-28 and fmnist-cnn 1x28x28, resnet20 3x32x32, the
-// ImageNet models 3x224x224 with 1000 classes). Throws eqnet::Error for an unknown name.
-ModelSpec defaultModelSpec(const std::string& name);
-// The spec a model needs for a data set (channels, image size, classes from the data).
-ModelSpec modelSpecFor(const std::string& name, const ImageSet& data);
 
 // Compute settings of every command that computes: the device ("cpu", "cuda", "cuda:1") and
 // the number of CPU threads (0 = LibTorch's default). Throws eqnet::Error when the device is

@@ -25,7 +25,7 @@ std::string guidanceName(Guidance g);
 Guidance parseGuidance(const std::string& s);
 
 struct TrainConfig {
-    std::string model = kDefaultModel;
+    std::string model = kDefaultModel; // a built-in name or an FP .onnx file (docs/user-guide.md §10)
     DataSpec data;
     uint64_t seed = 0;
     std::string device = "cpu";
@@ -63,6 +63,10 @@ struct TrainConfig {
     int64_t evalImages = 0;     // validation images per epoch-end evaluation (0: all)
     int64_t snapshotEvery = 50; // steps between weight snapshots (0: never)
 };
+
+// The model a run's configuration names, as something to build it from: a built-in name as it
+// is, an ONNX file (TrainingJob::create copies it into the run) relative to the run folder.
+std::string runModelPath(const std::string& runDir, const std::string& model);
 
 std::string trainConfigToJson(const TrainConfig& c);
 // Throws eqnet::Error naming `source` and the field at fault.

@@ -757,7 +757,21 @@ Dataset loadDataset(const DataSpec& spec) {
         ds.train = ds.train.subset(keep);
     }
     channelStats(ds.train, ds.mean, ds.std);
+    if (!spec.mean.empty()) ds.mean = perChannel(spec.mean, ds.train.channels, "--mean");
+    if (!spec.std.empty()) ds.std = perChannel(spec.std, ds.train.channels, "--std");
+    for (float v : ds.std)
+        if (!(v > 0)) throw Error("--std: every value must be positive");
     return ds;
+}
+
+std::vector<float> perChannel(const std::vector<float>& values, int64_t channels, const std::string& option) {
+    if (values.size() == 1) return std::vector<float>(size_t(channels), values[0]);
+    if (int64_t(values.size()) != channels)
+        throw Error(option + " has " + std::to_string(values.size()) + " values for images of " +
+                    std::to_string(channels) + " channel(s); give one value or one per channel");
+    for (float v : values)
+        if (!std::isfinite(v)) throw Error(option + ": every value must be a finite number");
+    return values;
 }
 
 } // namespace eqnet

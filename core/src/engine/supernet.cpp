@@ -5,6 +5,7 @@
 #include "engine/supernet_impl.h"
 #include "eqnet/error.h"
 #include "eqnet/files.h"
+#include "graph/imported_network_json.h"
 
 #include <chrono>
 #include <cmath>
@@ -19,24 +20,6 @@
 namespace eqnet {
 
 namespace fs = std::filesystem;
-
-std::vector<std::string> modelNames() { return {"mbv2-28", "fmnist-cnn", "resnet20", "resnet18", "mobilenetv2"}; }
-
-ModelSpec defaultModelSpec(const std::string& name) {
-    if (name == "fmnist-cnn" || name == "mbv2-28") return {name, 1, 28, 10};
-    if (name == "resnet20") return {name, 3, 32, 10};
-    if (name == "resnet18" || name == "mobilenetv2") return {name, 3, 224, 1000};
-    models::buildModel(ModelSpec{name}); // throws the "unknown model" error with the list
-    return {};
-}
-
-ModelSpec modelSpecFor(const std::string& name, const ImageSet& data) {
-    ModelSpec s = defaultModelSpec(name);
-    s.inChannels = data.channels;
-    s.imageSize = data.height;
-    s.numClasses = data.numClasses;
-    return s;
-}
 
 bool cudaAvailable() { return torch::cuda::is_available(); }
 
@@ -465,6 +448,8 @@ void writeSupernetArchive(const Supernet& net, torch::serialize::OutputArchive& 
     ar.write("eqnet_in_channels", c10::IValue(d.spec.inChannels));
     ar.write("eqnet_image_size", c10::IValue(d.spec.imageSize));
     ar.write("eqnet_num_classes", c10::IValue(int64_t(d.spec.numClasses)));
+    // An imported network carries its description, so that the checkpoint alone rebuilds it.
+    if (d.spec.imported) ar.write("eqnet_network", c10::IValue(graph::importedNetworkToJson(*d.spec.imported)));
 }
 
 void saveArchiveAtomic(torch::serialize::OutputArchive& ar, const std::string& path) {
@@ -521,6 +506,11 @@ Supernet readSupernetArchive(torch::serialize::InputArchive& ar, const std::stri
         spec.numClasses = int(v.toInt());
     } catch (const c10::Error& e) {
         throw Error(path + ": checkpoint metadata incomplete: " + firstLine(e.what()));
+    }
+    if (ar.try_read("eqnet_network", v)) {
+        if (!v.isString()) throw Error(path + ": checkpoint's network description is not text");
+        spec.imported = std::make_shared<graph::ImportedNetwork>(
+            graph::importedNetworkFromJson(v.toStringRef(), path + " (network description)"));
     }
     Supernet net(spec, device);
     try {

@@ -11,6 +11,7 @@
 #include "eqnet/subnet_json.h"
 #include "export/graph_builder.h"
 #include "export/onnx_ir.h"
+#include "graph/onnx_import.h"
 #include "quant/fake_quant.h"
 
 #include <cmath>
@@ -325,15 +326,24 @@ onnxir::Model buildOnnxModel(Supernet& net, const Dataset& data, const SubnetCon
 #endif
     const auto& spec = d.spec;
     m.graphName = opt.graphName.empty() ? spec.name + "-" + formName(cfg.form) : opt.graphName;
-    m.docString = "EQ-Net subnet of " + spec.name + " (" + formDescription(cfg.form) +
-                  "). Input 'image': float32 [N, " + std::to_string(spec.inChannels) + ", " +
-                  std::to_string(spec.imageSize) + ", " + std::to_string(spec.imageSize) +
-                  "], pixel values in [0, 1]; the normalisation is inside the graph. Output "
-                  "'logits': float32 [N, " + std::to_string(spec.numClasses) + "].";
+    // A built-in network's model takes pixels in [0, 1] and normalises inside the graph; an
+    // imported one takes exactly what the original model took: its input name, shape and
+    // preprocessing ((pixel - mean) / std outside the graph), and gives its output name.
+    const bool imported = spec.imported != nullptr;
+    const std::string inName = imported ? spec.imported->inputName : "image";
+    const std::string outName = imported ? spec.imported->outputName : "logits";
+    const std::string shape = "[N, " + std::to_string(spec.inChannels) + ", " + std::to_string(spec.imageSize) +
+                              ", " + std::to_string(spec.imageSize) + "]";
+    m.docString = "EQ-Net subnet of " + spec.name + " (" + formDescription(cfg.form) + "). Input '" + inName +
+                  "': float32 " + shape +
+                  (imported ? ", (pixel / 255 - mean) / std per channel, as the original model took it."
+                            : ", pixel values in [0, 1]; the normalisation is inside the graph.") +
+                  " Output '" + outName + "': float32 [N, " + std::to_string(spec.numClasses) + "].";
     m.metadata = {{"eqnet.model", spec.name},
                   {"eqnet.form", formName(cfg.form)},
                   {"eqnet.subnet", subnetToJson(cfg, spec.name, d.layers)},
-                  {"eqnet.input", "float32 NCHW pixel values in [0,1] (byte/255); normalised in the graph"},
+                  {"eqnet.input", imported ? "float32 NCHW, (byte/255 - mean) / std per channel (normalised outside the graph)"
+                                           : "float32 NCHW pixel values in [0,1] (byte/255); normalised in the graph"},
                   {"eqnet.normalization.mean", joinFloats(data.mean)},
                   {"eqnet.normalization.std", joinFloats(data.std)},
                   {"eqnet.bn_reestimation", "images=" + std::to_string(opt.bn.bnImages) +
@@ -341,12 +351,12 @@ onnxir::Model buildOnnxModel(Supernet& net, const Dataset& data, const SubnetCon
                                                 ",seed=" + std::to_string(opt.bn.bnSeed)}};
 
     onnxir::ValueInfo in;
-    in.name = "image";
+    in.name = inName;
     in.dims = {-1, spec.inChannels, spec.imageSize, spec.imageSize};
     in.dimParams = {"N", "", "", ""};
     m.inputs.push_back(in);
     onnxir::ValueInfo out;
-    out.name = "logits";
+    out.name = outName;
     out.dims = {-1, int64_t(spec.numClasses)};
     out.dimParams = {"N", ""};
     m.outputs.push_back(out);
@@ -355,15 +365,15 @@ onnxir::Model buildOnnxModel(Supernet& net, const Dataset& data, const SubnetCon
     for (const auto& item : d.model->named_modules("", /*include_self=*/false))
         names[item.value().get()] = item.key();
     OnnxGraph g(m, std::move(names));
-    exporter::Value x = "image";
-    if (!data.mean.empty()) {
+    exporter::Value x = inName;
+    if (!imported && !data.mean.empty()) {
         if (int64_t(data.mean.size()) != spec.inChannels || data.std.size() != data.mean.size())
             throw Error("the data set's normalisation has " + std::to_string(data.mean.size()) +
                         " channels but model " + spec.name + " takes " + std::to_string(spec.inChannels));
         x = g.normalize(x, data.mean, data.std);
     }
     const auto logits = d.model->emit(g, x);
-    g.renameOutput(logits, "logits");
+    g.renameOutput(logits, outName);
 
     sum.quantizeNodes = g.quantizes;
     sum.dequantizeNodes = g.dequantizes;

@@ -24,12 +24,15 @@ struct Tensor {
 };
 
 struct Attribute {
-    enum class Kind { Int, Ints, Float, String };
+    // Other: a kind this code does not read (graphs, tensors other than a Constant's value,
+    // ...), kept by name so that import can name it; it cannot be serialised.
+    enum class Kind { Int, Ints, Float, Floats, String, Other };
     std::string name;
     Kind kind = Kind::Int;
     int64_t i = 0;
     std::vector<int64_t> ints;
     float f = 0;
+    std::vector<float> floats;
     std::string s;
 
     static Attribute integer(std::string name, int64_t v);

@@ -132,18 +132,41 @@ void toProto(const Tensor& t, onnx::TensorProto& p) {
     p.set_raw_data(rawBytes(t));
 }
 
+// The most elements a parsed tensor may claim: protobuf messages end at 2 GiB, so a tensor
+// claiming more than 2^31 elements is malformed, whatever its dims say.
+constexpr int64_t kMaxParsedElements = int64_t(1) << 31;
+
 void fromProto(const onnx::TensorProto& p, Tensor& t) {
     t.name = p.name();
     t.type = ElemType(p.data_type());
+    if (p.data_location() == onnx::TensorProto::EXTERNAL)
+        throw Error("tensor " + t.name + ": its data is in an external file; save the model with the "
+                    "weights inside (onnx.save(..., save_as_external_data=False))");
+    int64_t n = 1;
+    for (const auto d : p.dims()) {
+        if (d < 0) throw Error("tensor " + t.name + ": dimension " + std::to_string(d) + " is negative");
+        if (d > 0 && n > kMaxParsedElements / d)
+            throw Error("tensor " + t.name + ": its dimensions claim more than 2^31 elements");
+        n *= d;
+    }
     t.dims.assign(p.dims().begin(), p.dims().end());
-    const int64_t n = t.numel();
     const bool raw = p.has_raw_data();
-    if (raw && p.raw_data().size() != size_t(n) * elemBytes(t.type))
+    const size_t eb = elemBytes(t.type);
+    if (eb == 0)
+        throw Error("tensor " + t.name + ": element type " + std::to_string(p.data_type()) +
+                    " is not supported (float32, uint8, int8, int32, int64)");
+    if (raw && p.raw_data().size() != size_t(n) * eb)
         throw Error("tensor " + t.name + ": raw data of " + std::to_string(p.raw_data().size()) +
                     " bytes for " + std::to_string(n) + " elements");
+    const auto typedCount = [&](int have) {
+        if (!raw && int64_t(have) != n)
+            throw Error("tensor " + t.name + ": " + std::to_string(have) + " stored values for " +
+                        std::to_string(n) + " elements");
+    };
     const char* r = p.raw_data().data();
     switch (t.type) {
     case ElemType::Float:
+        typedCount(p.float_data_size());
         t.floats.resize(size_t(n));
         for (int64_t i = 0; i < n; ++i) {
             if (raw) std::memcpy(&t.floats[size_t(i)], r + 4 * i, 4);
@@ -153,6 +176,7 @@ void fromProto(const onnx::TensorProto& p, Tensor& t) {
     case ElemType::UInt8:
     case ElemType::Int8:
     case ElemType::Int32:
+        typedCount(p.int32_data_size());
         t.ints.resize(size_t(n));
         for (int64_t i = 0; i < n; ++i) {
             if (!raw) t.ints[size_t(i)] = p.int32_data(int(i));
@@ -169,15 +193,13 @@ void fromProto(const onnx::TensorProto& p, Tensor& t) {
         }
         break;
     case ElemType::Int64:
+        typedCount(p.int64_data_size());
         t.ints.resize(size_t(n));
         for (int64_t i = 0; i < n; ++i) {
             if (raw) std::memcpy(&t.ints[size_t(i)], r + 8 * i, 8);
             else t.ints[size_t(i)] = p.int64_data(int(i));
         }
         break;
-    default:
-        throw Error("tensor " + t.name + ": element type " + std::to_string(p.data_type()) +
-                    " is not one the exporter writes");
     }
 }
 
@@ -220,10 +242,15 @@ void toProto(const Attribute& a, onnx::AttributeProto& p) {
         p.set_type(onnx::AttributeProto::FLOAT);
         p.set_f(a.f);
         break;
+    case Attribute::Kind::Floats:
+        p.set_type(onnx::AttributeProto::FLOATS);
+        for (auto v : a.floats) p.add_floats(v);
+        break;
     case Attribute::Kind::String:
         p.set_type(onnx::AttributeProto::STRING);
         p.set_s(a.s);
         break;
+    case Attribute::Kind::Other: throw Error("attribute " + a.name + ": a kind that cannot be written");
     }
 }
 
@@ -237,8 +264,12 @@ Attribute fromProto(const onnx::AttributeProto& p) {
         a.ints.assign(p.ints().begin(), p.ints().end());
         break;
     case onnx::AttributeProto::FLOAT: a.kind = Attribute::Kind::Float; a.f = p.f(); break;
+    case onnx::AttributeProto::FLOATS:
+        a.kind = Attribute::Kind::Floats;
+        a.floats.assign(p.floats().begin(), p.floats().end());
+        break;
     case onnx::AttributeProto::STRING: a.kind = Attribute::Kind::String; a.s = p.s(); break;
-    default: throw Error("attribute " + a.name + ": a type the exporter does not write");
+    default: a.kind = Attribute::Kind::Other; break; // kept by name; import says it is not supported
     }
     return a;
 }
@@ -332,6 +363,15 @@ Model parse(const std::string& bytes, const std::string& source) {
             m.initializers.push_back(std::move(x));
         }
         for (const auto& np : g.node()) {
+            // A Constant holding a tensor is an initializer under its output's name.
+            if (np.op_type() == "Constant" && np.output_size() == 1 && np.attribute_size() == 1 &&
+                np.attribute(0).name() == "value" && np.attribute(0).type() == onnx::AttributeProto::TENSOR) {
+                Tensor x;
+                fromProto(np.attribute(0).t(), x);
+                x.name = np.output(0);
+                m.initializers.push_back(std::move(x));
+                continue;
+            }
             Node n;
             n.op = np.op_type();
             n.name = np.name();

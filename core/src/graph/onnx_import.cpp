@@ -87,10 +87,10 @@ private:
     }
 
     void constant(const onnxir::Node& n) {
-        // Constant nodes hold their tensor in attribute "value"; onnxir keeps only plain
-        // attributes, so a Constant is supported where the parser has made it an initializer.
+        // The parser makes a Constant holding a tensor (attribute "value") an initializer; one
+        // that reaches here holds something else (a sparse tensor, a list of values).
         if (n.outputs.size() == 1 && constants_.count(n.outputs[0])) return;
-        failAt(n, "Constant nodes are read only when they hold a tensor (export with constant folding)");
+        failAt(n, "Constant nodes are read only when they hold a dense tensor (attribute \"value\")");
     }
 
     // The value a node input names; an initializer where a value is expected is an error.

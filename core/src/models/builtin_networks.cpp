@@ -116,7 +116,7 @@ graph::NetworkGraph builtinNetwork(const ModelSpec& spec) {
     if (spec.name == "mbv2-28") return mobileNetV2(spec, compactMobileNetV2());
     std::string names;
     for (const auto& n : modelNames()) names += (names.empty() ? "" : ", ") + n;
-    throw Error("unknown model '" + spec.name + "'; available: " + names);
+    throw Error("unknown model '" + spec.name + "'; available: " + names + ", or the path of an FP .onnx file");
 }
 
 } // namespace eqnet::models

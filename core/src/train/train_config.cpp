@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+
 namespace eqnet {
 
 using nlohmann::json;
@@ -25,6 +27,12 @@ Guidance parseGuidance(const std::string& s) {
                 "teacher (all guided by the largest), labels (no distillation)");
 }
 
+std::string runModelPath(const std::string& runDir, const std::string& model) {
+    if (!isModelFile(model)) return model;
+    const std::filesystem::path p(model);
+    return p.is_absolute() ? model : (std::filesystem::path(runDir) / p).string();
+}
+
 std::string trainConfigToJson(const TrainConfig& c) {
     json j;
     j["schema"] = "eqnet.run";
@@ -37,6 +45,9 @@ std::string trainConfigToJson(const TrainConfig& c) {
                  {"synthetic_train", c.data.syntheticTrain},
                  {"synthetic_test", c.data.syntheticTest},
                  {"train_images", c.data.trainLimit}};
+    // Recorded only when given, so that the pipeline records of older runs still match.
+    if (!c.data.mean.empty()) j["data"]["mean"] = c.data.mean;
+    if (!c.data.std.empty()) j["data"]["std"] = c.data.std;
     j["seed"] = c.seed;
     j["device"] = c.device;
     j["fp"] = {{"epochs", c.fpEpochs}, {"from", c.fromFp}};
@@ -103,6 +114,8 @@ TrainConfig trainConfigFromJson(const std::string& text, const std::string& sour
     field(d, "synthetic_train", "data.", source, c.data.syntheticTrain);
     field(d, "synthetic_test", "data.", source, c.data.syntheticTest);
     field(d, "train_images", "data.", source, c.data.trainLimit);
+    field(d, "mean", "data.", source, c.data.mean);
+    field(d, "std", "data.", source, c.data.std);
     if (c.data.trainLimit < 0) throw Error(source + ": field \"data.train_images\" must not be negative");
     field(j, "seed", "", source, c.seed);
     field(j, "device", "", source, c.device);

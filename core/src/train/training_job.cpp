@@ -165,10 +165,20 @@ TrainingJob TrainingJob::create(const std::string& runDir, const TrainConfig& cf
         throw Error(runDir + ": already holds a run (run.json); resume it with --resume, or choose another folder");
     if (!cfg.fromFp.empty() && !fs::is_regular_file(cfg.fromFp))
         throw Error(cfg.fromFp + ": FP checkpoint not found (--from-fp)");
-    writeFileAtomic(runFile.string(), text);
+    TrainConfig c = cfg;
+    if (isModelFile(cfg.model)) {
+        // The run keeps its own copy of the network, beside run.json, which names it relative
+        // to the folder: the run does not depend on where the file was.
+        importModel(cfg.model); // a file that cannot be imported stops here, before anything is written
+        c.model = fs::path(cfg.model).filename().string();
+        const fs::path copy = fs::path(runDir) / c.model;
+        if (!fs::exists(copy) || !fs::equivalent(copy, cfg.model))
+            writeFileAtomic(copy.string(), readTextFile(cfg.model));
+    }
+    writeFileAtomic(runFile.string(), trainConfigToJson(c));
     auto d = std::make_unique<Impl>();
     d->dir = runDir;
-    d->cfg = cfg;
+    d->cfg = c;
     return TrainingJob(std::move(d));
 }
 
@@ -278,7 +288,8 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
         d.appendMetric({{"type", "event"}, {"what", "resumed"}, {"stage", pos.stage}, {"step", pos.step}});
         say("resuming at stage " + pos.stage + ", step " + std::to_string(pos.step));
     } else {
-        net = std::make_unique<Supernet>(modelSpecFor(cfg.model, data.train), cfg.device, cfg.seed);
+        net = std::make_unique<Supernet>(modelSpecFor(runModelPath(d.dir, cfg.model), data.train), cfg.device,
+                                         cfg.seed);
         d.appendMetric({{"type", "event"}, {"what", "started"}});
     }
     if (pos.stage == "done") {
