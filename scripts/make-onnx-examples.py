@@ -11,6 +11,10 @@ Writes
   fmnist-small-bn.onnx  the same trained network with its BatchNormalization nodes kept
   fmnist-small.txt      the test accuracy PyTorch measured, and the preprocessing
 
+With --resnet18 FILE it also writes torchvision's ResNet-18 (ImageNet-sized, 3x224x224, 1000
+classes; untrained: no download), which docs/user-guide.md times the import of; it needs
+python3-torchvision and is not kept in the repository (45 MB).
+
 The network holds what import must handle: a plain convolution, max pooling, depthwise
 separable and inverted-residual blocks with ReLU6 and a residual Add, global average pooling,
 flatten and a fully connected layer. Input: 1x28x28, (pixel/255 - 0.2860) / 0.3530.
@@ -78,7 +82,16 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default="tests/data/onnx")
     ap.add_argument("--epochs", type=int, default=3)
+    ap.add_argument("--resnet18", help="also write torchvision's ResNet-18 here")
     a = ap.parse_args()
+    if a.resnet18:
+        import torchvision
+        r = torchvision.models.resnet18().eval()
+        torch.onnx.export(r, torch.zeros(1, 3, 224, 224), a.resnet18, input_names=["input"],
+                          output_names=["logits"], dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}},
+                          opset_version=13)
+        print(f"wrote {a.resnet18}")
+        return
     torch.manual_seed(0)
     torch.set_num_threads(2)
     xtr, ytr = load("train")

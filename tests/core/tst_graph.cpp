@@ -93,12 +93,12 @@ EQ_TEST(forwardComputesEveryNodeKind) {
     auto layers = model->quantLayers();
     auto bns = model->batchNorms();
     torch::NoGradGuard ng;
-    auto h = torch::relu(bns[0]->forward(layers[0].second->apply(x, layers[0].second->weight)));
-    auto a = torch::clamp(layers[1].second->apply(h, layers[1].second->weight), -1.0, 2.0);
+    auto h = torch::relu(bns[0]->forward(layers[0].second->apply(x, layers[0].second->weight, layers[0].second->bias)));
+    auto a = torch::clamp(layers[1].second->apply(h, layers[1].second->weight, layers[1].second->bias), -1.0, 2.0);
     auto m = torch::max_pool2d(h, 3, 1, 1);
     auto c = torch::avg_pool2d(torch::cat({a, m}, 1), 3, 2, 1, false, /*count_include_pad=*/false);
-    auto s = c + layers[2].second->apply(c, layers[2].second->weight);
-    auto ref = layers[3].second->apply(s.mean({2, 3}), layers[3].second->weight);
+    auto s = c + layers[2].second->apply(c, layers[2].second->weight, layers[2].second->bias);
+    auto ref = layers[3].second->apply(s.mean({2, 3}), layers[3].second->weight, layers[3].second->bias);
     EQ_COMPARE(y.sizes().vec(), (std::vector<int64_t>{2, 5}));
     EQ_VERIFY2(torch::equal(y, ref), "forward differs from the hand-written network");
 }
@@ -145,7 +145,7 @@ EQ_TEST(relu6IsClipZeroSixAndExportsAsRelu6) {
     const auto x = torch::tensor({-1.f, 3.f, 7.f, 6.5f}).reshape({1, 4, 1, 1});
     auto l = model->quantLayers()[0].second;
     torch::NoGradGuard ng;
-    EQ_VERIFY(torch::equal(model->forward(x), l->apply(torch::tensor({{0.f, 3.f, 6.f, 6.f}}), l->weight)));
+    EQ_VERIFY(torch::equal(model->forward(x), l->apply(torch::tensor({{0.f, 3.f, 6.f, 6.f}}), l->weight, l->bias)));
 }
 
 EQ_TEST(builderRejectsReadsBeforeWrites) {

@@ -154,6 +154,20 @@ std::string checkLayer(const onnxir::Model& m, quant::QuantLayerImpl& layer, con
         return fail("dequantized weights differ from the fake quantizer's by up to " +
                     std::to_string((dequantized - reference).abs().max().item<float>()));
 
+    // Bias: int32 levels at s_x * s_w, dequantized to exactly the bias the project adds.
+    if (layer.bias.defined()) {
+        const auto* bq = m.initializer(name + ".bias_quantized");
+        const auto* bs = m.initializer(name + ".bias_scale");
+        if (!bq || bq->type != onnxir::ElemType::Int32 || !bs) return fail("bias is not int32 levels with a scale");
+        const auto sx = layer.actQuant->slot(bits.a, form.actSymmetric).first;
+        const auto step = quant::biasStep(sx, s);
+        auto lv = torch::tensor(std::vector<float>(bq->ints.begin(), bq->ints.end()));
+        auto sc = torch::tensor(bs->floats);
+        if (!torch::equal(sc.reshape({-1}), step.reshape({-1}))) return fail("bias scale is not s_x * s_w");
+        if (!torch::equal(lv * sc, quant::fakeQuantizeBias(layer.bias.detach(), step)))
+            return fail("dequantized bias differs from the project's");
+    }
+
     // Input activation.
     const bool isUnsigned = layer.actQuant->isUnsigned();
     const auto ar = quant::quantRange(bits.a, isUnsigned);
@@ -209,7 +223,10 @@ std::string exportAndCheck(Supernet& net, const Dataset& data, const SubnetConfi
     int below8 = 0;
     for (const auto& b : cfg.layers) below8 += b.a < 8;
     if (ops["QuantizeLinear"] != layers || sum.quantizeNodes != layers) return "QuantizeLinear count";
-    if (ops["DequantizeLinear"] != 2 * layers || sum.dequantizeNodes != 2 * layers) return "DequantizeLinear count";
+    int biased = 0; // a layer with a bias adds its int32 bias's DequantizeLinear
+    for (const auto& [name, layer] : net.impl().qlayers) biased += layer->bias.defined();
+    if (ops["DequantizeLinear"] != 2 * layers + biased || sum.dequantizeNodes != 2 * layers + biased)
+        return "DequantizeLinear count";
     if (ops["Conv"] + ops["Gemm"] != layers) return "Conv/Gemm count";
     if (ops["BatchNormalization"] != int(net.impl().model->batchNorms().size())) return "BN count";
     if (sum.nodes != int64_t(m.nodes.size())) return "node count";

@@ -165,3 +165,14 @@ EQ_TEST(reshapeToFlatAndPassThroughsAreAccepted) {
     EQ_COMPARE(net.graph.nodes.size(), size_t(9)); // Dropout leaves no node
     EQ_COMPARE(std::string(graph::opName(net.graph.nodes[7].op)), std::string("Flatten"));
 }
+
+EQ_TEST(identityOfAnInitializerIsTheInitializer) {
+    // PyTorch's exporter writes a weight shared by two uses once, and an Identity of it for the
+    // second use (torchvision's ResNet-18 does).
+    auto m = smallModel();
+    m.nodes.insert(m.nodes.begin(), node("Identity", "alias", {"features.0.weight"}));
+    m.nodes[1].inputs[1] = "alias_out";
+    const auto net = graph::importOnnxGraph(m, "i.onnx");
+    EQ_COMPARE(net.graph.nodes.front().name, std::string("conv1")); // named by position now
+    EQ_COMPARE(net.parameters.at("conv1.weight").floats, m.initializers[0].floats);
+}

@@ -123,8 +123,22 @@ public:
         ++dequantizes;
 
         std::vector<std::string> inputs{xdq, wdq};
-        if (layer.bias.defined())
-            inputs.push_back(floatTensor(name + ".bias", {o.out}, floats(layer.bias)));
+        if (layer.bias.defined()) {
+            // int32 levels at the accumulator's step s_x * s_w -> DequantizeLinear, exactly the
+            // bias the project adds (quant::fakeQuantizeBias) and integer hardware can add.
+            const auto step = quant::biasStep(as, ws).to(torch::kCPU, torch::kFloat);
+            const auto bl = quant::biasLevels(layer.bias.detach().to(torch::kCPU, torch::kFloat), step).contiguous();
+            std::vector<int64_t> levels(size_t(bl.numel()));
+            for (int64_t i = 0; i < bl.numel(); ++i) levels[size_t(i)] = int64_t(bl.data_ptr<float>()[i]);
+            const std::string bq = intTensor(name + ".bias_quantized", ElemType::Int32, {o.out}, std::move(levels));
+            const auto sv = floats(step);
+            const std::string bScale = sv.size() > 1 ? floatTensor(name + ".bias_scale", {int64_t(sv.size())}, sv)
+                                                     : scalar(name + ".bias_scale", sv.at(0));
+            std::vector<Attribute> bAttrs;
+            if (sv.size() > 1) bAttrs.push_back(Attribute::integer("axis", 0));
+            inputs.push_back(node("DequantizeLinear", name + ".bias_dequantize", {bq, bScale}, bAttrs));
+            ++dequantizes;
+        }
         if (o.kind == LayerKind::Conv2d) {
             return node("Conv", name, inputs,
                         {Attribute::integers("kernel_shape", {o.kernel, o.kernel}),

@@ -284,6 +284,11 @@ private:
             if (!toFlat) failAt(n, "shape " + dimsText(s->ints) + " is not supported; import reshapes to [N, -1] only");
             return flatten(n, x);
         }
+        if (op == "Identity" && n.inputs.size() == 1 && n.outputs.size() == 1 && constants_.count(n.inputs[0])) {
+            // PyTorch writes one initializer once and an Identity for each further use of it.
+            constants_[n.outputs[0]] = constants_.at(n.inputs[0]);
+            return;
+        }
         if (op == "Identity" || op == "Dropout") {
             const ValueId x = value(n, 0);
             if (op == "Dropout" && n.inputs.size() > 2 && !n.inputs[2].empty()) {

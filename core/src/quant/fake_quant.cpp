@@ -322,4 +322,23 @@ torch::Tensor quantizeToLevels(const torch::Tensor& x, const torch::Tensor& s, c
     return (torch::round(x / sb) + zr).clamp(double(r.n), double(r.p));
 }
 
+namespace {
+// The largest int32 that float32 holds exactly below 2^31.
+constexpr double kInt32Levels = 2147483520.0;
+} // namespace
+
+torch::Tensor biasStep(const torch::Tensor& actStep, const torch::Tensor& weightStep) {
+    torch::NoGradGuard ng;
+    return (actStep.detach().reshape({}) * weightStep.detach().reshape({-1})).contiguous();
+}
+
+torch::Tensor biasLevels(const torch::Tensor& b, const torch::Tensor& step) {
+    torch::NoGradGuard ng;
+    return torch::round(b.detach() / step).clamp(-kInt32Levels, kInt32Levels);
+}
+
+torch::Tensor fakeQuantizeBias(const torch::Tensor& b, const torch::Tensor& step) {
+    return b + (biasLevels(b, step) * step - b).detach();
+}
+
 } // namespace eqnet::quant

@@ -40,4 +40,15 @@ torch::Tensor fakeQuantizeReference(const torch::Tensor& x, const torch::Tensor&
 torch::Tensor quantizeToLevels(const torch::Tensor& x, const torch::Tensor& s, const torch::Tensor& z,
                                QuantRange r);
 
+// The bias of a quantized layer as integer arithmetic adds it: int32 levels at the step
+// s_x * s_w of the accumulator (one step per output channel when the weights are per channel),
+// which is how ONNX Runtime runs a QDQ convolution (it rounds a float bias so) and how integer
+// hardware must. biasStep: [C] (or [1]), without autograd.
+torch::Tensor biasStep(const torch::Tensor& actStep, const torch::Tensor& weightStep);
+// round(b / step) * step, the levels clamped to what int32 and float32 share; the gradient
+// passes to b unchanged (straight-through).
+torch::Tensor fakeQuantizeBias(const torch::Tensor& b, const torch::Tensor& step);
+// The int32 levels (as float) that an exporter stores.
+torch::Tensor biasLevels(const torch::Tensor& b, const torch::Tensor& step);
+
 } // namespace eqnet::quant

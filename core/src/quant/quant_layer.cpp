@@ -36,24 +36,30 @@ std::vector<const SlotBank*> QuantLayerImpl::slotBanks() const {
     return {banks.begin(), banks.end()};
 }
 
-torch::Tensor QuantLayerImpl::apply(const torch::Tensor& x, const torch::Tensor& w) const {
-    namespace F = torch::nn::functional;
+torch::Tensor QuantLayerImpl::apply(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b) const {
     if (opts_.kind == LayerKind::Conv2d)
-        return torch::conv2d(x, w, bias, {opts_.stride, opts_.stride}, {opts_.padding, opts_.padding},
-                             {1, 1}, opts_.groups);
-    return torch::linear(x, w, bias);
+        return torch::conv2d(x, w, b, {opts_.stride, opts_.stride}, {opts_.padding, opts_.padding}, {1, 1},
+                             opts_.groups);
+    return torch::linear(x, w, b);
 }
 
 torch::Tensor QuantLayerImpl::forward(const torch::Tensor& x) {
     if (inputSink) inputSink->push_back(x.detach());
     torch::Tensor y;
     if (!setting.quantize) {
-        y = apply(x, weight);
+        y = apply(x, weight, bias);
     } else {
         auto xq = actQuant->forward(x, setting.aBits, setting.form.actSymmetric);
         auto wq = weightQuant->forward(weight, setting.wBits, setting.form.granularity,
                                        setting.form.weightSymmetric);
-        y = apply(xq, wq);
+        // The bias as the integer accumulator adds it (fake_quant.h, biasStep).
+        torch::Tensor b = bias;
+        if (b.defined()) {
+            const auto sx = actQuant->slot(setting.aBits, setting.form.actSymmetric).first;
+            const auto sw = weightQuant->slot(setting.wBits, setting.form.granularity, setting.form.weightSymmetric).first;
+            b = fakeQuantizeBias(b, biasStep(sx, sw));
+        }
+        y = apply(xq, wq, b);
     }
     if (inputSink) lastOutputShape = y.sizes().vec();
     return y;

@@ -32,8 +32,8 @@ public:
     std::vector<SlotBank*> slotBanks();
     std::vector<const SlotBank*> slotBanks() const;
 
-    // The op with explicit (already fake-quantized or FP) input and weight.
-    torch::Tensor apply(const torch::Tensor& x, const torch::Tensor& w) const;
+    // The op with explicit (already fake-quantized or FP) input, weight and bias.
+    torch::Tensor apply(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b) const;
 
     const QuantLayerOptions& options() const { return opts_; }
     LayerSetting setting;
