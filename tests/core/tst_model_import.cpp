@@ -10,6 +10,7 @@
 #include "eqnet/onnx_export.h"
 #include "eqnet/supernet.h"
 #include "eqnet/training.h"
+#include "export/onnx_ir.h"
 #include "graph/imported_network_json.h"
 
 #include <nlohmann/json.hpp>
@@ -34,6 +35,46 @@ torch::Tensor fpLogits(Supernet& net, const torch::Tensor& x) {
     m.eval();
     torch::NoGradGuard ng;
     return m.forward(x);
+}
+
+// x [N, 3, 8, 8] -> Conv 1x1 (4) -> GlobalAveragePool -> Flatten -> Gemm (10 classes).
+std::string writeRgbModel(const std::string& path) {
+    using onnxir::Attribute;
+    const auto tensor = [](const std::string& name, std::vector<int64_t> dims) {
+        onnxir::Tensor t;
+        t.name = name;
+        t.dims = std::move(dims);
+        t.floats.assign(size_t(t.numel()), 0.1f);
+        return t;
+    };
+    const auto node = [](const std::string& op, const std::string& out, std::vector<std::string> in,
+                         std::vector<Attribute> attrs = {}) {
+        onnxir::Node n;
+        n.op = op;
+        n.name = out;
+        n.inputs = std::move(in);
+        n.outputs = {out};
+        n.attrs = std::move(attrs);
+        return n;
+    };
+    onnxir::Model m;
+    m.graphName = "rgb";
+    onnxir::ValueInfo in;
+    in.name = "x";
+    in.dims = {-1, 3, 8, 8};
+    in.dimParams = {"N", "", "", ""};
+    onnxir::ValueInfo out;
+    out.name = "y";
+    out.dims = {-1, 10};
+    out.dimParams = {"N", ""};
+    m.inputs = {in};
+    m.outputs = {out};
+    m.initializers = {tensor("c.weight", {4, 3, 1, 1}), tensor("fc.weight", {10, 4}), tensor("fc.bias", {10})};
+    m.nodes = {node("Conv", "c", {"x", "c.weight"}, {Attribute::integers("kernel_shape", {1, 1})}),
+               node("GlobalAveragePool", "g", {"c"}), node("Flatten", "f", {"g"}),
+               node("Gemm", "y", {"f", "fc.weight", "fc.bias"}, {Attribute::integer("transB", 1)})};
+    writeFileAtomic(path, onnxir::serialize(m));
+    return path;
 }
 
 } // namespace
@@ -137,6 +178,19 @@ EQ_TEST(aRunKeepsItsCopyOfTheModelAndItsPreprocessing) {
     cfg.model = bad;
     EQ_THROWS(TrainingJob::create(dir + "/run2", cfg), Error, "bad.onnx: ");
     EQ_VERIFY(!fs::exists(dir + "/run2"));
+    // So does preprocessing that does not fit the images, and images that do not fit the model.
+    cfg.model = kFolded;
+    cfg.data.mean = {0.1f, 0.2f};
+    EQ_THROWS(TrainingJob::create(dir + "/run3", cfg), Error, "--mean has 2 values for images of 1 channel(s)");
+    EQ_VERIFY(!fs::exists(dir + "/run3"));
+    cfg.data.mean = {};
+    cfg.model = writeRgbModel(dir + "/rgb.onnx"); // 3x8x8 images; the data is 1x28x28
+    cfg.data.format = DataFormat::Synthetic;
+    cfg.data.validationSize = 16;
+    cfg.data.syntheticTrain = 32;
+    cfg.data.syntheticTest = 16;
+    EQ_THROWS(TrainingJob::create(dir + "/run4", cfg), Error, "rgb.onnx takes 3x8x8 images but the data");
+    EQ_VERIFY(!fs::exists(dir + "/run4"));
 }
 
 EQ_TEST(preprocessingIsPerChannelAndChecked) {

@@ -166,10 +166,15 @@ TrainingJob TrainingJob::create(const std::string& runDir, const TrainConfig& cf
     if (!cfg.fromFp.empty() && !fs::is_regular_file(cfg.fromFp))
         throw Error(cfg.fromFp + ": FP checkpoint not found (--from-fp)");
     TrainConfig c = cfg;
+    if (isModelFile(cfg.model) || !cfg.data.mean.empty() || !cfg.data.std.empty()) {
+        // What only the data can tell (a --mean/--std of the wrong length, images that do not
+        // fit an imported network) stops here, before anything is written.
+        const Dataset data = loadDataset(cfg.data);
+        modelSpecFor(cfg.model, data.train);
+    }
     if (isModelFile(cfg.model)) {
         // The run keeps its own copy of the network, beside run.json, which names it relative
         // to the folder: the run does not depend on where the file was.
-        importModel(cfg.model); // a file that cannot be imported stops here, before anything is written
         c.model = fs::path(cfg.model).filename().string();
         const fs::path copy = fs::path(runDir) / c.model;
         if (!fs::exists(copy) || !fs::equivalent(copy, cfg.model))
