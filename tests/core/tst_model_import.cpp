@@ -3,6 +3,7 @@
 // without the file; a run keeps its own copy and records the preprocessing; and a damaged
 // or unusable file is an error naming it, with nothing written.
 #include "eqtest.h"
+#include "onnx_examples.h"
 
 #include "engine/supernet_impl.h"
 #include "eqnet/error.h"
@@ -17,17 +18,13 @@
 
 #include <filesystem>
 
-#ifndef EQ_ONNX_MODELS_DIR
-#define EQ_ONNX_MODELS_DIR "tests/data/onnx"
-#endif
-
 using namespace eqnet;
 namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kFolded = std::string(EQ_ONNX_MODELS_DIR) + "/fmnist-small.onnx";
-const std::string kWithBn = std::string(EQ_ONNX_MODELS_DIR) + "/fmnist-small-bn.onnx";
+using eqtest::examples::kFolded;
+using eqtest::examples::kWithBn;
 
 torch::Tensor fpLogits(Supernet& net, const torch::Tensor& x) {
     net.setFullPrecision();
@@ -84,7 +81,7 @@ EQ_TEST(importedModelsCarryTheirGeometryAndParameters) {
     EQ_VERIFY(isModelFile(kFolded));
     EQ_VERIFY(!isModelFile("mbv2-28"));
     const ModelSpec folded = importModel(kFolded), withBn = importModel(kWithBn);
-    EQ_COMPARE(folded.name, std::string("fmnist-small.onnx"));
+    EQ_COMPARE(folded.name, eqtest::examples::kFoldedFile);
     EQ_COMPARE(folded.inChannels, int64_t(1));
     EQ_COMPARE(folded.imageSize, int64_t(28));
     EQ_COMPARE(folded.numClasses, 10);
@@ -164,9 +161,10 @@ EQ_TEST(aRunKeepsItsCopyOfTheModelAndItsPreprocessing) {
     cfg.data.mean = {0.25f};
     cfg.data.std = {0.5f};
     const TrainingJob job = TrainingJob::create(dir + "/run", cfg);
-    EQ_COMPARE(job.config().model, std::string("fmnist-small.onnx"));
-    EQ_COMPARE(readTextFile(dir + "/run/fmnist-small.onnx"), readTextFile(kFolded));
-    EQ_COMPARE(runModelPath(dir + "/run", job.config().model), (fs::path(dir) / "run" / "fmnist-small.onnx").string());
+    const std::string file = eqtest::examples::kFoldedFile;
+    EQ_COMPARE(job.config().model, file);
+    EQ_COMPARE(readTextFile(dir + "/run/" + file), readTextFile(kFolded));
+    EQ_COMPARE(runModelPath(dir + "/run", job.config().model), (fs::path(dir) / "run" / file).string());
     EQ_COMPARE(runModelPath(dir + "/run", "mbv2-28"), std::string("mbv2-28"));
     const TrainConfig back = TrainingJob::open(dir + "/run").config();
     EQ_COMPARE(back.data.mean, std::vector<float>{0.25f});

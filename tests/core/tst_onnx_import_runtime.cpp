@@ -9,6 +9,7 @@
 //    accuracy the project reports, through the original model's input and output names.
 // Skipped without node and tests/onnx/node_modules, unless EQNET_REQUIRE_ORT=1 (CI).
 #include "eqtest.h"
+#include "onnx_examples.h"
 #include "ort_runner.h"
 
 #include "engine/batches.h"
@@ -25,17 +26,13 @@
 #include <set>
 #include <sstream>
 
-#ifndef EQ_ONNX_MODELS_DIR
-#define EQ_ONNX_MODELS_DIR "tests/data/onnx"
-#endif
-
 using namespace eqnet;
 namespace fs = std::filesystem;
 
 namespace {
 
-// The preprocessing the example networks were trained with (scripts/make-onnx-examples.py).
-constexpr float kMean = 0.2860f, kStd = 0.3530f;
+using eqtest::examples::kMean;
+using eqtest::examples::kStd;
 // LibTorch and ONNX Runtime add up convolutions in different orders: FP logits agree to about
 // 1e-6 of their size; this bound leaves two orders of magnitude.
 constexpr double kLogitAgreement = 1e-4;
@@ -43,7 +40,6 @@ constexpr double kLogitAgreement = 1e-4;
 // (tst_onnx_runtime.cpp, kDemoImagesOff).
 constexpr int64_t kImagesOff = 2;
 
-const std::string kModels = EQ_ONNX_MODELS_DIR;
 
 Dataset fashionMnist() {
     DataSpec spec;
@@ -139,7 +135,7 @@ EQ_TEST(imported_networks_compute_what_onnx_runtime_computes) {
     const std::string dir = eqtest::scratchDir();
     const std::string images = dir + "/test.f32";
     const auto x = networkInput(data, data.test, 1000, images);
-    const std::vector<std::string> models = {kModels + "/fmnist-small.onnx", kModels + "/fmnist-small-bn.onnx",
+    const std::vector<std::string> models = {eqtest::examples::kFolded, eqtest::examples::kWithBn,
                                              writeHandmadeModel(dir + "/handmade.onnx")};
     for (const auto& path : models) {
         Supernet net(importModel(path));
@@ -171,7 +167,7 @@ void trainSearchExportAndCompare(const std::string& file) {
     const std::string dir = eqtest::scratchDir();
     const std::string run = dir + "/run";
     TrainConfig cfg;
-    cfg.model = kModels + "/" + file;
+    cfg.model = eqtest::examples::kDir + "/" + file;
     cfg.data.dir = EQ_TEST_DATA_DIR;
     cfg.data.mean = {kMean};
     cfg.data.std = {kStd};
@@ -247,12 +243,12 @@ void trainSearchExportAndCompare(const std::string& file) {
 // Batch norm kept: re-estimated for every subnet, exported as BatchNormalization nodes.
 EQ_TEST(an_imported_network_with_batch_norm_trains_searches_and_exports_what_onnx_runtime_gets) {
     EQ_REQUIRE_ORT();
-    trainSearchExportAndCompare("fmnist-small-bn.onnx");
+    trainSearchExportAndCompare(eqtest::examples::kWithBnFile);
 }
 
 // Batch norm folded: every convolution has a bias, which the deployed model adds as int32
 // levels at s_x * s_w (ONNX Runtime rounds a float bias so; the project must measure that).
 EQ_TEST(an_imported_network_with_folded_batch_norm_trains_and_exports_what_onnx_runtime_gets) {
     EQ_REQUIRE_ORT();
-    trainSearchExportAndCompare("fmnist-small.onnx");
+    trainSearchExportAndCompare(eqtest::examples::kFoldedFile);
 }

@@ -8,6 +8,7 @@
 #include "job_runner.h"
 #include "mainwindow.h"
 #include "new_run_dialog.h"
+#include "onnx_examples.h"
 #include "plot_utils.h"
 #include "run_document.h"
 #include "training_tab.h"
@@ -403,7 +404,7 @@ private slots:
         QCOMPARE(dialog.config().data.format, eqnet::DataFormat::Synthetic);
         // The user's own network: an FP .onnx file, trained already (stage 1 set to 0 epochs),
         // with the preprocessing it was trained with.
-        const QString own = QStringLiteral(EQ_ONNX_MODELS_DIR "/fmnist-small.onnx");
+        const QString own = QString::fromStdString(eqtest::examples::kFolded);
         dialog.setModel(own);
         QVERIFY2(dialog.problem().isEmpty(), qPrintable(dialog.problem()));
         QCOMPARE(dialog.config().model, own.toStdString());
