@@ -16,6 +16,7 @@
 #                  supernet job's run exactly; the reference when only stage 1 is kept)
 #   long           the default supernet for 3 x EPOCHS epochs from the seed's stage 1, reported
 #                  beside the static-compute models (equal steps at the longer schedule)
+#   cqap-r2        CQAP of the seed's 3-epoch supernet with two BN estimates per sample, 3 fits
 # EPOCHS: stage 2 epochs, 3 by default. Each supernet run is followed by its `eqnet report`
 # (every form, W8A8/W4A4/W2A2, BN on 2,048 images) written to RUNS/report-NAME.md.
 #   queue          for SEEDS (default "2 0 1"), two at a time: the supernets first (FIRST=fp: only
@@ -59,6 +60,15 @@ case "${EXP:?set EXP}" in
     "$EQ" report --run "$R/mbv2-s$S-e9" --static "$R/static-w2-x3-s$S" "$R/static-w4-x3-s$S" "$R/static-w8-x3-s$S" \
       --forms pc-sym-asym --bits 8 4 2 --bn-images 2048 --threads 1 --out "$R/static-e9-report-s$S.md" \
       > "$R/static-e9-report-s$S.log" 2>&1 ;;
+  cqap-r2)
+    # CQAP with two BN estimates averaged per sample, on a copy of the seed's 3-epoch supernet
+    # (EXP=fromfp), fitted with fit seeds 0-2 (docs/results.md, "CQAP on mbv2-28").
+    d="$R/mbv2-s$S-r2"
+    mkdir -p "$d"
+    cp -r "$R/mbv2-s$S-fromfp"/{checkpoints,metrics.jsonl,run.json} "$d"/
+    cq=("$EQ" cqap --run "$d" --per-form 100 --bn-images 2048 --bn-repeats 2 --workers 1 --threads 1)
+    "${cq[@]}" --sample-only > "$R/cqap-s$S-r2.log" 2>&1
+    for f in 0 1 2; do "${cq[@]}" --fit-seed $f > "$R/cqap-s$S-r2-fit$f.log" 2>&1; done ;;
   adam-unused)    variant "mbv2-s$S-adamall" --adam-moves-unused-slots ;;
   no-wdr)         variant "mbv2-s$S-nowdr" --no-wdr ;;
   teacher)        variant "mbv2-s$S-teacher" --guidance teacher ;;
