@@ -120,7 +120,7 @@ void Supernet::Impl::applyLayer(size_t i, const LayerBits& bits, const QuantForm
 std::vector<torch::Tensor> Supernet::Impl::sharedParameters() const {
     std::vector<torch::Tensor> params;
     for (const auto& p : model->named_parameters())
-        if (p.key().find(".wq.") == std::string::npos && p.key().find(".aq.") == std::string::npos)
+        if (!quant::QuantLayerImpl::isQuantizerParameter(p.key()))
             params.push_back(p.value());
     return params;
 }

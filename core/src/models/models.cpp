@@ -69,7 +69,7 @@ void loadImportedParameters(QuantModelImpl& model, const graph::ImportedNetwork&
     torch::NoGradGuard ng;
     std::map<std::string, torch::Tensor> targets;
     for (const auto& p : model.named_parameters())
-        if (p.key().find(".wq.") == std::string::npos && p.key().find(".aq.") == std::string::npos)
+        if (!quant::QuantLayerImpl::isQuantizerParameter(p.key()))
             targets[p.key()] = p.value();
     for (const auto& b : model.named_buffers())
         if (b.key().find("running_") != std::string::npos) targets[b.key()] = b.value();

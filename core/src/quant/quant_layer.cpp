@@ -36,6 +36,10 @@ std::vector<const SlotBank*> QuantLayerImpl::slotBanks() const {
     return {banks.begin(), banks.end()};
 }
 
+bool QuantLayerImpl::isQuantizerParameter(const std::string& key) {
+    return key.find(".wq.") != std::string::npos || key.find(".aq.") != std::string::npos;
+}
+
 torch::Tensor QuantLayerImpl::apply(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b) const {
     if (opts_.kind == LayerKind::Conv2d)
         return torch::conv2d(x, w, b, {opts_.stride, opts_.stride}, {opts_.padding, opts_.padding}, {1, 1},

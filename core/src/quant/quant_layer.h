@@ -36,6 +36,9 @@ public:
     torch::Tensor apply(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b) const;
 
     const QuantLayerOptions& options() const { return opts_; }
+    // True for a parameter of a layer's quantizers (its slots, under "wq" and "aq"), false for
+    // the shared FP weights and biases: keys as named_parameters() gives them ("block0.dw.wq.x").
+    static bool isQuantizerParameter(const std::string& key);
     LayerSetting setting;
     torch::Tensor weight, bias;
     WeightQuantizer weightQuant{nullptr};
