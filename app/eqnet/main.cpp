@@ -111,7 +111,7 @@ int runPtq(const PtqArgs& a, const DataSpec& spec, const RuntimeOptions& rt, con
     applyRuntime(rt);
     const std::vector<QuantForm> forms = formsFrom(a.forms);
     if (a.split != "test" && a.split != "val") throw Error("--split must be test or val");
-    Dataset data = loadData(spec);
+    Dataset data = loadData(spec, defaultModelSpec(a.model));
     Supernet net(modelSpecFor(a.model, data.train), rt.device, fpOpt.seed);
     {
         TerminalProgress bar("fp-train");
@@ -188,7 +188,8 @@ int runEval(const EvalArgs& a, const DataSpec& spec, const RuntimeOptions& rt) {
         throw Error("--model " + a.model + " is not quantized yet: measure it with --fp, or quantize it with "
                     "eqnet ptq / eqnet train --model " + a.model);
     std::unique_ptr<Dataset> loaded;
-    if (!a.model.empty()) loaded = std::make_unique<Dataset>(loadData(spec)); // the model must fit the data
+    if (!a.model.empty()) // the model must fit the data
+        loaded = std::make_unique<Dataset>(loadData(spec, defaultModelSpec(a.model)));
     Supernet net = a.model.empty() ? Supernet::load(a.checkpoint, rt.device)
                                    : Supernet(modelSpecFor(a.model, loaded->train), rt.device);
     SubnetConfig cfg;
@@ -202,7 +203,7 @@ int runEval(const EvalArgs& a, const DataSpec& spec, const RuntimeOptions& rt) {
     } else {
         net.setFullPrecision();
     }
-    if (!loaded) loaded = std::make_unique<Dataset>(loadData(spec));
+    if (!loaded) loaded = std::make_unique<Dataset>(loadData(spec, net.spec()));
     const Dataset& data = *loaded;
     const ImageSet& split = a.split == "test" ? data.test : data.val;
     const EvalResult r = net.evaluate(data, split, a.eval);
@@ -242,7 +243,7 @@ int runRecalibrate(const RecalibrateArgs& a, const DataSpec& spec, const Runtime
         std::printf("nothing to do: every slot of %s is valid (--all recalibrates every slot)\n", a.checkpoint.c_str());
         return 0;
     }
-    Dataset data = loadData(spec);
+    Dataset data = loadData(spec, net.spec());
     int replaced = 0;
     {
         TerminalProgress bar("calibrate");
@@ -449,6 +450,7 @@ int main(int argc, char** argv) {
     trainCmd->add_option("--seed", tc.seed)->capture_default_str();
     addRuntimeOptions(trainCmd, rt);
     addDataOptions(trainCmd, tc.data);
+    eqcli::addAugmentationOptions(trainCmd, tc.data.augment);
 
     // report
     std::string reportRun, reportOut;

@@ -1,5 +1,7 @@
 #include "shared_options.h"
 
+#include "terminal_progress.h"
+
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -7,6 +9,10 @@
 namespace eqcli {
 
 using namespace eqnet;
+
+namespace {
+constexpr size_t kSkippedShown = 20; // unreadable pictures named one by one; the rest counted
+}
 
 void addRuntimeOptions(CLI::App* cmd, RuntimeOptions& rt) {
     cmd->add_option("--device", rt.device, "cpu, cuda or cuda:N")->capture_default_str();
@@ -17,12 +23,17 @@ void addDataOptions(CLI::App* cmd, DataSpec& spec) {
     static const std::map<std::string, DataFormat> formats = {{"auto", DataFormat::Auto},
                                                               {"idx", DataFormat::Idx},
                                                               {"cifar10", DataFormat::Cifar10},
+                                                              {"folder", DataFormat::Folder},
                                                               {"synthetic", DataFormat::Synthetic}};
-    cmd->add_option("--data", spec.dir, "data folder (IDX files or CIFAR-10 batches)")->capture_default_str();
-    cmd->add_option("--data-format", spec.format, "auto (default), idx, cifar10 or synthetic")
+    cmd->add_option("--data", spec.dir,
+                    "data folder: IDX files, CIFAR-10 batches, or an image folder (train/<class>/*.png|jpg, "
+                    "optional val/)")
+        ->capture_default_str();
+    cmd->add_option("--data-format", spec.format, "auto (default), idx, cifar10, folder or synthetic")
         ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case));
     cmd->add_option("--val-size", spec.validationSize, "training images held out for validation")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
     cmd->add_option("--mean", spec.mean,
                     "input preprocessing: mean per channel of pixels scaled to [0,1], M or M,M,M "
                     "(default: the training images')")
@@ -30,6 +41,35 @@ void addDataOptions(CLI::App* cmd, DataSpec& spec) {
     cmd->add_option("--std", spec.std,
                     "input preprocessing: standard deviation per channel, S or S,S,S (default: the training images')")
         ->delimiter(',');
+    cmd->add_option_function<std::vector<int64_t>>(
+           "--image-size",
+           [&spec](const std::vector<int64_t>& v) {
+               if (v.size() > 2 || v.empty() || v[0] < 1 || v.back() < 1)
+                   throw CLI::ValidationError("--image-size", "give N or H,W with positive sizes");
+               spec.imageHeight = v[0];
+               spec.imageWidth = v.back();
+           },
+           "image folders: the size pictures are fitted to, N or H,W (default: the model's input)")
+        ->delimiter(',');
+    cmd->add_option("--channels", spec.imageChannels,
+                    "image folders: 1 (grey) or 3 (colour) (default: the model's input)")
+        ->check(CLI::IsMember({1, 3}));
+    cmd->add_option("--cache-mb", spec.cacheMegabytes,
+                    "image folders: decoded pictures up to this size stay in memory; larger folders stream from disk")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--max-bad-images", spec.badImageLimit,
+                    "image folders: unreadable pictures are skipped and named; more than this many is an error "
+                    "(default: no limit)")
+        ->check(CLI::NonNegativeNumber);
+}
+
+void addAugmentationOptions(CLI::App* cmd, Augmentation& augment) {
+    cmd->add_option("--random-crop", augment.cropPadding,
+                    "training augmentation: pad by P pixels and crop at a random offset (0: off)")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_flag("--hflip", augment.horizontalFlip, "training augmentation: flip half the images horizontally");
 }
 
 CLI::Option* addModelOption(CLI::App* cmd, std::string& model) {
@@ -38,12 +78,28 @@ CLI::Option* addModelOption(CLI::App* cmd, std::string& model) {
         ->capture_default_str();
 }
 
-Dataset loadData(const DataSpec& spec) {
+Dataset loadData(DataSpec spec, const ModelSpec& model) {
     const auto t0 = std::chrono::steady_clock::now();
+    fitDataToModel(spec, model);
+    spec.progress = [t0](int64_t done, int64_t total) {
+        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const double eta = done > 0 ? s * double(total - done) / double(done) : 0;
+        std::fprintf(stderr, "\rdata: checked %lld / %lld pictures, %.0f/s, ETA %s   ", (long long)done,
+                     (long long)total, s > 0 ? double(done) / s : 0.0, formatDuration(eta).c_str());
+        if (done == total) std::fputc('\n', stderr);
+    };
     Dataset d = loadDataset(spec);
-    std::fprintf(stderr, "data: %s, %lld train / %lld validation / %lld test images %lldx%lldx%lld (%.1f s)\n",
+    for (size_t i = 0; i < d.skippedImages.size() && i < kSkippedShown; ++i)
+        std::fprintf(stderr, "data: skipped %s\n", d.skippedImages[i].c_str());
+    if (d.skippedImages.size() > kSkippedShown)
+        std::fprintf(stderr, "data: ... and %zu more unreadable pictures skipped\n",
+                     d.skippedImages.size() - kSkippedShown);
+    std::fprintf(stderr, "data: %s, %lld train / %lld validation / %lld test images %lldx%lldx%lld%s%s (%.1f s)\n",
                  d.name.c_str(), (long long)d.train.size(), (long long)d.val.size(), (long long)d.test.size(),
                  (long long)d.train.channels, (long long)d.train.height, (long long)d.train.width,
+                 d.train.streamed() ? ", streamed from disk" : "",
+                 d.skippedImages.empty() ? ""
+                                         : (", " + std::to_string(d.skippedImages.size()) + " unreadable skipped").c_str(),
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     return d;
 }

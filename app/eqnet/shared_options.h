@@ -2,6 +2,7 @@
 // The options several commands share (--device/--threads, the data options, --model), defined
 // once so that every command spells, documents and validates them the same way.
 #include "eqnet/data.h"
+#include "eqnet/model_spec.h"
 #include "eqnet/supernet.h"
 
 #include <CLI/CLI.hpp>
@@ -11,12 +12,16 @@
 namespace eqcli {
 
 void addRuntimeOptions(CLI::App* cmd, eqnet::RuntimeOptions& rt);
-// --data, --data-format, --val-size, --mean, --std.
+// --data, --data-format, --val-size, --mean, --std, and for image folders --image-size,
+// --channels, --cache-mb, --max-bad-images.
 void addDataOptions(CLI::App* cmd, eqnet::DataSpec& spec);
+// --random-crop, --hflip: augmentation of the training batches (commands that train).
+void addAugmentationOptions(CLI::App* cmd, eqnet::Augmentation& augment);
 // --model: a built-in network or the path of an FP .onnx file.
 CLI::Option* addModelOption(CLI::App* cmd, std::string& model);
-// Reads the data set and prints a one-line summary on stderr.
-eqnet::Dataset loadData(const eqnet::DataSpec& spec);
+// Reads the data set (an image folder fitted to `model`'s input, with progress), prints a
+// one-line summary and the pictures skipped on stderr.
+eqnet::Dataset loadData(eqnet::DataSpec spec, const eqnet::ModelSpec& model);
 // An imported model arrives trained: stage 1 (FP training) defaults to 0 epochs for it, a
 // fine-tune only when --fp-epochs (or --epochs for ptq) is given.
 void importedModelSkipsFpTraining(const CLI::Option* epochsOption, const std::string& model, int& epochs);

@@ -401,6 +401,7 @@ void addStageCommands(CLI::App& app, std::function<int()>& action) {
     pl->add_option("--fp-epochs", plChoices->fpEpochs,
                    "stage 1 FP training epochs (default: the preset's; 0 for an imported model)");
     addDataOptions(pl, plChoices->data);
+    addAugmentationOptions(pl, plChoices->data.augment);
     addRuntimeOptions(pl, sh->rt);
     pl->callback([&action, sh, plOut, plPreset, plChoices] {
         action = [sh, plOut, plPreset, plChoices] {

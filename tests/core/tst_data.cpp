@@ -1,6 +1,8 @@
 // The data layer (eqnet/data.h): the real Fashion-MNIST files, the IDX and CIFAR-10 readers
 // on crafted good and damaged files, the synthetic set, the split and the statistics.
+#include "error_check.h"
 #include "eqtest.h"
+#include "image_writer.h"
 
 #include "eqnet/data.h"
 #include "eqnet/error.h"
@@ -42,11 +44,6 @@ const ImageSet& realTrain() {
 
 // ---- crafting files
 
-void writeFile(const std::string& path, const Bytes& bytes) {
-    std::ofstream out(path, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-    if (!out) throw std::runtime_error("test setup: cannot write " + path);
-}
 
 Bytes readFile(const std::string& path) {
     Bytes b(size_t(fs::file_size(path)));
@@ -109,8 +106,8 @@ Bytes cyclicLabels(size_t n) {
 // A valid pair of tiny IDX files in dir, returned as {images, labels} paths.
 std::pair<std::string, std::string> writeTinyIdx(const std::string& dir, uint32_t n = 7) {
     const std::string img = dir + "/imgs-idx3-ubyte", lab = dir + "/labs-idx1-ubyte";
-    writeFile(img, idxImages(n, 4, 3, noise(n * 12, 1)));
-    writeFile(lab, idxLabels(cyclicLabels(n)));
+    eqtest::writeBytes(img, idxImages(n, 4, 3, noise(n * 12, 1)));
+    eqtest::writeBytes(lab, idxLabels(cyclicLabels(n)));
     return {img, lab};
 }
 
@@ -125,36 +122,11 @@ Bytes cifarRecords(const Bytes& labels, uint32_t seed) {
     return b;
 }
 
-// ---- checking errors
-
-// "" when `fn` throws eqnet::Error whose message holds every fragment; else what went wrong.
-std::string errorLacks(const std::function<void()>& fn,
-                       std::initializer_list<std::string> fragments) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        const std::string what = e.what();
-        for (const std::string& f : fragments)
-            if (what.find(f) == std::string::npos)
-                return "message \"" + what + "\" lacks \"" + f + "\"";
-        return "";
-    } catch (const std::exception& e) {
-        return std::string("threw a non-eqnet exception: ") + e.what();
-    }
-    return "did not throw";
-}
-
-#define EQ_ERROR(statement, ...)                                                                   \
-    do {                                                                                           \
-        const std::string eq_err_ = errorLacks([&] { statement; }, {__VA_ARGS__});                 \
-        EQ_VERIFY2(eq_err_.empty(), eq_err_);                                                      \
-    } while (0)
-
 // ---- helpers on sets
 
 std::vector<int> classCounts(const ImageSet& s) {
     std::vector<int> counts(size_t(s.numClasses), 0);
-    for (uint8_t l : s.labels) counts[l]++;
+    for (Label l : s.labels) counts[l]++;
     return counts;
 }
 
@@ -173,7 +145,7 @@ std::vector<uint64_t> sampleHashes(const ImageSet& s) {
 uint64_t fingerprint(const ImageSet& s) {
     uint64_t x = 1469598103934665603ull;
     for (uint8_t b : s.pixels) x = (x ^ b) * 1099511628211ull;
-    for (uint8_t b : s.labels) x = (x ^ b) * 1099511628211ull;
+    for (Label b : s.labels) x = (x ^ b) * 1099511628211ull;
     return x;
 }
 
@@ -186,7 +158,7 @@ ImageSet indexedSet(int64_t n) {
     s.source = "indexed";
     for (int64_t i = 0; i < n; ++i) {
         putBE32(s.pixels, uint32_t(i));
-        s.labels.push_back(uint8_t(i % 10));
+        s.labels.push_back(Label(i % 10));
     }
     return s;
 }
@@ -362,7 +334,7 @@ EQ_TEST(subset_and_stats) {
     const ImageSet sub = s.subset({1, 1, 0});
     EQ_COMPARE(sub.size(), int64_t(3));
     EQ_COMPARE(sub.numClasses, 3);
-    EQ_VERIFY(sub.labels == Bytes({2, 2, 1}));
+    EQ_VERIFY(sub.labels == std::vector<Label>({2, 2, 1}));
     EQ_VERIFY(sub.pixels == Bytes({255, 0, 51, 51, 255, 0, 51, 51, 0, 255, 51, 51}));
     EQ_ERROR(s.subset({0, 2}), "index 2");
     EQ_ERROR(s.subset({-1}), "index -1");
@@ -379,8 +351,8 @@ EQ_TEST(idx_roundtrip_plain_and_gzip) {
     const std::string dir = eqtest::scratchDir();
     const Bytes pixels = noise(5 * 6 * 4, 3);
     const Bytes labels = {3, 1, 4, 1, 5};
-    writeFile(dir + "/i", idxImages(5, 6, 4, pixels));
-    writeFile(dir + "/l", idxLabels(labels));
+    eqtest::writeBytes(dir + "/i", idxImages(5, 6, 4, pixels));
+    eqtest::writeBytes(dir + "/l", idxLabels(labels));
     writeGz(dir + "/i.gz", idxImages(5, 6, 4, pixels));
     writeGz(dir + "/l.gz", idxLabels(labels));
     for (const std::string& suffix : {std::string(), std::string(".gz")}) {
@@ -391,7 +363,7 @@ EQ_TEST(idx_roundtrip_plain_and_gzip) {
         EQ_COMPARE(s.width, int64_t(4));
         EQ_COMPARE(s.numClasses, 10);
         EQ_VERIFY(s.pixels == pixels);
-        EQ_VERIFY(s.labels == labels);
+        EQ_VERIFY(s.labels == std::vector<Label>(labels.begin(), labels.end()));
         EQ_COMPARE(s.source, dir + "/i" + suffix);
     }
     // Mixed: gzip images with plain labels.
@@ -420,7 +392,7 @@ EQ_TEST(idx_wrong_magic) {
              img + ": wrong magic number 0x00000803, expected 0x00000801 (IDX labels)");
     Bytes floats = idxImages(1, 1, 1, {0});
     floats[2] = 0x0D; // an IDX file of floats
-    writeFile(dir + "/floats", floats);
+    eqtest::writeBytes(dir + "/floats", floats);
     EQ_ERROR(readIdx(dir + "/floats", lab), dir + "/floats", "wrong magic number 0x00000D03");
 }
 
@@ -430,21 +402,21 @@ EQ_TEST(idx_truncated_plain) {
     const std::string img = tiny.first, lab = tiny.second;
     Bytes b = readFile(img);
     b.resize(b.size() - 10); // 7 * 12 = 84 pixel bytes declared, 74 present
-    writeFile(dir + "/short", b);
+    eqtest::writeBytes(dir + "/short", b);
     EQ_ERROR(readIdx(dir + "/short", lab), dir + "/short", "truncated: expected 84 bytes of pixels",
              "got 74");
     b.resize(10); // inside the header
-    writeFile(dir + "/short", b);
+    eqtest::writeBytes(dir + "/short", b);
     EQ_ERROR(readIdx(dir + "/short", lab), dir + "/short", "truncated", "dimensions");
     b.resize(3); // not even a magic number
-    writeFile(dir + "/short", b);
+    eqtest::writeBytes(dir + "/short", b);
     EQ_ERROR(readIdx(dir + "/short", lab), dir + "/short", "truncated");
     Bytes l = readFile(lab);
     l.pop_back();
-    writeFile(dir + "/shortlabels", l);
+    eqtest::writeBytes(dir + "/shortlabels", l);
     EQ_ERROR(readIdx(img, dir + "/shortlabels"), dir + "/shortlabels",
              "truncated: expected 7 bytes of labels");
-    writeFile(dir + "/empty", {});
+    eqtest::writeBytes(dir + "/empty", {});
     EQ_ERROR(readIdx(dir + "/empty", lab), dir + "/empty", "empty");
 }
 
@@ -452,17 +424,17 @@ EQ_TEST(idx_truncated_gzip) {
     const std::string dir = eqtest::scratchDir();
     const uint32_t n = 200;
     writeGz(dir + "/i.gz", idxImages(n, 28, 28, noise(n * 784, 9)));
-    writeFile(dir + "/l", idxLabels(cyclicLabels(n)));
+    eqtest::writeBytes(dir + "/l", idxLabels(cyclicLabels(n)));
     EQ_VERIFY(readIdx(dir + "/i.gz", dir + "/l").size() == n); // the whole file is fine
     Bytes gz = readFile(dir + "/i.gz");
     EQ_VERIFY(gz.size() > 100000);
     gz.resize(gz.size() / 2);
-    writeFile(dir + "/cut.gz", gz);
+    eqtest::writeBytes(dir + "/cut.gz", gz);
     EQ_ERROR(readIdx(dir + "/cut.gz", dir + "/l"), dir + "/cut.gz", "truncated", "gzip");
     // Cut just before the 8-byte trailer: all pixels arrive, the stream still did not end.
     gz = readFile(dir + "/i.gz");
     gz.resize(gz.size() - 8);
-    writeFile(dir + "/notrailer.gz", gz);
+    eqtest::writeBytes(dir + "/notrailer.gz", gz);
     EQ_ERROR(readIdx(dir + "/notrailer.gz", dir + "/l"), dir + "/notrailer.gz", "truncated gzip");
 }
 
@@ -472,20 +444,20 @@ EQ_TEST(idx_bad_gzip) {
     const std::string img = tiny.first, lab = tiny.second;
     // Not gzip at all, but named .gz.
     const std::string text = "this is not a gzip file, just some text in the way";
-    writeFile(dir + "/garbage.gz", Bytes(text.begin(), text.end()));
+    eqtest::writeBytes(dir + "/garbage.gz", Bytes(text.begin(), text.end()));
     EQ_ERROR(readIdx(dir + "/garbage.gz", lab), dir + "/garbage.gz", "gzip");
     // A gzip header followed by an invalid deflate block.
     Bytes bad = {0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0x03};
     const Bytes junk = noise(400, 5);
     bad.insert(bad.end(), junk.begin(), junk.end());
     bad[10] = 0xFF; // BFINAL=1, BTYPE=11: reserved, always invalid
-    writeFile(dir + "/bad.gz", bad);
+    eqtest::writeBytes(dir + "/bad.gz", bad);
     EQ_ERROR(readIdx(dir + "/bad.gz", lab), dir + "/bad.gz", "corrupt gzip");
     // Valid deflate data whose CRC-32 does not match.
     writeGz(dir + "/crc.gz", readFile(img));
     Bytes crc = readFile(dir + "/crc.gz");
     crc[crc.size() - 8] ^= 0x55;
-    writeFile(dir + "/crc.gz", crc);
+    eqtest::writeBytes(dir + "/crc.gz", crc);
     EQ_ERROR(readIdx(dir + "/crc.gz", lab), dir + "/crc.gz", "corrupt gzip");
 }
 
@@ -493,7 +465,7 @@ EQ_TEST(idx_counts_disagree) {
     const std::string dir = eqtest::scratchDir();
     const auto tiny = writeTinyIdx(dir, 7);
     const std::string img = tiny.first, lab = tiny.second;
-    writeFile(dir + "/l6", idxLabels(cyclicLabels(6)));
+    eqtest::writeBytes(dir + "/l6", idxLabels(cyclicLabels(6)));
     EQ_ERROR(readIdx(img, dir + "/l6"), img, dir + "/l6", "7 images", "6 labels", "disagree");
 }
 
@@ -505,13 +477,13 @@ EQ_TEST(idx_trailing_bytes) {
     b.push_back(0);
     b.push_back(0);
     b.push_back(0);
-    writeFile(dir + "/long", b);
+    eqtest::writeBytes(dir + "/long", b);
     EQ_ERROR(readIdx(dir + "/long", lab), dir + "/long", "3 trailing bytes");
     writeGz(dir + "/long.gz", b);
     EQ_ERROR(readIdx(dir + "/long.gz", lab), dir + "/long.gz", "trailing bytes");
     Bytes l = readFile(lab);
     l.push_back(1);
-    writeFile(dir + "/longlabels", l);
+    eqtest::writeBytes(dir + "/longlabels", l);
     EQ_ERROR(readIdx(img, dir + "/longlabels"), dir + "/longlabels", "1 trailing bytes");
 }
 
@@ -519,7 +491,7 @@ EQ_TEST(idx_label_out_of_range) {
     const std::string dir = eqtest::scratchDir();
     const auto tiny = writeTinyIdx(dir, 7);
     const std::string img = tiny.first, lab = tiny.second;
-    writeFile(dir + "/badlabels", idxLabels({0, 1, 2, 3, 4, 12, 6}));
+    eqtest::writeBytes(dir + "/badlabels", idxLabels({0, 1, 2, 3, 4, 12, 6}));
     EQ_ERROR(readIdx(img, dir + "/badlabels"), dir + "/badlabels",
              "label 12 at index 5 out of range 0..9");
 }
@@ -528,21 +500,21 @@ EQ_TEST(idx_absurd_header) {
     const std::string dir = eqtest::scratchDir();
     const auto tiny = writeTinyIdx(dir);
     const std::string img = tiny.first, lab = tiny.second;
-    writeFile(dir + "/zero", idxImages(0, 28, 28, {}));
+    eqtest::writeBytes(dir + "/zero", idxImages(0, 28, 28, {}));
     EQ_ERROR(readIdx(dir + "/zero", lab), dir + "/zero", "absurd header", "image count is zero");
-    writeFile(dir + "/zerow", idxImages(7, 28, 0, {}));
+    eqtest::writeBytes(dir + "/zerow", idxImages(7, 28, 0, {}));
     EQ_ERROR(readIdx(dir + "/zerow", lab), dir + "/zerow", "image width is zero");
     // Claims 2^32-1 images of 65535 x 65535 in a 16-byte file: refused before any allocation.
-    writeFile(dir + "/huge", idxImages(0xFFFFFFFFu, 0xFFFF, 0xFFFF, {}));
+    eqtest::writeBytes(dir + "/huge", idxImages(0xFFFFFFFFu, 0xFFFF, 0xFFFF, {}));
     EQ_ERROR(readIdx(dir + "/huge", lab), dir + "/huge", "absurd header", "exceed");
     // Plausible but larger than the file: a truncation, found without allocating it all.
-    writeFile(dir + "/big", idxImages(1000000, 100, 10, noise(100, 1)));
+    eqtest::writeBytes(dir + "/big", idxImages(1000000, 100, 10, noise(100, 1)));
     EQ_ERROR(readIdx(dir + "/big", lab), dir + "/big", "truncated: expected 1000000000 bytes",
              "got 100");
     Bytes l;
     putBE32(l, 0x00000801);
     putBE32(l, 0);
-    writeFile(dir + "/nolabels", l);
+    eqtest::writeBytes(dir + "/nolabels", l);
     EQ_ERROR(readIdx(img, dir + "/nolabels"), dir + "/nolabels", "label count is zero");
 }
 
@@ -551,7 +523,7 @@ EQ_TEST(idx_absurd_header) {
 EQ_TEST(cifar_roundtrip) {
     const std::string dir = eqtest::scratchDir();
     const Bytes a = cifarRecords({0, 9, 4}, 1), b = cifarRecords({7, 7}, 2);
-    writeFile(dir + "/a.bin", a);
+    eqtest::writeBytes(dir + "/a.bin", a);
     writeGz(dir + "/b.bin.gz", b);
     const ImageSet s = readCifar10({dir + "/a.bin", dir + "/b.bin.gz"});
     EQ_COMPARE(s.size(), int64_t(5));
@@ -559,7 +531,7 @@ EQ_TEST(cifar_roundtrip) {
     EQ_COMPARE(s.height, int64_t(32));
     EQ_COMPARE(s.width, int64_t(32));
     EQ_COMPARE(s.numClasses, 10);
-    EQ_VERIFY(s.labels == Bytes({0, 9, 4, 7, 7}));
+    EQ_VERIFY(s.labels == std::vector<Label>({0, 9, 4, 7, 7}));
     EQ_COMPARE(s.pixels.size(), size_t(5 * 3072));
     // Record r's bytes 1..3072 are image r, channel-first as stored.
     EQ_VERIFY(std::equal(a.begin() + 1, a.begin() + 3073, s.pixels.begin()));
@@ -574,19 +546,19 @@ EQ_TEST(cifar_damaged) {
     EQ_ERROR(readCifar10({dir + "/missing.bin"}), dir + "/missing.bin", "not found");
     Bytes r = cifarRecords({1, 2}, 3);
     r.pop_back();
-    writeFile(dir + "/short.bin", r);
+    eqtest::writeBytes(dir + "/short.bin", r);
     EQ_ERROR(readCifar10({dir + "/short.bin"}), dir + "/short.bin",
              "not a whole number of 3073-byte records");
-    writeFile(dir + "/ok.bin", cifarRecords({1}, 3));
-    writeFile(dir + "/label.bin", cifarRecords({1, 2, 10}, 3));
+    eqtest::writeBytes(dir + "/ok.bin", cifarRecords({1}, 3));
+    eqtest::writeBytes(dir + "/label.bin", cifarRecords({1, 2, 10}, 3));
     EQ_ERROR(readCifar10({dir + "/ok.bin", dir + "/label.bin"}), dir + "/label.bin",
              "label 10 in record 2 out of range 0..9");
-    writeFile(dir + "/empty.bin", {});
+    eqtest::writeBytes(dir + "/empty.bin", {});
     EQ_ERROR(readCifar10({dir + "/empty.bin"}), dir + "/empty.bin", "empty");
     writeGz(dir + "/cut.bin.gz", cifarRecords({1, 2, 3, 4, 5, 6, 7, 8}, 4));
     Bytes gz = readFile(dir + "/cut.bin.gz");
     gz.resize(gz.size() / 2);
-    writeFile(dir + "/cut.bin.gz", gz);
+    eqtest::writeBytes(dir + "/cut.bin.gz", gz);
     EQ_ERROR(readCifar10({dir + "/cut.bin.gz"}), dir + "/cut.bin.gz", "truncated gzip");
 }
 
@@ -603,9 +575,9 @@ EQ_TEST(load_missing) {
     spec.format = DataFormat::Cifar10;
     EQ_ERROR(loadDataset(spec), dir, "data_batch_1.bin", "cifar-10-batches-bin");
     // Three of the four IDX files: the missing one is named.
-    writeFile(dir + "/train-images-idx3-ubyte", idxImages(3, 2, 2, noise(12, 1)));
-    writeFile(dir + "/train-labels-idx1-ubyte", idxLabels({1, 2, 3}));
-    writeFile(dir + "/t10k-images-idx3-ubyte", idxImages(1, 2, 2, noise(4, 1)));
+    eqtest::writeBytes(dir + "/train-images-idx3-ubyte", idxImages(3, 2, 2, noise(12, 1)));
+    eqtest::writeBytes(dir + "/train-labels-idx1-ubyte", idxLabels({1, 2, 3}));
+    eqtest::writeBytes(dir + "/t10k-images-idx3-ubyte", idxImages(1, 2, 2, noise(4, 1)));
     spec.format = DataFormat::Auto;
     EQ_ERROR(loadDataset(spec), dir, "lacks the IDX files t10k-labels-idx1-ubyte[.gz] (");
 }
@@ -615,8 +587,8 @@ EQ_TEST(load_idx_choices) {
     const std::string dir = scratch + "/My-Fashion-Copy";
     fs::create_directories(dir);
     // Plain and gzip copies side by side with different contents: the plain one is used.
-    writeFile(dir + "/train-images-idx3-ubyte", idxImages(6, 2, 2, noise(24, 1)));
-    writeFile(dir + "/train-labels-idx1-ubyte", idxLabels({0, 1, 2, 3, 4, 5}));
+    eqtest::writeBytes(dir + "/train-images-idx3-ubyte", idxImages(6, 2, 2, noise(24, 1)));
+    eqtest::writeBytes(dir + "/train-labels-idx1-ubyte", idxLabels({0, 1, 2, 3, 4, 5}));
     writeGz(dir + "/train-images-idx3-ubyte.gz", idxImages(5, 2, 2, noise(20, 2)));
     writeGz(dir + "/train-labels-idx1-ubyte.gz", idxLabels({0, 1, 2, 3, 4}));
     writeGz(dir + "/t10k-images-idx3-ubyte.gz", idxImages(2, 2, 2, noise(8, 3)));
@@ -655,9 +627,9 @@ EQ_TEST(load_cifar_subfolder) {
     const std::string sub = dir + "/cifar-10-batches-bin";
     fs::create_directories(sub);
     for (int i = 1; i <= 5; ++i)
-        writeFile(sub + "/data_batch_" + std::to_string(i) + ".bin",
+        eqtest::writeBytes(sub + "/data_batch_" + std::to_string(i) + ".bin",
                   cifarRecords({uint8_t(i), uint8_t(i + 1)}, uint32_t(i)));
-    writeFile(sub + "/test_batch.bin", cifarRecords({0, 1, 2}, 9));
+    eqtest::writeBytes(sub + "/test_batch.bin", cifarRecords({0, 1, 2}, 9));
     DataSpec spec;
     spec.dir = dir; // Auto finds no IDX files, then the CIFAR-10 folder
     spec.validationSize = 3;
@@ -752,11 +724,12 @@ EQ_TEST(synthetic_bad_arguments) {
 // ============================================================================ formats
 
 EQ_TEST(data_format_names) {
-    for (DataFormat f :
-         {DataFormat::Auto, DataFormat::Idx, DataFormat::Cifar10, DataFormat::Synthetic})
+    for (DataFormat f : {DataFormat::Auto, DataFormat::Idx, DataFormat::Cifar10, DataFormat::Folder,
+                         DataFormat::Synthetic})
         EQ_VERIFY(parseDataFormat(dataFormatName(f)) == f);
     EQ_COMPARE(dataFormatName(DataFormat::Cifar10), std::string("cifar10"));
+    EQ_COMPARE(dataFormatName(DataFormat::Folder), std::string("folder"));
     EQ_VERIFY(parseDataFormat("IDX") == DataFormat::Idx);
-    EQ_ERROR(parseDataFormat("mnist"), "'mnist'", "auto, idx, cifar10, synthetic");
+    EQ_ERROR(parseDataFormat("mnist"), "'mnist'", "auto, idx, cifar10, folder, synthetic");
     EQ_ERROR(parseDataFormat(""), "unknown data format");
 }

@@ -2,7 +2,9 @@
 // libpng and libjpeg in every layout a folder may hold, decoded and compared with what was
 // written; damaged, cut, hostile and missing files; fitImage's channels, area averaging,
 // bilinear enlarging and centre crop on pictures whose expected result is computable.
+#include "error_check.h"
 #include "eqtest.h"
+#include "image_writer.h"
 
 #include "eqnet/error.h"
 #include "eqnet/image_decode.h"
@@ -31,14 +33,14 @@ namespace fs = std::filesystem;
 namespace {
 
 using Bytes = std::vector<uint8_t>;
+using eqtest::encodeJpeg;
+using eqtest::encodePng;
+using eqtest::JpegSpec;
+using eqtest::jpegOf;
+using eqtest::PngSpec;
+using eqtest::pngOf;
 
-// ---- files
-
-void writeFile(const std::string& path, const Bytes& bytes) {
-    std::ofstream out(path, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-    if (!out) throw std::runtime_error("test setup: cannot write " + path);
-}
+// ---- pictures
 
 // Deterministic pseudo-random bytes (xorshift).
 Bytes noise(size_t n, uint32_t seed) {
@@ -61,93 +63,6 @@ Bytes smooth(int h, int w, int c) {
             for (int k = 0; k < c; ++k)
                 b[size_t((y * w + x) * c + k)] = uint8_t(40 + (y * 120) / h + (x * 80) / w + 10 * k);
     return b;
-}
-
-// ---- writing PNG with libpng
-
-struct PngSpec {
-    int width = 0, height = 0;
-    int colorType = PNG_COLOR_TYPE_GRAY;
-    int bitDepth = 8;
-    bool interlaced = false;
-    std::vector<png_color> palette;
-    Bytes paletteAlpha;            // tRNS of a palette picture
-    bool greyKey = false;          // tRNS of a grey picture: this grey is transparent
-    png_uint_16 greyKeyValue = 0;
-};
-
-struct PngSink {
-    Bytes bytes;
-    char message[256] = {};
-};
-
-void pngSinkError(png_structp png, png_const_charp msg) {
-    auto* sink = static_cast<PngSink*>(png_get_error_ptr(png));
-    std::snprintf(sink->message, sizeof sink->message, "%s", msg);
-    png_longjmp(png, 1);
-}
-void pngSinkWarning(png_structp, png_const_charp) {}
-void pngSinkWrite(png_structp png, png_bytep data, size_t n) {
-    auto* sink = static_cast<PngSink*>(png_get_io_ptr(png));
-    sink->bytes.insert(sink->bytes.end(), data, data + n);
-}
-void pngSinkFlush(png_structp) {}
-
-// Rows of one byte per sample (8 bits), two big-endian bytes (16 bits) or one byte per
-// pixel (1, 2, 4 bits: packed by libpng).
-bool pngWriteAll(png_structp png, png_infop info, const PngSpec* s, png_bytepp rows, PngSink* sink) {
-    if (setjmp(png_jmpbuf(png))) return false;
-    png_set_write_fn(png, sink, pngSinkWrite, pngSinkFlush);
-    png_set_IHDR(png, info, png_uint_32(s->width), png_uint_32(s->height), s->bitDepth,
-                 s->colorType, s->interlaced ? PNG_INTERLACE_ADAM7 : PNG_INTERLACE_NONE,
-                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-    if (!s->palette.empty()) png_set_PLTE(png, info, s->palette.data(), int(s->palette.size()));
-    png_color_16 key{};
-    key.gray = s->greyKeyValue;
-    if (!s->paletteAlpha.empty())
-        png_set_tRNS(png, info, s->paletteAlpha.data(), int(s->paletteAlpha.size()), nullptr);
-    else if (s->greyKey)
-        png_set_tRNS(png, info, nullptr, 0, &key);
-    png_write_info(png, info);
-    if (s->bitDepth < 8) png_set_packing(png);
-    png_write_image(png, rows);
-    png_write_end(png, nullptr);
-    return true;
-}
-
-int pngSamplesPerPixel(int colorType) {
-    switch (colorType) {
-    case PNG_COLOR_TYPE_GRAY: return 1;
-    case PNG_COLOR_TYPE_GRAY_ALPHA: return 2;
-    case PNG_COLOR_TYPE_RGB: return 3;
-    case PNG_COLOR_TYPE_RGB_ALPHA: return 4;
-    default: return 1; // palette
-    }
-}
-
-Bytes encodePng(const PngSpec& s, Bytes samples) {
-    const size_t rowBytes = size_t(s.width) * size_t(pngSamplesPerPixel(s.colorType)) *
-                            (s.bitDepth == 16 ? 2 : 1);
-    if (samples.size() != rowBytes * size_t(s.height))
-        throw std::runtime_error("test setup: wrong number of PNG samples");
-    std::vector<png_bytep> rows(size_t(s.height));
-    for (size_t y = 0; y < rows.size(); ++y) rows[y] = samples.data() + y * rowBytes;
-    PngSink sink;
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &sink, pngSinkError, pngSinkWarning);
-    png_infop info = png ? png_create_info_struct(png) : nullptr;
-    const bool ok = info && pngWriteAll(png, info, &s, rows.data(), &sink);
-    png_destroy_write_struct(&png, info ? &info : nullptr);
-    if (!ok) throw std::runtime_error(std::string("test setup: libpng: ") + sink.message);
-    return sink.bytes;
-}
-
-Bytes pngOf(int h, int w, int colorType, const Bytes& samples, int bitDepth = 8) {
-    PngSpec s;
-    s.width = w;
-    s.height = h;
-    s.colorType = colorType;
-    s.bitDepth = bitDepth;
-    return encodePng(s, samples);
 }
 
 // ---- PNG chunks by hand (hostile headers)
@@ -196,80 +111,6 @@ size_t findChunk(const Bytes& png, const char* type) {
     throw std::runtime_error(std::string("test setup: no ") + type + " chunk");
 }
 
-// ---- writing JPEG with libjpeg
-
-struct JpegSinkError {
-    jpeg_error_mgr pub;
-    std::jmp_buf jump;
-    char message[JMSG_LENGTH_MAX];
-};
-
-void jpegSinkErrorExit(j_common_ptr cinfo) {
-    auto* e = reinterpret_cast<JpegSinkError*>(cinfo->err);
-    (*cinfo->err->format_message)(cinfo, e->message);
-    std::longjmp(e->jump, 1);
-}
-void jpegSinkOutput(j_common_ptr) {}
-
-struct JpegSpec {
-    int width = 0, height = 0, components = 3;
-    J_COLOR_SPACE space = JCS_RGB;
-    int quality = 100;
-    bool progressive = false;
-};
-
-bool jpegWriteAll(jpeg_compress_struct* ci, JpegSinkError* err, const JpegSpec* s,
-                  const uint8_t* pixels, unsigned char** buf, unsigned long* size) {
-    if (setjmp(err->jump)) return false;
-    jpeg_create_compress(ci);
-    jpeg_mem_dest(ci, buf, size);
-    ci->image_width = JDIMENSION(s->width);
-    ci->image_height = JDIMENSION(s->height);
-    ci->input_components = s->components;
-    ci->in_color_space = s->space;
-    jpeg_set_defaults(ci);
-    jpeg_set_quality(ci, s->quality, TRUE);
-    if (s->progressive) jpeg_simple_progression(ci);
-    jpeg_start_compress(ci, TRUE);
-    while (ci->next_scanline < ci->image_height) {
-        JSAMPROW row = const_cast<JSAMPROW>(pixels) +
-                       size_t(ci->next_scanline) * size_t(s->width) * size_t(s->components);
-        jpeg_write_scanlines(ci, &row, 1);
-    }
-    jpeg_finish_compress(ci);
-    return true;
-}
-
-Bytes encodeJpeg(const JpegSpec& s, const Bytes& pixels) {
-    if (pixels.size() != size_t(s.width * s.height * s.components))
-        throw std::runtime_error("test setup: wrong number of JPEG samples");
-    jpeg_compress_struct ci;
-    std::memset(&ci, 0, sizeof ci);
-    JpegSinkError err;
-    ci.err = jpeg_std_error(&err.pub);
-    err.pub.error_exit = jpegSinkErrorExit;
-    err.pub.output_message = jpegSinkOutput;
-    unsigned char* buf = nullptr;
-    unsigned long size = 0;
-    const bool ok = jpegWriteAll(&ci, &err, &s, pixels.data(), &buf, &size);
-    jpeg_destroy_compress(&ci);
-    Bytes out;
-    if (ok) out.assign(buf, buf + size);
-    std::free(buf);
-    if (!ok) throw std::runtime_error(std::string("test setup: libjpeg: ") + err.message);
-    return out;
-}
-
-Bytes jpegOf(int h, int w, int components, const Bytes& pixels, bool progressive = false) {
-    JpegSpec s;
-    s.width = w;
-    s.height = h;
-    s.components = components;
-    s.space = components == 1 ? JCS_GRAYSCALE : JCS_RGB;
-    s.progressive = progressive;
-    return encodeJpeg(s, pixels);
-}
-
 // Where the SOFn marker (FF C0..C2) starts in a JPEG; throws if absent.
 size_t findSof(const Bytes& jpeg) {
     for (size_t at = 2; at + 4 <= jpeg.size();) {
@@ -310,28 +151,6 @@ Bytes fit(const DecodedImage& d, int64_t c, int64_t h, int64_t w) {
     return out;
 }
 
-// "" when `fn` throws eqnet::Error whose message holds every fragment; else what went wrong.
-std::string errorLacks(const std::function<void()>& fn,
-                       std::initializer_list<std::string> fragments) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        const std::string what = e.what();
-        for (const std::string& f : fragments)
-            if (what.find(f) == std::string::npos)
-                return "message \"" + what + "\" lacks \"" + f + "\"";
-        return "";
-    } catch (const std::exception& e) {
-        return std::string("threw a non-eqnet exception: ") + e.what();
-    }
-    return "did not throw";
-}
-
-#define EQ_ERROR(statement, ...)                                                                   \
-    do {                                                                                           \
-        const std::string eq_err_ = errorLacks([&] { statement; }, {__VA_ARGS__});                 \
-        EQ_VERIFY2(eq_err_.empty(), eq_err_);                                                      \
-    } while (0)
 
 } // namespace
 
@@ -353,11 +172,11 @@ EQ_TEST(sniff_signatures) {
 EQ_TEST(sniff_by_content_not_name) {
     const std::string dir = eqtest::scratchDir();
     const Bytes grey = noise(6 * 5, 1);
-    writeFile(dir + "/png-in-disguise.jpg", pngOf(6, 5, PNG_COLOR_TYPE_GRAY, grey));
+    eqtest::writeBytes(dir + "/png-in-disguise.jpg", pngOf(6, 5, PNG_COLOR_TYPE_GRAY, grey));
     const DecodedImage a = decodeImageFile(dir + "/png-in-disguise.jpg");
     EQ_COMPARE(a.channels, int64_t(1));
     EQ_VERIFY(a.pixels == grey);
-    writeFile(dir + "/jpeg-in-disguise.png", jpegOf(16, 16, 3, smooth(16, 16, 3)));
+    eqtest::writeBytes(dir + "/jpeg-in-disguise.png", jpegOf(16, 16, 3, smooth(16, 16, 3)));
     const DecodedImage b = decodeImageFile(dir + "/jpeg-in-disguise.png");
     EQ_COMPARE(b.channels, int64_t(3));
     EQ_COMPARE(b.height, int64_t(16));
@@ -536,10 +355,10 @@ EQ_TEST(jpeg_cmyk_converted) {
 
 EQ_TEST(not_an_image) {
     const std::string dir = eqtest::scratchDir();
-    writeFile(dir + "/empty.png", {});
+    eqtest::writeBytes(dir + "/empty.png", {});
     EQ_ERROR(decodeImageFile(dir + "/empty.png"), dir + "/empty.png", "empty", "not a PNG or JPEG");
     const std::string text = "<!DOCTYPE html><html>not really a picture</html>\n";
-    writeFile(dir + "/page.jpg", Bytes(text.begin(), text.end()));
+    eqtest::writeBytes(dir + "/page.jpg", Bytes(text.begin(), text.end()));
     EQ_ERROR(decodeImageFile(dir + "/page.jpg"), dir + "/page.jpg: not a PNG or JPEG image",
              "3C 21 44 4F");
     const Bytes gif = {'G', 'I', 'F', '8', '9', 'a', 1, 0, 1, 0, 0, 0, 0};
@@ -554,7 +373,7 @@ EQ_TEST(file_errors) {
     fs::create_directories(dir + "/folder.png");
     EQ_ERROR(decodeImageFile(dir + "/folder.png"), dir + "/folder.png", "not a regular file");
     // A 300 MiB file (sparse: nothing is written) is refused before it is read.
-    writeFile(dir + "/huge.png", pngOf(1, 1, PNG_COLOR_TYPE_GRAY, {0}));
+    eqtest::writeBytes(dir + "/huge.png", pngOf(1, 1, PNG_COLOR_TYPE_GRAY, {0}));
     fs::resize_file(dir + "/huge.png", uintmax_t(300) << 20);
     EQ_ERROR(decodeImageFile(dir + "/huge.png"), dir + "/huge.png", "314572800 bytes", "larger");
 }
@@ -810,12 +629,12 @@ EQ_TEST(png_to_network_input_roundtrip) {
     // A 28 x 28 grey PNG decoded and fitted to 1 x 28 x 28 is exactly what was written.
     const std::string dir = eqtest::scratchDir();
     const Bytes px = noise(28 * 28, 28);
-    writeFile(dir + "/digit.png", pngOf(28, 28, PNG_COLOR_TYPE_GRAY, px));
+    eqtest::writeBytes(dir + "/digit.png", pngOf(28, 28, PNG_COLOR_TYPE_GRAY, px));
     const DecodedImage d = decodeImageFile(dir + "/digit.png");
     EQ_VERIFY(fit(d, 1, 28, 28) == px);
     // An RGB JPEG to a 3 x 32 x 32 input: the right size, close to a direct fit of the source.
     const Bytes rgb = smooth(48, 64, 3);
-    writeFile(dir + "/photo.jpg", jpegOf(48, 64, 3, rgb));
+    eqtest::writeBytes(dir + "/photo.jpg", jpegOf(48, 64, 3, rgb));
     const Bytes in = fit(decodeImageFile(dir + "/photo.jpg"), 3, 32, 32);
     EQ_VERIFY(maxAbsDiff(in, fit(picture(3, 48, 64, rgb), 3, 32, 32)) <= 8);
 }

@@ -44,5 +44,10 @@ ModelSpec importModel(const std::string& path);
 // size and classes; an imported one keeps its own, and the data must fit it (eqnet::Error
 // naming both otherwise).
 ModelSpec modelSpecFor(const std::string& model, const ImageSet& data);
+// An image folder's pictures are fitted to the model's input: the channels and size a
+// built-in network is meant for, or an imported one's own. Sizes the spec already names are
+// kept (modelSpecFor then says when they do not fit an imported network); other formats are
+// left alone.
+void fitDataToModel(DataSpec& spec, const ModelSpec& model);
 
 } // namespace eqnet

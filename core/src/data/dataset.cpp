@@ -3,7 +3,9 @@
 // Standard library and zlib only, so the readers can be tested without LibTorch.
 #include "eqnet/data.h"
 
+#include "data/splitmix_rng.h"
 #include "eqnet/error.h"
+#include "eqnet/image_folder.h"
 
 #include <zlib.h>
 
@@ -255,44 +257,6 @@ std::string cifarSource(const std::vector<std::string>& files) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Deterministic random numbers
-
-// splitmix64: tiny, fast, and the same sequence everywhere. std:: distributions are not
-// specified bit-for-bit, so only integer arithmetic on this generator is used for anything
-// that must be reproducible (synthetic images, the split).
-class Rng {
-public:
-    explicit Rng(uint64_t seed) : state_(seed) {}
-    uint64_t next() {
-        uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    // Uniform in [0, n), without modulo bias; n > 0.
-    uint64_t below(uint64_t n) {
-        const uint64_t threshold = (0 - n) % n;
-        for (;;) {
-            const uint64_t r = next();
-            if (r >= threshold) return r % n;
-        }
-    }
-    // Uniform in [lo, hi].
-    int64_t range(int64_t lo, int64_t hi) {
-        return lo + static_cast<int64_t>(below(static_cast<uint64_t>(hi - lo) + 1));
-    }
-
-private:
-    uint64_t state_;
-};
-
-// Independent seeds for different purposes from one user seed.
-uint64_t deriveSeed(uint64_t seed, uint64_t stream) {
-    Rng r(seed ^ (0xD1B54A32D192ED03ull * (stream + 1)));
-    return r.next();
-}
-
-// ---------------------------------------------------------------------------------------------
 // Synthetic images (integer arithmetic only: floating point may differ between compilers
 // through FMA contraction, and one ulp can flip a rounded byte)
 
@@ -344,15 +308,6 @@ uint8_t clampByte(int64_t v) {
     return static_cast<uint8_t>(std::min<int64_t>(255, std::max<int64_t>(0, v)));
 }
 
-void checkGeometry(const ImageSet& set, const char* what) {
-    if (set.channels < 0 || set.height < 0 || set.width < 0 ||
-        set.pixels.size() !=
-            static_cast<uint64_t>(set.size()) * static_cast<uint64_t>(set.imageBytes()))
-        throw Error(std::string(what) + ": inconsistent image set '" + set.source + "': " +
-                    std::to_string(set.size()) + " labels of " + std::to_string(set.channels) +
-                    "x" + std::to_string(set.height) + "x" + std::to_string(set.width) + " but " +
-                    std::to_string(set.pixels.size()) + " pixel bytes");
-}
 
 // ---------------------------------------------------------------------------------------------
 // Finding the files of a data set
@@ -410,36 +365,13 @@ void requireSameGeometry(const ImageSet& train, const ImageSet& test) {
 
 // ---------------------------------------------------------------------------------------------
 
-ImageSet ImageSet::subset(const std::vector<int64_t>& idx) const {
-    checkGeometry(*this, "subset");
-    ImageSet out;
-    out.channels = channels;
-    out.height = height;
-    out.width = width;
-    out.numClasses = numClasses;
-    out.source = source;
-    const int64_t n = size();
-    const size_t bytes = static_cast<size_t>(imageBytes());
-    out.labels.reserve(idx.size());
-    out.pixels.reserve(idx.size() * bytes);
-    for (const int64_t i : idx) {
-        if (i < 0 || i >= n)
-            throw Error("subset index " + std::to_string(i) + " out of range 0.." +
-                        std::to_string(n - 1) + " of " + source);
-        out.labels.push_back(labels[static_cast<size_t>(i)]);
-        const auto first =
-            pixels.begin() + static_cast<std::ptrdiff_t>(static_cast<size_t>(i) * bytes);
-        out.pixels.insert(out.pixels.end(), first, first + static_cast<std::ptrdiff_t>(bytes));
-    }
-    return out;
-}
 
 DataFormat parseDataFormat(const std::string& name) {
     const std::string n = lower(name);
-    for (DataFormat f :
-         {DataFormat::Auto, DataFormat::Idx, DataFormat::Cifar10, DataFormat::Synthetic})
+    for (DataFormat f : {DataFormat::Auto, DataFormat::Idx, DataFormat::Cifar10, DataFormat::Folder,
+                         DataFormat::Synthetic})
         if (n == dataFormatName(f)) return f;
-    throw Error("unknown data format '" + name + "'; allowed: auto, idx, cifar10, synthetic");
+    throw Error("unknown data format '" + name + "'; allowed: auto, idx, cifar10, folder, synthetic");
 }
 
 std::string dataFormatName(DataFormat f) {
@@ -447,6 +379,7 @@ std::string dataFormatName(DataFormat f) {
     case DataFormat::Auto: return "auto";
     case DataFormat::Idx: return "idx";
     case DataFormat::Cifar10: return "cifar10";
+    case DataFormat::Folder: return "folder";
     case DataFormat::Synthetic: return "synthetic";
     }
     return "auto";
@@ -456,7 +389,9 @@ ImageSet readIdx(const std::string& imagesPath, const std::string& labelsPath) {
     ImageSet set;
     std::vector<uint32_t> imageDims, labelDims;
     readIdxFile(imagesPath, true, imageDims, set.pixels);
-    readIdxFile(labelsPath, false, labelDims, set.labels);
+    std::vector<uint8_t> labelBytes;
+    readIdxFile(labelsPath, false, labelDims, labelBytes);
+    set.labels.assign(labelBytes.begin(), labelBytes.end());
     if (imageDims[0] != labelDims[0])
         throw Error("image and label counts disagree: " + imagesPath + " holds " +
                     std::to_string(imageDims[0]) + " images but " + labelsPath + " holds " +
@@ -566,7 +501,7 @@ ImageSet makeSynthetic(int64_t n, int64_t channels, int64_t height, int64_t widt
     Rng rng(deriveSeed(seed, 1));
     // Balanced labels (i % classes), shuffled by Fisher-Yates.
     set.labels.resize(static_cast<size_t>(n));
-    for (size_t i = 0; i < set.labels.size(); ++i) set.labels[i] = uint8_t(i % size_t(numClasses));
+    for (size_t i = 0; i < set.labels.size(); ++i) set.labels[i] = Label(i % size_t(numClasses));
     for (size_t i = set.labels.size(); i > 1; --i)
         std::swap(set.labels[i - 1], set.labels[size_t(rng.below(i))]);
 
@@ -601,8 +536,8 @@ ImageSet makeSynthetic(int64_t n, int64_t channels, int64_t height, int64_t widt
 }
 
 void splitTrainValidation(const ImageSet& all, int64_t validationSize, uint64_t seed,
-                          ImageSet& train, ImageSet& val) {
-    checkGeometry(all, "splitTrainValidation");
+                          ImageSet& train, ImageSet& val, uint64_t stream) {
+    all.checkConsistent("splitTrainValidation");
     const int64_t n = all.size();
     if (validationSize < 0 || validationSize >= n)
         throw Error("validation size " + std::to_string(validationSize) +
@@ -612,7 +547,7 @@ void splitTrainValidation(const ImageSet& all, int64_t validationSize, uint64_t 
     const size_t total = size_t(n), held = size_t(validationSize);
     std::vector<int64_t> perm(total);
     std::iota(perm.begin(), perm.end(), int64_t(0));
-    Rng rng(deriveSeed(seed, 2));
+    Rng rng(deriveSeed(seed, stream == 0 ? 2 : 100 + stream));
     for (size_t i = 0; i < held; ++i) std::swap(perm[i], perm[i + size_t(rng.below(total - i))]);
     std::vector<int64_t> valIdx(perm.begin(), perm.begin() + std::ptrdiff_t(held));
     std::vector<int64_t> trainIdx(perm.begin() + std::ptrdiff_t(held), perm.end());
@@ -627,13 +562,21 @@ void splitTrainValidation(const ImageSet& all, int64_t validationSize, uint64_t 
 }
 
 void channelStats(const ImageSet& set, std::vector<float>& mean, std::vector<float>& std) {
-    checkGeometry(set, "channelStats");
+    set.checkConsistent("channelStats");
     const size_t channels = static_cast<size_t>(set.channels);
     const size_t plane = static_cast<size_t>(set.height * set.width);
     const size_t bytes = channels * plane;
     // Exact integer sums; doubles only for the final division.
     std::vector<uint64_t> sum(channels, 0), sumSq(channels, 0);
-    for (size_t i = 0; i < static_cast<size_t>(set.size()); ++i)
+    if (set.streamed()) {
+        const std::vector<uint64_t>& sums = set.files->pixelSums;
+        for (const int64_t f : set.fileIndex)
+            for (size_t c = 0; c < channels; ++c) {
+                sum[c] += sums.at(size_t(f) * 2 * channels + c);
+                sumSq[c] += sums.at(size_t(f) * 2 * channels + channels + c);
+            }
+    }
+    for (size_t i = 0; i < (set.streamed() ? 0 : static_cast<size_t>(set.size())); ++i)
         for (size_t c = 0; c < channels; ++c) {
             const uint8_t* p = set.pixels.data() + i * bytes + c * plane;
             uint64_t s = 0, s2 = 0;
@@ -657,6 +600,15 @@ void channelStats(const ImageSet& set, std::vector<float>& mean, std::vector<flo
     }
 }
 
+DataFormat detectDataFormat(const DataSpec& spec) {
+    if (spec.format != DataFormat::Auto) return spec.format;
+    const fs::path dir = fs::u8path(spec.dir);
+    if (anyIdx(dir)) return DataFormat::Idx;
+    if (anyCifar(dir)) return DataFormat::Cifar10;
+    if (looksLikeImageFolder(spec.dir)) return DataFormat::Folder;
+    return DataFormat::Auto;
+}
+
 Dataset loadDataset(const DataSpec& spec) {
     Dataset ds;
     ImageSet all;
@@ -669,20 +621,22 @@ Dataset loadDataset(const DataSpec& spec) {
             throw Error("data directory '" + spec.dir + "' does not exist (looked for " +
                         (format == DataFormat::Cifar10 ? cifarNameList()
                          : format == DataFormat::Idx   ? idxNameList()
-                                                     : idxNameList() + "; or " + cifarNameList()) +
+                         : format == DataFormat::Folder
+                             ? std::string("train/<class>/*.png|jpg|jpeg")
+                             : idxNameList() + "; or " + cifarNameList() + "; or an image folder") +
                         ")");
         if (!fs::is_directory(dir, ec))
             throw Error("data directory '" + spec.dir + "' is not a directory");
     }
     if (format == DataFormat::Auto) {
-        if (anyIdx(dir))
-            format = DataFormat::Idx;
-        else if (anyCifar(dir))
-            format = DataFormat::Cifar10;
-        else
+        format = detectDataFormat(spec);
+        if (format == DataFormat::Auto)
             throw Error("no data set found in '" + spec.dir + "': looked for the IDX files " +
-                        idxNameList() + " and the CIFAR-10 files " + cifarNameList());
+                        idxNameList() + ", the CIFAR-10 files " + cifarNameList() +
+                        " and an image folder (train/<class>/*.png|jpg|jpeg)");
     }
+    bool heldOutTest = false; // an image folder without val/: the test split comes from train/
+    ds.format = format;
 
     switch (format) {
     case DataFormat::Auto: // resolved above
@@ -733,6 +687,28 @@ Dataset loadDataset(const DataSpec& spec) {
         ds.name = "cifar10";
         break;
     }
+    case DataFormat::Folder: {
+        ImageFolderOptions opt;
+        opt.channels = spec.imageChannels;
+        opt.height = spec.imageHeight;
+        opt.width = spec.imageWidth;
+        if (spec.cacheMegabytes < 0) throw Error("data: the cache size must not be negative");
+        opt.cacheBytes = spec.cacheMegabytes > (int64_t(1) << 40) ? int64_t(1) << 60 : spec.cacheMegabytes << 20;
+        opt.badImageLimit = spec.badImageLimit;
+        opt.threads = spec.decodeThreads;
+        opt.progress = spec.progress;
+        ImageFolder folder = readImageFolder(spec.dir, opt);
+        all = std::move(folder.train);
+        ds.test = std::move(folder.test);
+        heldOutTest = !folder.hasTest;
+        ds.classNames = std::move(folder.classNames);
+        ds.skippedImages = std::move(folder.skipped);
+        std::error_code ec;
+        const fs::path abs = fs::absolute(dir, ec);
+        ds.name = ((ec ? dir : abs).lexically_normal() / "").parent_path().filename().u8string();
+        if (ds.name.empty()) ds.name = "images";
+        break;
+    }
     case DataFormat::Synthetic: {
         if (spec.syntheticTrain < 1 || spec.syntheticTest < 0 || spec.validationSize < 0)
             throw Error("synthetic data needs syntheticTrain >= 1, syntheticTest >= 0 and "
@@ -749,6 +725,15 @@ Dataset loadDataset(const DataSpec& spec) {
     }
     }
 
+    if (heldOutTest) {
+        // As many test pictures as validation ones, drawn by an independent permutation.
+        if (spec.validationSize * 2 >= all.size())
+            throw Error("image folder '" + spec.dir + "' has no val/ folder, so the validation and test splits (" +
+                        std::to_string(spec.validationSize) + " pictures each, --val-size) are held out of its " +
+                        std::to_string(all.size()) + " training pictures: too few remain; lower --val-size or add val/");
+        splitTrainValidation(all, spec.validationSize, spec.splitSeed, all, ds.test, 1);
+        ds.test.source = all.source + " (held out as the test split)";
+    }
     splitTrainValidation(all, spec.validationSize, spec.splitSeed, ds.train, ds.val);
     if (spec.trainLimit < 0) throw Error("data: trainLimit must not be negative");
     if (spec.trainLimit > 0 && spec.trainLimit < ds.train.size()) {
@@ -761,6 +746,10 @@ Dataset loadDataset(const DataSpec& spec) {
     if (!spec.std.empty()) ds.std = perChannel(spec.std, ds.train.channels, "--std");
     for (float v : ds.std)
         if (!(v > 0)) throw Error("--std: every value must be positive");
+    if (spec.augment.cropPadding < 0 || spec.augment.cropPadding > std::min(ds.train.height, ds.train.width))
+        throw Error("data: the random crop's padding " + std::to_string(spec.augment.cropPadding) +
+                    " must be between 0 and the picture's side (" + std::to_string(std::min(ds.train.height, ds.train.width)) + ")");
+    ds.augment = spec.augment;
     return ds;
 }
 

@@ -28,7 +28,7 @@ FpTrainResult trainFullPrecision(Supernet& net, const Dataset& data, const FpTra
     const std::vector<torch::Tensor> params = d.sharedParameters();
     torch::optim::Adam optim(params, torch::optim::AdamOptions(opt.lr).weight_decay(opt.weightDecay));
     BatchStream stream(data.train, Normalization{data.mean, data.std}, opt.batchSize, true, opt.seed,
-                       d.device, /*dropLast=*/true);
+                       d.device, /*dropLast=*/true, data.augment);
     const int64_t total = stream.batchesPerEpoch() * opt.epochs;
     TrainConfig stepCfg; // what fpStep reads: the label smoothing
     stepCfg.labelSmoothing = opt.labelSmoothing;

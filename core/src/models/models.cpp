@@ -59,6 +59,13 @@ ModelSpec modelSpecFor(const std::string& model, const ImageSet& data) {
     return s;
 }
 
+void fitDataToModel(DataSpec& spec, const ModelSpec& model) {
+    if (detectDataFormat(spec) != DataFormat::Folder) return;
+    if (spec.imageChannels == 0) spec.imageChannels = model.inChannels;
+    if (spec.imageHeight == 0) spec.imageHeight = model.imageSize;
+    if (spec.imageWidth == 0) spec.imageWidth = model.imageSize;
+}
+
 namespace models {
 
 namespace {

@@ -48,6 +48,17 @@ std::string trainConfigToJson(const TrainConfig& c) {
     // Recorded only when given, so that the pipeline records of older runs still match.
     if (!c.data.mean.empty()) j["data"]["mean"] = c.data.mean;
     if (!c.data.std.empty()) j["data"]["std"] = c.data.std;
+    if (c.data.imageChannels != 0 || c.data.imageHeight != 0 || c.data.imageWidth != 0)
+        j["data"]["image"] = {{"channels", c.data.imageChannels},
+                              {"height", c.data.imageHeight},
+                              {"width", c.data.imageWidth}};
+    if (c.data.format == DataFormat::Folder) {
+        j["data"]["cache_mb"] = c.data.cacheMegabytes;
+        j["data"]["bad_image_limit"] = c.data.badImageLimit;
+    }
+    if (c.data.augment.any())
+        j["data"]["augment"] = {{"crop_padding", c.data.augment.cropPadding},
+                                {"horizontal_flip", c.data.augment.horizontalFlip}};
     j["seed"] = c.seed;
     j["device"] = c.device;
     j["fp"] = {{"epochs", c.fpEpochs}, {"from", c.fromFp}};
@@ -83,11 +94,12 @@ void field(const json& obj, const char* key, const std::string& where, const std
     }
 }
 
-const json& section(const json& j, const char* key, const std::string& source) {
+const json& section(const json& j, const char* key, const std::string& source, const char* where = "") {
     static const json empty = json::object();
     auto it = j.find(key);
     if (it == j.end()) return empty;
-    if (!it->is_object()) throw Error(source + ": field \"" + std::string(key) + "\" must be an object");
+    if (!it->is_object())
+        throw Error(source + ": field \"" + std::string(where) + key + "\" must be an object");
     return *it;
 }
 
@@ -116,6 +128,19 @@ TrainConfig trainConfigFromJson(const std::string& text, const std::string& sour
     field(d, "train_images", "data.", source, c.data.trainLimit);
     field(d, "mean", "data.", source, c.data.mean);
     field(d, "std", "data.", source, c.data.std);
+    const json& image = section(d, "image", source, "data.");
+    field(image, "channels", "data.image.", source, c.data.imageChannels);
+    field(image, "height", "data.image.", source, c.data.imageHeight);
+    field(image, "width", "data.image.", source, c.data.imageWidth);
+    if (c.data.imageChannels < 0 || c.data.imageHeight < 0 || c.data.imageWidth < 0)
+        throw Error(source + ": field \"data.image\" must not hold negative sizes");
+    field(d, "cache_mb", "data.", source, c.data.cacheMegabytes);
+    field(d, "bad_image_limit", "data.", source, c.data.badImageLimit);
+    const json& aug = section(d, "augment", source, "data.");
+    field(aug, "crop_padding", "data.augment.", source, c.data.augment.cropPadding);
+    field(aug, "horizontal_flip", "data.augment.", source, c.data.augment.horizontalFlip);
+    if (c.data.augment.cropPadding < 0)
+        throw Error(source + ": field \"data.augment.crop_padding\" must not be negative");
     if (c.data.trainLimit < 0) throw Error(source + ": field \"data.train_images\" must not be negative");
     field(j, "seed", "", source, c.seed);
     field(j, "device", "", source, c.device);

@@ -166,10 +166,18 @@ TrainingJob TrainingJob::create(const std::string& runDir, const TrainConfig& cf
     if (!cfg.fromFp.empty() && !fs::is_regular_file(cfg.fromFp))
         throw Error(cfg.fromFp + ": FP checkpoint not found (--from-fp)");
     TrainConfig c = cfg;
-    if (isModelFile(cfg.model) || !cfg.data.mean.empty() || !cfg.data.std.empty()) {
+    const bool folder = detectDataFormat(cfg.data) == DataFormat::Folder;
+    if (folder) {
+        // The run records the folder's format and the size its pictures are fitted to, so
+        // that every later stage reads them the same way.
+        c.data.format = DataFormat::Folder;
+        fitDataToModel(c.data, defaultModelSpec(cfg.model));
+    }
+    if (folder || isModelFile(cfg.model) || !cfg.data.mean.empty() || !cfg.data.std.empty()) {
         // What only the data can tell (a --mean/--std of the wrong length, images that do not
-        // fit an imported network) stops here, before anything is written.
-        const Dataset data = loadDataset(cfg.data);
+        // fit an imported network, an unreadable image folder) stops here, before anything is
+        // written.
+        const Dataset data = loadDataset(c.data);
         modelSpecFor(cfg.model, data.train);
     }
     if (isModelFile(cfg.model)) {
@@ -319,7 +327,8 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
         }
         resuming = false;
         // The data order is a function of (seed, stage, epoch): resumes see the same batches.
-        BatchStream stream(data.train, norm, cfg.batchSize, true, cfg.seed * 2 + (stage == "fp" ? 0 : 1), device, true);
+        BatchStream stream(data.train, norm, cfg.batchSize, true, cfg.seed * 2 + (stage == "fp" ? 0 : 1), device, true,
+                           data.augment);
         const int64_t perEpoch = stream.batchesPerEpoch();
         const int64_t total = perEpoch * epochs;
         const std::string label = stage == "fp" ? "fp" : (cfg.staticSubnet ? "static" : "supernet");
