@@ -84,9 +84,10 @@ NewRunDialog::NewRunDialog(QWidget* parent) : QDialog(parent) {
     form->addRow(tr("&Data folder:"), withBrowse(dataDir_, this, tr("Data folder")));
     dataFormat_ = new QComboBox(this);
     dataFormat_->setObjectName(QStringLiteral("dataFormatCombo"));
-    dataFormat_->addItem(tr("Detect (IDX or CIFAR-10)"), int(DataFormat::Auto));
+    dataFormat_->addItem(tr("Detect (IDX, CIFAR-10 or image folder)"), int(DataFormat::Auto));
     dataFormat_->addItem(tr("IDX (MNIST, Fashion-MNIST)"), int(DataFormat::Idx));
     dataFormat_->addItem(tr("CIFAR-10 binary"), int(DataFormat::Cifar10));
+    dataFormat_->addItem(tr("Image folder (train/<class>/*.png, *.jpg)"), int(DataFormat::Folder));
     dataFormat_->addItem(tr("Synthetic (for trying things out)"), int(DataFormat::Synthetic));
     form->addRow(tr("Data &format:"), dataFormat_);
     mean_ = new QLineEdit(this);
@@ -113,6 +114,23 @@ NewRunDialog::NewRunDialog(QWidget* parent) : QDialog(parent) {
     trainImages_->setSpecialValueText(tr("all"));
     trainImages_->setSingleStep(5000);
     form->addRow(tr("Training &images:"), trainImages_);
+    cropPadding_ = new QSpinBox(this);
+    cropPadding_->setObjectName(QStringLiteral("cropPaddingSpin"));
+    cropPadding_->setRange(0, 64);
+    cropPadding_->setSpecialValueText(tr("no random crop"));
+    cropPadding_->setSuffix(tr(" px padding"));
+    cropPadding_->setToolTip(tr("Training augmentation: pad each training image by this many black pixels "
+                                "and cut it back out at a random offset"));
+    hflip_ = new QCheckBox(tr("Flip half the training images horizontally"), this);
+    hflip_->setObjectName(QStringLiteral("hflipCheck"));
+    {
+        auto* row = new QWidget(this);
+        auto* h = new QHBoxLayout(row);
+        h->setContentsMargins(0, 0, 0, 0);
+        h->addWidget(cropPadding_);
+        h->addWidget(hflip_, 1);
+        form->addRow(tr("&Augmentation:"), row);
+    }
 
     fpEpochs_ = new QSpinBox(this);
     fpEpochs_->setRange(0, 1000);
@@ -196,6 +214,8 @@ void NewRunDialog::applyPreset() {
     dataDir_->setText(QDir::toNativeSeparators(QString::fromStdString(base_.data.dir)));
     dataFormat_->setCurrentIndex(qMax(0, dataFormat_->findData(int(base_.data.format))));
     trainImages_->setValue(int(base_.data.trainLimit));
+    cropPadding_->setValue(int(base_.data.augment.cropPadding));
+    hflip_->setChecked(base_.data.augment.horizontalFlip);
     fpEpochs_->setValue(ownModel ? 0 : base_.fpEpochs);
     epochs_->setValue(base_.epochs);
     batch_->setValue(int(base_.batchSize));
@@ -258,6 +278,8 @@ TrainConfig NewRunDialog::config() const {
     c.data.dir = QDir::fromNativeSeparators(dataDir_->text().trimmed()).toStdString();
     c.data.format = DataFormat(dataFormat_->currentData().toInt());
     c.data.trainLimit = trainImages_->value();
+    c.data.augment.cropPadding = cropPadding_->value();
+    c.data.augment.horizontalFlip = hflip_->isChecked();
     c.fpEpochs = fpEpochs_->value();
     c.epochs = epochs_->value();
     c.batchSize = batch_->value();
@@ -301,8 +323,13 @@ QString NewRunDialog::problem() const {
                 if (!(v > 0)) return tr("Every preprocessing std must be positive.");
     }
     const auto format = DataFormat(dataFormat_->currentData().toInt());
-    if (format != DataFormat::Synthetic && !QFileInfo(QDir::fromNativeSeparators(dataDir_->text().trimmed())).isDir())
+    const QString dataDir = QDir::fromNativeSeparators(dataDir_->text().trimmed());
+    if (format != DataFormat::Synthetic && !QFileInfo(dataDir).isDir())
         return tr("The data folder %1 does not exist.").arg(dataDir_->text().trimmed());
+    if (format == DataFormat::Folder && !QFileInfo(QDir(dataDir).filePath(QStringLiteral("train"))).isDir())
+        return tr("The image folder %1 has no train/ folder (it needs train/<class>/*.png or *.jpg, and "
+                  "optionally val/).")
+            .arg(dataDir_->text().trimmed());
     return QString();
 }
 

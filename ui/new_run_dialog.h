@@ -55,6 +55,8 @@ private:
     QLineEdit* mean_ = nullptr;
     QLineEdit* std_ = nullptr;
     QSpinBox* trainImages_ = nullptr;
+    QSpinBox* cropPadding_ = nullptr;
+    QCheckBox* hflip_ = nullptr;
     QSpinBox* fpEpochs_ = nullptr;
     QSpinBox* epochs_ = nullptr;
     QSpinBox* batch_ = nullptr;

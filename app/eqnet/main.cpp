@@ -337,6 +337,21 @@ int runBenchFakeQuant(const RuntimeOptions& rt, int bits, double minSeconds) {
     return 0;
 }
 
+int runBenchDecode(const std::string& folder, int64_t channels, int64_t size, int64_t pictures, double minSeconds) {
+    const DecodeBench b = benchDecode(folder, channels, size, pictures, minSeconds);
+    std::printf("%s: %lld training pictures, fitted to %lldx%lldx%lld; %.0f MB of files, %.0f MB decoded\n",
+                b.folder.c_str(), (long long)b.pictures, (long long)b.channels, (long long)b.height,
+                (long long)b.width, b.fileMegabytes, b.decodedMegabytes);
+    std::printf("check pass (all cores): %.1f s, %.0f pictures/s\n\n", b.checkSeconds,
+                b.checkSeconds > 0 ? double(b.pictures) / b.checkSeconds : 0.0);
+    std::printf("| threads | pictures/s | MB/s of files |\n|---:|---:|---:|\n");
+    for (const auto& l : b.lines) std::printf("| %d | %.0f | %.1f |\n", l.threads, l.picturesPerS, l.megabytesPerS);
+    if (b.lines.size() == 2)
+        std::printf("\nall cores / 1 thread: %.2fx\n", b.lines[1].picturesPerS / b.lines[0].picturesPerS);
+    std::printf("peak resident memory of this process: %.0f MB (the pictures stay on disk)\n", b.peakRssMegabytes);
+    return 0;
+}
+
 } // namespace
 
 const eqnet::StopToken& eqcli::stopToken() { return g_stop; }
@@ -492,6 +507,18 @@ int main(int argc, char** argv) {
     benchTs->add_option("--seconds", benchSeconds, "minimum time per measurement")->capture_default_str();
     addRuntimeOptions(benchTs, rt);
 
+    std::string decodeDir;
+    int64_t decodeChannels = 0, decodeSize = 0, decodePictures = 0;
+    auto* benchDec = bench->add_subcommand("decode", "how fast an image folder streams from disk (decode + fit)");
+    benchDec->add_option("--data", decodeDir, "image folder (train/<class>/...)")->required();
+    benchDec->add_option("--channels", decodeChannels, "1 or 3 (default: the first picture's)")
+        ->check(CLI::IsMember({0, 1, 3}));
+    benchDec->add_option("--image-size", decodeSize, "side the pictures are fitted to (default: the first picture's)")
+        ->check(CLI::NonNegativeNumber);
+    benchDec->add_option("--pictures", decodePictures, "read only the first N pictures (0: all)")
+        ->check(CLI::NonNegativeNumber);
+    benchDec->add_option("--seconds", benchSeconds, "minimum time per measurement")->capture_default_str();
+
     MeasurementAgreementOptions agree;
     std::string agreeRun;
     auto* benchMeas = bench->add_subcommand(
@@ -547,6 +574,7 @@ int main(int argc, char** argv) {
             return runTrain(tc, trainOut, resumeDir, rt);
         }
         if (*benchFq) return runBenchFakeQuant(rt, benchBits, benchSeconds);
+        if (*benchDec) return runBenchDecode(decodeDir, decodeChannels, decodeSize, decodePictures, benchSeconds);
         if (*benchTs) {
             applyRuntime(rt);
             const TrainStepBench b = benchTrainStep(benchModel, rt.device, benchBatch, benchSubnets, benchSeconds);

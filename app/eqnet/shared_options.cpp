@@ -81,14 +81,10 @@ CLI::Option* addModelOption(CLI::App* cmd, std::string& model) {
 Dataset loadData(DataSpec spec, const ModelSpec& model) {
     const auto t0 = std::chrono::steady_clock::now();
     fitDataToModel(spec, model);
-    spec.progress = [t0](int64_t done, int64_t total) {
-        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        const double eta = done > 0 ? s * double(total - done) / double(done) : 0;
-        std::fprintf(stderr, "\rdata: checked %lld / %lld pictures, %.0f/s, ETA %s   ", (long long)done,
-                     (long long)total, s > 0 ? double(done) / s : 0.0, formatDuration(eta).c_str());
-        if (done == total) std::fputc('\n', stderr);
-    };
+    TerminalProgress bar("check pictures");
+    spec.progress = bar.callback();
     Dataset d = loadDataset(spec);
+    bar.finish();
     for (size_t i = 0; i < d.skippedImages.size() && i < kSkippedShown; ++i)
         std::fprintf(stderr, "data: skipped %s\n", d.skippedImages[i].c_str());
     if (d.skippedImages.size() > kSkippedShown)

@@ -14,7 +14,10 @@
 
 #include "engine/batches.h"
 #include "engine/supernet_impl.h"
+#include "eqnet/error.h"
 #include "eqnet/files.h"
+#include "eqnet/fp_training.h"
+#include "eqnet/onnx_export.h"
 #include "eqnet/paired_comparison.h"
 #include "eqnet/pipeline.h"
 #include "eqnet/supernet.h"
@@ -157,6 +160,58 @@ EQ_TEST(imported_networks_compute_what_onnx_runtime_computes) {
         EQ_VERIFY2(diff <= kLogitAgreement, path + ": " + std::to_string(diff));
         EQ_VERIFY2(scale > 1.0, path + ": logits too small to tell anything apart"); // a live network
     }
+}
+
+// The round trip a user of a built-in network makes: train it FP, export it FP (as a
+// framework would: normalised input, float Conv/Gemm, batch norm kept), import that file.
+// The imported network computes the original's logits, and so does ONNX Runtime on the file.
+EQ_TEST(builtin_networks_exported_fp_import_to_the_same_logits) {
+    EQ_REQUIRE_ORT();
+    Dataset data = fashionMnist();
+    std::vector<int64_t> first(2048);
+    for (size_t i = 0; i < first.size(); ++i) first[i] = int64_t(i);
+    data.train = data.train.subset(first);
+    const std::string dir = eqtest::scratchDir();
+    const std::string images = dir + "/test.f32";
+    const auto x = networkInput(data, data.test, 500, images);
+    for (const std::string model : {"fmnist-cnn", "mbv2-28"}) {
+        Supernet original(modelSpecFor(model, data.train), "cpu", 3);
+        FpTrainOptions fp;
+        fp.epochs = 1;
+        trainFullPrecision(original, data, fp);
+        const std::string file = dir + "/" + model + "-fp.onnx";
+        OnnxExportOptions opt;
+        opt.bn.bnImages = 0; // the trained statistics, as they are
+        exportOnnxFullPrecision(original, data, file, opt);
+
+        auto logits = [&](Supernet& net) {
+            net.setFullPrecision();
+            net.impl().model->eval();
+            torch::NoGradGuard ng;
+            return net.impl().model->forward(x);
+        };
+        const auto ours = logits(original);
+        Supernet imported(importModel(file));
+        EQ_COMPARE(imported.layers().size(), original.layers().size());
+        const double importDiff = (logits(imported) - ours).abs().max().item<double>();
+        std::string log;
+        const auto ort = eqtest::runOrt(file, images, {1, 28, 28}, x.size(0), 10, dir, log);
+        EQ_VERIFY2(ort.defined(), log);
+        const double ortDiff = (ort - ours).abs().max().item<double>();
+        const double scale = ours.abs().max().item<double>();
+        std::cout << model << " exported FP: max |logit difference| imported " << importDiff << ", ONNX Runtime "
+                  << ortDiff << " (logits up to " << scale << ")\n" << std::flush;
+        EQ_VERIFY2(importDiff <= kLogitAgreement, model + ": " + std::to_string(importDiff));
+        EQ_VERIFY2(ortDiff <= kLogitAgreement, model + ": " + std::to_string(ortDiff));
+        // A live network: its predictions tell the classes apart.
+        const auto predicted = std::get<0>(at::_unique(ours.argmax(1)));
+        EQ_VERIFY2(predicted.numel() >= 5, model + ": " + std::to_string(predicted.numel()) + " classes predicted");
+    }
+    // A subnet export still refuses an uncalibrated quantizer; the FP export needs none.
+    Supernet fresh(modelSpecFor("fmnist-cnn", data.train), "cpu", 3);
+    EQ_THROWS(exportOnnx(fresh, data, fresh.uniform(4, 4, QuantForm{}), dir + "/q.onnx"), eqnet::Error, "not calibrated");
+    exportOnnxFullPrecision(fresh, data, dir + "/fresh.onnx");
+    EQ_VERIFY(fs::exists(dir + "/fresh.onnx"));
 }
 
 namespace {

@@ -21,12 +21,14 @@
 #include <qcustomplot.h>
 
 #include <QAction>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDirIterator>
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QMenu>
 #include <QSettings>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -402,6 +404,20 @@ private slots:
         dialog.setDataFormat(eqnet::DataFormat::Synthetic); // needs no folder
         QVERIFY(dialog.problem().isEmpty());
         QCOMPARE(dialog.config().data.format, eqnet::DataFormat::Synthetic);
+        // An image folder needs train/<class>/...; augmentation is part of the run.
+        QDir(tmp.path()).mkpath("pics/val/cat");
+        dialog.setDataFolder(tmp.path() + "/pics");
+        dialog.setDataFormat(eqnet::DataFormat::Folder);
+        QVERIFY(dialog.problem().contains("has no train/ folder"));
+        QDir(tmp.path()).mkpath("pics/train/cat");
+        QVERIFY2(dialog.problem().isEmpty(), qPrintable(dialog.problem()));
+        QCOMPARE(dialog.config().data.format, eqnet::DataFormat::Folder);
+        QCOMPARE(dialog.config().data.augment.cropPadding, int64_t(0));
+        dialog.findChild<QSpinBox*>("cropPaddingSpin")->setValue(3);
+        dialog.findChild<QCheckBox*>("hflipCheck")->setChecked(true);
+        QCOMPARE(dialog.config().data.augment.cropPadding, int64_t(3));
+        QVERIFY(dialog.config().data.augment.horizontalFlip);
+        dialog.setDataFormat(eqnet::DataFormat::Synthetic);
         // The user's own network: an FP .onnx file, trained already (stage 1 set to 0 epochs),
         // with the preprocessing it was trained with.
         const QString own = QString::fromStdString(eqtest::examples::kFolded);

@@ -32,4 +32,27 @@ struct TrainStepBench {
 TrainStepBench benchTrainStep(const std::string& model, const std::string& device, int64_t batchSize,
                               int subnets, double minSeconds);
 
+struct DecodeBenchLine {
+    int threads = 0;
+    double picturesPerS = 0;   // read + decode + fit, in batches of 128
+    double megabytesPerS = 0;  // of files read
+};
+
+struct DecodeBench {
+    std::string folder;
+    int64_t pictures = 0;           // readable training pictures
+    int64_t channels = 0, height = 0, width = 0;
+    double fileMegabytes = 0;       // on disk
+    double decodedMegabytes = 0;    // what keeping them all in memory would take
+    double checkSeconds = 0;        // the load's check pass (all cores)
+    double peakRssMegabytes = 0;    // of the process after streaming every batch
+    std::vector<DecodeBenchLine> lines; // 1 thread, then all cores
+};
+
+// Decoding an image folder as training streams it (the pictures stay on disk): the load's
+// check pass, then reading batches at 1 thread and at all cores, over at most `pictures`
+// pictures (0: all) for at least `minSeconds` each. channels/size 0: the first picture's.
+DecodeBench benchDecode(const std::string& folder, int64_t channels, int64_t size, int64_t pictures,
+                        double minSeconds);
+
 } // namespace eqnet

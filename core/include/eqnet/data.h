@@ -4,9 +4,9 @@
 // for fast tests, and the deterministic train/validation split (docs/method.md §4: the search
 // only ever sees validation).
 #include "eqnet/augmentation.h"
+#include "eqnet/job.h"
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -88,10 +88,10 @@ struct DataSpec {
     // Unreadable pictures are skipped and named; more than this many is an error (-1: any
     // number is skipped).
     int64_t badImageLimit = -1;
-    // Not recorded in runs: decoding threads (0: all cores) and progress of the check of a
-    // folder's pictures (done, total).
+    // Not recorded in runs: decoding threads (0: all cores) and the progress of the check of
+    // a folder's pictures (stage "check pictures", value "pictures_per_s").
     int decodeThreads = 0;
-    std::function<void(int64_t, int64_t)> progress;
+    ProgressFn progress;
 };
 
 struct Dataset {

@@ -10,7 +10,6 @@
 #include "eqnet/data.h"
 
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,7 +22,7 @@ struct ImageFolderOptions {
     int64_t cacheBytes = int64_t(2048) << 20; // keep decoded pictures in memory up to this
     int64_t badImageLimit = -1;               // -1: skip any number of unreadable pictures
     int threads = 0;                          // decoding threads (0: all cores)
-    std::function<void(int64_t done, int64_t total)> progress; // called from one thread at a time
+    ProgressFn progress; // stage "check pictures"; called from one thread at a time
 };
 
 struct ImageFolder {

@@ -65,4 +65,11 @@ bool onnxExportAvailable();
 OnnxExportSummary exportOnnx(Supernet& net, const Dataset& data, const SubnetConfig& cfg,
                              const std::string& path, const OnnxExportOptions& opt = {});
 
+// The full-precision network as a framework exports it for inference: input normalised
+// outside the graph ((pixel / 255 - mean) / std, recorded in the metadata), float Conv/Gemm,
+// BatchNormalization with the network's current statistics when opt.bn.bnImages = 0, else
+// re-estimated for it as for a subnet. What `eqnet eval --fp` measures, and a file importModel() reads back.
+OnnxExportSummary exportOnnxFullPrecision(Supernet& net, const Dataset& data, const std::string& path,
+                                          const OnnxExportOptions& opt = {});
+
 } // namespace eqnet

@@ -179,7 +179,8 @@ ImageFolder readImageFolder(const std::string& dir, const ImageFolderOptions& op
     std::vector<std::string> failure(count);
     std::atomic<int64_t> done{0};
     std::mutex progressMutex;
-    auto lastReport = std::chrono::steady_clock::now();
+    const auto start = std::chrono::steady_clock::now();
+    auto lastReport = start;
     parallelFor(count, opt.threads, [&](size_t k) {
         std::vector<uint8_t> local;
         uint8_t* dst = cache ? pixels.data() + k * imageBytes : (local.resize(imageBytes), local.data());
@@ -203,9 +204,15 @@ ImageFolder readImageFolder(const std::string& dir, const ImageFolderOptions& op
         if (opt.progress) {
             std::lock_guard<std::mutex> lock(progressMutex);
             const auto now = std::chrono::steady_clock::now();
-            if (d == int64_t(count) || now - lastReport > std::chrono::milliseconds(500)) {
+            if (d == int64_t(count) || now - lastReport > std::chrono::milliseconds(100)) {
                 lastReport = now;
-                opt.progress(d, int64_t(count));
+                Progress p;
+                p.stage = "check pictures";
+                p.done = d;
+                p.total = int64_t(count);
+                p.elapsedSeconds = std::chrono::duration<double>(now - start).count();
+                if (p.elapsedSeconds > 0) p.values["pictures_per_s"] = double(d) / p.elapsedSeconds;
+                opt.progress(p);
             }
         }
     });

@@ -48,8 +48,15 @@ public:
     exporter::Value quantLayer(const exporter::Value& x, quant::QuantLayerImpl& layer) override {
         const std::string name = nameOf(static_cast<const torch::nn::Module*>(&layer));
         const auto& st = layer.setting;
-        if (!st.quantize) throw Error("layer " + name + " is not quantized (full-precision setting)");
         const auto& o = layer.options();
+        if (!st.quantize) {
+            if (!fullPrecision_) throw Error("layer " + name + " is not quantized (full-precision setting)");
+            // The FP layer as a framework exports it: float weight and bias initializers.
+            std::vector<std::string> inputs{x, floatTensor(name + ".weight", layer.weight.sizes().vec(),
+                                                           floats(layer.weight))};
+            if (layer.bias.defined()) inputs.push_back(floatTensor(name + ".bias", {o.out}, floats(layer.bias)));
+            return layerOp(name, o, inputs);
+        }
 
         // Input activation: [Clip] -> QuantizeLinear -> DequantizeLinear.
         const bool isUnsigned = layer.actQuant->isUnsigned();
@@ -139,6 +146,12 @@ public:
             inputs.push_back(node("DequantizeLinear", name + ".bias_dequantize", {bq, bScale}, bAttrs));
             ++dequantizes;
         }
+        return layerOp(name, o, inputs);
+    }
+
+    // Conv or Gemm of the layer on [input, weight(, bias)].
+    exporter::Value layerOp(const std::string& name, const quant::QuantLayerOptions& o,
+                            const std::vector<std::string>& inputs) {
         if (o.kind == LayerKind::Conv2d) {
             return node("Conv", name, inputs,
                         {Attribute::integers("kernel_shape", {o.kernel, o.kernel}),
@@ -150,6 +163,9 @@ public:
         return node("Gemm", name, inputs,
                     {Attribute::integer("transB", 1), Attribute::real("alpha", 1.f), Attribute::real("beta", 1.f)});
     }
+
+    // Full-precision export: layers without quantization become plain Conv/Gemm.
+    void allowFullPrecision() { fullPrecision_ = true; }
 
     exporter::Value batchNorm(const exporter::Value& x, torch::nn::BatchNorm2dImpl& bn) override {
         // BatchNorm2dImpl derives virtually from Module: compare Module addresses.
@@ -283,6 +299,7 @@ private:
     onnxir::Model& m_;
     std::map<const torch::nn::Module*, std::string> names_;
     bool relu6Bounds_ = false;
+    bool fullPrecision_ = false;
     std::map<std::string, int> counter_;
 };
 
@@ -315,14 +332,18 @@ private:
     bool training_ = false;
 };
 
-onnxir::Model buildOnnxModel(Supernet& net, const Dataset& data, const SubnetConfig& cfg,
-                         const OnnxExportOptions& opt, OnnxExportSummary& sum) {
+// `cfg` null: the FP network (fullPrecision export).
+onnxir::Model buildOnnxModel(Supernet& net, const Dataset& data, const SubnetConfig* cfg,
+                             const OnnxExportOptions& opt, OnnxExportSummary& sum) {
     if (opt.bn.bnRepeats != 1)
         throw Error("ONNX export: a model holds one BN estimate, not the mean of " + std::to_string(opt.bn.bnRepeats) +
                     " (export with deployedEval() of the measurement protocol)");
     auto& d = net.impl();
     StateGuard guard(net);
-    net.setSubnet(cfg);
+    if (cfg)
+        net.setSubnet(*cfg);
+    else
+        net.setFullPrecision();
     const Normalization norm{data.mean, data.std};
     reestimateBatchNorm(*d.model, data.train, norm, opt.bn.bnImages, opt.bn.bnBatchSize, opt.bn.bnSeed,
                         d.device);
@@ -339,30 +360,34 @@ onnxir::Model buildOnnxModel(Supernet& net, const Dataset& data, const SubnetCon
     m.producerVersion = opt.producerVersion;
 #endif
     const auto& spec = d.spec;
-    m.graphName = opt.graphName.empty() ? spec.name + "-" + formName(cfg.form) : opt.graphName;
-    // A built-in network's model takes pixels in [0, 1] and normalises inside the graph; an
-    // imported one takes exactly what the original model took: its input name, shape and
-    // preprocessing ((pixel - mean) / std outside the graph), and gives its output name.
+    const std::string what = cfg ? formName(cfg->form) : std::string("fp");
+    m.graphName = opt.graphName.empty() ? spec.name + "-" + what : opt.graphName;
+    // A built-in network's subnet takes pixels in [0, 1] and normalises inside the graph; an
+    // imported one, and any FP export, take exactly what a framework's model takes: the
+    // input normalised outside the graph ((pixel - mean) / std), and (imported) the original
+    // input and output names.
     const bool imported = spec.imported != nullptr;
+    const bool outside = imported || !cfg;
     const std::string inName = imported ? spec.imported->inputName : "image";
     const std::string outName = imported ? spec.imported->outputName : "logits";
     const std::string shape = "[N, " + std::to_string(spec.inChannels) + ", " + std::to_string(spec.imageSize) +
                               ", " + std::to_string(spec.imageSize) + "]";
-    m.docString = "EQ-Net subnet of " + spec.name + " (" + formDescription(cfg.form) + "). Input '" + inName +
-                  "': float32 " + shape +
-                  (imported ? ", (pixel / 255 - mean) / std per channel, as the original model took it."
-                            : ", pixel values in [0, 1]; the normalisation is inside the graph.") +
+    m.docString = (cfg ? "EQ-Net subnet of " + spec.name + " (" + formDescription(cfg->form) + ")"
+                       : "The full-precision network " + spec.name) +
+                  ". Input '" + inName + "': float32 " + shape +
+                  (outside ? ", (pixel / 255 - mean) / std per channel, normalised outside the graph."
+                           : ", pixel values in [0, 1]; the normalisation is inside the graph.") +
                   " Output '" + outName + "': float32 [N, " + std::to_string(spec.numClasses) + "].";
     m.metadata = {{"eqnet.model", spec.name},
-                  {"eqnet.form", formName(cfg.form)},
-                  {"eqnet.subnet", subnetToJson(cfg, spec.name, d.layers)},
-                  {"eqnet.input", imported ? "float32 NCHW, (byte/255 - mean) / std per channel (normalised outside the graph)"
-                                           : "float32 NCHW pixel values in [0,1] (byte/255); normalised in the graph"},
+                  {"eqnet.form", what},
+                  {"eqnet.input", outside ? "float32 NCHW, (byte/255 - mean) / std per channel (normalised outside the graph)"
+                                          : "float32 NCHW pixel values in [0,1] (byte/255); normalised in the graph"},
                   {"eqnet.normalization.mean", joinFloats(data.mean)},
                   {"eqnet.normalization.std", joinFloats(data.std)},
                   {"eqnet.bn_reestimation", "images=" + std::to_string(opt.bn.bnImages) +
                                                 ",batch=" + std::to_string(opt.bn.bnBatchSize) +
                                                 ",seed=" + std::to_string(opt.bn.bnSeed)}};
+    if (cfg) m.metadata.push_back({"eqnet.subnet", subnetToJson(*cfg, spec.name, d.layers)});
 
     onnxir::ValueInfo in;
     in.name = inName;
@@ -379,8 +404,9 @@ onnxir::Model buildOnnxModel(Supernet& net, const Dataset& data, const SubnetCon
     for (const auto& item : d.model->named_modules("", /*include_self=*/false))
         names[item.value().get()] = item.key();
     OnnxGraph g(m, std::move(names));
+    if (!cfg) g.allowFullPrecision();
     exporter::Value x = inName;
-    if (!imported && !data.mean.empty()) {
+    if (!outside && !data.mean.empty()) {
         if (int64_t(data.mean.size()) != spec.inChannels || data.std.size() != data.mean.size())
             throw Error("the data set's normalisation has " + std::to_string(data.mean.size()) +
                         " channels but model " + spec.name + " takes " + std::to_string(spec.inChannels));
@@ -400,8 +426,11 @@ onnxir::Model buildOnnxModel(Supernet& net, const Dataset& data, const SubnetCon
 
 bool onnxExportAvailable() { return onnxir::available(); }
 
-OnnxExportSummary exportOnnx(Supernet& net, const Dataset& data, const SubnetConfig& cfg,
-                             const std::string& path, const OnnxExportOptions& opt) {
+namespace {
+
+// The checks both exports share, then build, check, serialise and write atomically.
+OnnxExportSummary writeOnnx(Supernet& net, const Dataset& data, const SubnetConfig* cfg, const std::string& path,
+                            const OnnxExportOptions& opt) {
     const auto fail = [&](const std::string& why) { return Error(path + ": cannot export ONNX: " + why); };
     if (!onnxir::available())
         throw fail("this build was made without libonnx (install libonnx-dev and reconfigure)");
@@ -409,7 +438,7 @@ OnnxExportSummary exportOnnx(Supernet& net, const Dataset& data, const SubnetCon
         throw fail("opset " + std::to_string(opt.opset) + " is not supported; allowed " +
                    std::to_string(kOnnxMinOpset) + ".." + std::to_string(onnxir::maxOpset()) +
                    " (ONNX " + onnxir::onnxVersion() + ")");
-    if (!net.calibrated())
+    if (cfg && !net.calibrated())
         throw fail("the quantizer is not calibrated: run calibration (or load a calibrated "
                    "checkpoint) first");
     if (data.train.size() > 0 && (data.train.channels != net.spec().inChannels ||
@@ -423,7 +452,7 @@ OnnxExportSummary exportOnnx(Supernet& net, const Dataset& data, const SubnetCon
     sum.opset = opt.opset;
     std::string bytes;
     try {
-        net.validate(cfg);
+        if (cfg) net.validate(*cfg);
         const onnxir::Model m = buildOnnxModel(net, data, cfg, opt, sum);
         sum.nodes = int64_t(m.nodes.size());
         sum.initializers = int64_t(m.initializers.size());
@@ -436,6 +465,18 @@ OnnxExportSummary exportOnnx(Supernet& net, const Dataset& data, const SubnetCon
     writeFileAtomic(path, bytes); // throws eqnet::Error naming the path; the old file stays
     sum.fileBytes = int64_t(bytes.size());
     return sum;
+}
+
+} // namespace
+
+OnnxExportSummary exportOnnx(Supernet& net, const Dataset& data, const SubnetConfig& cfg,
+                             const std::string& path, const OnnxExportOptions& opt) {
+    return writeOnnx(net, data, &cfg, path, opt);
+}
+
+OnnxExportSummary exportOnnxFullPrecision(Supernet& net, const Dataset& data, const std::string& path,
+                                          const OnnxExportOptions& opt) {
+    return writeOnnx(net, data, nullptr, path, opt);
 }
 
 } // namespace eqnet
