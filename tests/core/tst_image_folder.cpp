@@ -162,6 +162,8 @@ EQ_TEST(folder_classes_labels_and_pictures) {
     EQ_COMPARE(folder.train.size(), int64_t(f.train.size()));
     EQ_COMPARE(folder.test.size(), int64_t(f.test.size()));
     EQ_COMPARE(folder.train.numClasses, 4);
+    // A fixed shuffled order, not class by class: the first 8 pictures span several classes.
+    EQ_VERIFY(std::set<Label>(folder.train.labels.begin(), folder.train.labels.begin() + 8).size() >= 3);
     EQ_VERIFY(!folder.train.streamed());
     EQ_COMPARE(folder.ignoredFiles, int64_t(1)); // README.txt (hidden files are not counted)
     // The two unreadable pictures, each named with its path and what is wrong.

@@ -2,7 +2,9 @@
 // Image folders, torch-free: the layout of torchvision's ImageFolder,
 //     DIR/train/<class>/**/*.png|jpg|jpeg     one folder per class, any depth below it
 //     DIR/val/<class>/**/...   (or DIR/test/)  optional: the test split
-// Classes are the folder names under train/ in byte order (label 0 is the first). Every
+// Classes are the folder names under train/ in byte order (label 0 is the first). The
+// pictures of each split are put in a fixed pseudo-random order (the same on every load), so
+// that any first N of them is a fair sample of every class. Every
 // picture is read and decoded once when the folder is loaded: unreadable ones are counted
 // and skipped with their path (a limit makes them fatal), the per-channel statistics are
 // gathered, and the fitted pictures are kept in memory when they fit the cache budget;

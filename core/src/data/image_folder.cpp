@@ -3,6 +3,7 @@
 #include "eqnet/image_folder.h"
 
 #include "data/parallel_for.h"
+#include "data/splitmix_rng.h"
 #include "eqnet/error.h"
 #include "eqnet/image_decode.h"
 
@@ -20,6 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int64_t kMaxClasses = int64_t(1) << 16; // eqnet::Label
+constexpr uint64_t kOrderSeed = 0x466F6C646572ull;  // the pictures' fixed order ("Folder")
 
 std::string lower(std::string s) {
     for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
@@ -149,6 +151,19 @@ ImageFolder readImageFolder(const std::string& dir, const ImageFolderOptions& op
         }
         break; // val/ when both exist
     }
+
+    // Listed class by class, a prefix would hold the first classes only; every "first N" the
+    // engine takes (a training subset, the images of an epoch-end evaluation, calibration)
+    // must be a fair sample. So each split gets a fixed pseudo-random order, the same on
+    // every load and machine (one seeded Fisher-Yates over the sorted listing).
+    const size_t trainCount = size_t(std::count(list.inTest.begin(), list.inTest.end(), uint8_t(0)));
+    Rng rng(deriveSeed(kOrderSeed, 0));
+    for (const auto [begin, end] : {std::pair<size_t, size_t>{0, trainCount}, {trainCount, list.paths.size()}})
+        for (size_t i = end; i > begin + 1; --i) {
+            const size_t j = begin + size_t(rng.below(uint64_t(i - begin)));
+            std::swap(list.paths[i - 1], list.paths[j]);
+            std::swap(list.labels[i - 1], list.labels[j]);
+        }
 
     // The geometry: given, or the first readable picture's.
     int64_t channels = opt.channels, height = opt.height, width = opt.width;
