@@ -2,6 +2,7 @@
 // on crafted good and damaged files, the synthetic set, the split and the statistics.
 #include "error_check.h"
 #include "eqtest.h"
+#include "noise_bytes.h"
 #include "image_writer.h"
 
 #include "eqnet/data.h"
@@ -84,18 +85,7 @@ Bytes idxLabels(const Bytes& labels) {
     return b;
 }
 
-// Deterministic bytes that do not compress (so a gzip of them is long enough to cut).
-Bytes noise(size_t n, uint32_t seed) {
-    Bytes b(n);
-    uint32_t x = seed * 2654435761u + 1;
-    for (auto& v : b) {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        v = uint8_t(x >> 24);
-    }
-    return b;
-}
+using eqtest::noise;
 
 Bytes cyclicLabels(size_t n) {
     Bytes b(n);

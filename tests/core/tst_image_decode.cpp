@@ -4,6 +4,7 @@
 // bilinear enlarging and centre crop on pictures whose expected result is computable.
 #include "error_check.h"
 #include "eqtest.h"
+#include "noise_bytes.h"
 #include "image_writer.h"
 
 #include "eqnet/error.h"
@@ -42,18 +43,7 @@ using eqtest::pngOf;
 
 // ---- pictures
 
-// Deterministic pseudo-random bytes (xorshift).
-Bytes noise(size_t n, uint32_t seed) {
-    Bytes b(n);
-    uint32_t x = seed * 2654435761u + 1;
-    for (auto& v : b) {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        v = uint8_t(x >> 24);
-    }
-    return b;
-}
+using eqtest::noise;
 
 // A smooth picture (gradients), which JPEG keeps within a few levels.
 Bytes smooth(int h, int w, int c) {

@@ -24,10 +24,6 @@
 #include <map>
 #include <set>
 
-#ifndef EQ_TEST_DATA_DIR
-#define EQ_TEST_DATA_DIR "/usr/share/datasets/fashion-mnist"
-#endif
-
 using namespace eqnet;
 namespace fs = std::filesystem;
 
