@@ -90,7 +90,7 @@ int runInfo(const ModelSpec& spec, const std::string& formText) {
     return 0;
 }
 
-// ---- eqnet ptq: the main job for now ------------------------------------------------------
+// ---- eqnet ptq: post-training quantization of uniform subnets (no supernet training) -------
 struct PtqArgs {
     std::string model = kDefaultModel;
     std::string out = "runs/fmnist-ptq";
@@ -375,7 +375,7 @@ int main(int argc, char** argv) {
     info->add_option("--in-channels", infoChannels, "input channels (default: the model's)");
     info->add_option("--classes", infoClasses, "output classes (default: the model's)");
 
-    // ptq (the main job for now)
+    // ptq
     PtqArgs ptq;
     FpTrainOptions fpOpt;
     auto* ptqCmd = app.add_subcommand("ptq", "train the FP network, calibrate the quantizer, measure the "

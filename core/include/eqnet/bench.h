@@ -28,7 +28,8 @@ struct TrainStepBench {
     int64_t batchSize = 0;
 };
 
-// Issue 3's target: the supernet step at most 1.3x three FP steps (fmnist-cnn, batch 128).
+// The supernet step (WDR + K sandwich subnets + optimizer step) against its floor, three plain
+// FP steps of the same network and batch (docs/performance.md).
 TrainStepBench benchTrainStep(const std::string& model, const std::string& device, int64_t batchSize,
                               int subnets, double minSeconds);
 
