@@ -2,7 +2,10 @@
 
 #include "terminal_progress.h"
 
+#include "eqnet/error.h"
+
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <map>
 
@@ -20,11 +23,11 @@ void addRuntimeOptions(CLI::App* cmd, RuntimeOptions& rt) {
 }
 
 void addDataOptions(CLI::App* cmd, DataSpec& spec) {
-    static const std::map<std::string, DataFormat> formats = {{"auto", DataFormat::Auto},
-                                                              {"idx", DataFormat::Idx},
-                                                              {"cifar10", DataFormat::Cifar10},
-                                                              {"folder", DataFormat::Folder},
-                                                              {"synthetic", DataFormat::Synthetic}};
+    const std::map<std::string, DataFormat> formats = {{"auto", DataFormat::Auto},
+                                                       {"idx", DataFormat::Idx},
+                                                       {"cifar10", DataFormat::Cifar10},
+                                                       {"folder", DataFormat::Folder},
+                                                       {"synthetic", DataFormat::Synthetic}};
     cmd->add_option("--data", spec.dir,
                     "data folder: IDX files, CIFAR-10 batches, or an image folder (train/<class>/*.png|jpg, "
                     "optional val/)")
@@ -102,6 +105,22 @@ Dataset loadData(DataSpec spec, const ModelSpec& model) {
 
 void importedModelSkipsFpTraining(const CLI::Option* epochsOption, const std::string& model, int& epochs) {
     if (isModelFile(model) && epochsOption->count() == 0) epochs = 0;
+}
+
+void checkSplit(const std::string& split) {
+    if (split != "test" && split != "val") throw Error("--split must be test or val");
+}
+
+std::string human(double v) {
+    const char* units[] = {"", "K", "M", "G", "T", "P"};
+    int u = 0;
+    while (std::abs(v) >= 1000 && u < 5) {
+        v /= 1000;
+        ++u;
+    }
+    char b[32];
+    std::snprintf(b, sizeof b, "%.3g%s", v, units[u]);
+    return b;
 }
 
 } // namespace eqcli

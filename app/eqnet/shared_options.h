@@ -1,6 +1,10 @@
 #pragma once
 // The options several commands share (--device/--threads, the data options, --model), defined
-// once so that every command spells, documents and validates them the same way.
+// and validated here once so that every command spells, documents and checks them the same way;
+// commands call these rather than declaring such options themselves. Options that only share a
+// name (eval's, pipeline's and bench's own --model, ptq's and eval's --split) keep their own help
+// in their command; the check they share is here (checkSplit). Also the helpers several
+// commands' output shares.
 #include "eqnet/data.h"
 #include "eqnet/model_spec.h"
 #include "eqnet/supernet.h"
@@ -25,5 +29,10 @@ eqnet::Dataset loadData(eqnet::DataSpec spec, const eqnet::ModelSpec& model);
 // An imported model arrives trained: stage 1 (FP training) defaults to 0 epochs for it, a
 // fine-tune only when --fp-epochs (or --epochs for ptq) is given.
 void importedModelSkipsFpTraining(const CLI::Option* epochsOption, const std::string& model, int& epochs);
+// --split of ptq and eval: throws eqnet::Error unless it is "test" or "val".
+void checkSplit(const std::string& split);
+
+// A number with a K/M/G/T/P suffix, 3 significant digits (BitOps, bytes in tables).
+std::string human(double v);
 
 } // namespace eqcli

@@ -1,0 +1,115 @@
+#!/bin/sh
+# Command-line tests of eqnet: cli_test.sh EQNET CASE WORKDIR (tests/cli/CMakeLists.txt adds one
+# ctest per case). Checks help, exit codes and error messages; nothing here trains or reads data.
+# eqnet's start (loading LibTorch, about a second) dominates, so each case runs it only a few times.
+E=$1
+CASE=$2
+W=$3
+
+# Every command of `eqnet --help`, and bench's subcommands.
+COMMANDS="info ptq eval recalibrate train report bench cqap search profiles export pipeline"
+BENCH_COMMANDS="fakequant train-step decode measurement search"
+
+fail() {
+    echo "FAIL ($CASE): $*"
+    exit 1
+}
+
+# run ARGS...: eqnet's stdout and stderr in OUT, its exit code in RC.
+run() {
+    ARGS="$*"
+    OUT=$("$E" "$@" 2>&1)
+    RC=$?
+    printf '$ eqnet %s\n%s\n(exit code %s)\n' "$ARGS" "$OUT" "$RC"
+}
+expect_rc() {
+    [ "$RC" = "$1" ] || fail "eqnet $ARGS: exit code $RC, expected $1"
+}
+expect_failure() {
+    [ "$RC" != 0 ] || fail "eqnet $ARGS: exit code 0, expected a failure"
+}
+expect_output() {
+    case $OUT in
+    *"$1"*) ;;
+    *) fail "eqnet $ARGS: the output lacks '$1'" ;;
+    esac
+}
+
+rm -rf "$W"
+mkdir -p "$W" || fail "cannot create $W"
+
+case $CASE in
+help_lists_commands)
+    run --help
+    expect_rc 0
+    for c in $COMMANDS; do
+        printf '%s\n' "$OUT" | grep -q "^  $c  " || fail "eqnet --help does not list the command $c"
+    done
+    ;;
+subcommand_help)
+    # Every command's and bench subcommand's --help, as many at once as there are cores.
+    jobs=$(nproc 2>/dev/null || echo 2)
+    i=0
+    for c in $COMMANDS; do
+        echo "$c" >"$W/cmd-$i"
+        i=$((i + 1))
+    done
+    for c in $BENCH_COMMANDS; do
+        echo "bench $c" >"$W/cmd-$i"
+        i=$((i + 1))
+    done
+    n=$i
+    i=0
+    while [ $i -lt $n ]; do
+        # shellcheck disable=SC2046 # the command's words, split on purpose
+        ("$E" $(cat "$W/cmd-$i") --help >"$W/out-$i" 2>&1; echo $? >"$W/rc-$i") &
+        i=$((i + 1))
+        [ $((i % jobs)) -eq 0 ] && wait
+    done
+    wait
+    i=0
+    while [ $i -lt $n ]; do
+        c=$(cat "$W/cmd-$i")
+        echo "$ eqnet $c --help: exit code $(cat "$W/rc-$i")"
+        [ "$(cat "$W/rc-$i")" = 0 ] || { cat "$W/out-$i"; fail "eqnet $c --help: exit code $(cat "$W/rc-$i")"; }
+        grep -q "Usage: .*eqnet $c \[OPTIONS\]" "$W/out-$i" || { cat "$W/out-$i"; fail "eqnet $c --help: no usage line"; }
+        i=$((i + 1))
+    done
+    ;;
+unknown_option)
+    run info --no-such-option
+    expect_failure
+    expect_output "The following argument was not expected: --no-such-option"
+    ;;
+info_default)
+    run info
+    expect_rc 0
+    expect_output "model mbv2-28"
+    expect_output "| # | layer | kind | weight | output | MACs | params | input | bits |"
+    expect_output "total MACs per image:"
+    ;;
+eval_needs_one_choice)
+    run eval
+    expect_rc 2
+    expect_output "error: give exactly one of --subnet FILE, --uniform WnAm or --fp"
+    ;;
+train_missing_data)
+    run train --data /nonexistent --out "$W/run"
+    expect_rc 2
+    expect_output "error: data directory '/nonexistent' does not exist"
+    ;;
+train_missing_data_writes_no_run)
+    run train --data /nonexistent --out "$W/run"
+    expect_rc 2
+    [ ! -e "$W/run/run.json" ] || fail "a failed eqnet train left $W/run/run.json behind"
+    ;;
+bench_decode_missing_data)
+    run bench decode --data /nonexistent
+    expect_rc 2
+    expect_output "error: image folder '/nonexistent' does not exist"
+    ;;
+*)
+    fail "unknown case"
+    ;;
+esac
+echo "PASS ($CASE)"
