@@ -332,7 +332,7 @@ bool ExportDialog::exportNow() {
     opt.predicted = choice_.predicted;
     opt.validation = choice_.validation.value_or(-1);
     opt.test = choice_.test.value_or(-1);
-    opt.device = "cpu";
+    opt.device = doc_->computeDevice();
     const std::string dir = doc_->dirPath();
     const SubnetConfig cfg = choice_.config;
     const bool onnx = format_ == Format::Onnx;

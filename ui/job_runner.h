@@ -8,7 +8,6 @@
 //    on the thread the runner lives in (queued, never blocking the worker).
 // Exceptions thrown by the job end it with an error message (finished(ok = false)).
 #include "eqnet/job.h"
-#include "eqnet/training.h"
 
 #include <QElapsedTimer>
 #include <QMap>
@@ -85,8 +84,6 @@ public:
     // timeout.
     bool waitForIdle(int timeoutMs);
 
-    void setProgressInterval(int ms) { intervalMs_ = ms; }
-    int progressInterval() const { return intervalMs_; }
 
 signals:
     void started(const QString& title);
@@ -103,7 +100,7 @@ private:
 
     QString title_;
     bool busy_ = false;
-    int intervalMs_ = 50;
+    static constexpr int intervalMs_ = 50; // at most one progress signal per this many ms
     std::unique_ptr<std::thread> thread_;
     StopToken stop_;
     PauseToken pause_;

@@ -9,6 +9,7 @@
 #include "eqnet/cost_model.h"
 #include "eqnet/files.h"
 #include "eqnet/search.h"
+#include "eqnet/uniform_baselines.h"
 
 #include <qcustomplot.h>
 
@@ -41,7 +42,7 @@ constexpr double kHoverPixels = 8.0;
 struct SearchOutcome {
     std::vector<SearchCandidate> front;
     std::vector<SearchCandidate> uniform; // predicted W<b>A<b>
-    std::vector<int> uniformBits;
+    std::vector<QString> uniformLabels;
     bool hasStored = false;
     FrontFile stored;
     QString storedError;
@@ -55,7 +56,6 @@ struct SearchOutcome {
 };
 
 
-QString uniformLabel(int b) { return QStringLiteral("W%1A%1").arg(b); }
 
 } // namespace
 
@@ -335,10 +335,9 @@ void ParetoTab::startPendingSearch() {
         out->seconds = r.seconds;
         out->exhaustive = r.exhaustive;
         std::vector<SubnetConfig> uniform;
-        for (int b : profile.weightBits) {
-            if (std::find(profile.actBits.begin(), profile.actBits.end(), b) == profile.actBits.end()) continue;
-            uniform.push_back(uniformSubnet(int(layers.size()), b, b, profile.form));
-            out->uniformBits.push_back(b);
+        for (UniformBaseline& b : uniformBaselines(profile, layers)) { // as the command line's
+            uniform.push_back(std::move(b.config));
+            out->uniformLabels.push_back(QString::fromStdString(b.label));
         }
         if (!uniform.empty()) {
             const std::vector<double> acc = predictor->predict(uniform);
@@ -380,7 +379,7 @@ void ParetoTab::startPendingSearch() {
                 s.predicted = out->uniform[i].predicted;
                 s.profileName = profileName;
                 s.profileFile = profileFile;
-                s.label = uniformLabel(out->uniformBits[i]);
+                s.label = out->uniformLabels[i];
                 baselines_.push_back(s);
             }
             if (out->hasStored) {
@@ -772,6 +771,7 @@ bool ParetoTab::verifyFront() {
     SearchStageOptions o;
     o.profile = profile_.source; // the file: a user profile may shadow a shipped name
     o.verifyTop = 0;             // every point
+    o.device = doc_->computeDevice();
     setStatus(tr("Verifying the front of %1…").arg(QString::fromStdString(profile_.name)));
     const bool started = verifyRunner_->start(tr("Verify front"), [dir, o](JobContext& ctx) {
         // Each measurement is in the file as soon as it is made; the tab shows the file when
@@ -791,8 +791,10 @@ bool ParetoTab::verifySelected() {
     const std::string storedName = (!profileModified_ && hasStoredFront_) ? profile_.name : std::string();
     verifying_ = cfg;
     setStatus(tr("Verifying the selected subnet…"));
-    const bool started = verifyRunner_->start(tr("Verify subnet"), [this, cfg, dir, layers, storedName](JobContext& ctx) {
-        const SubnetMeasurement m = measureRunSubnet(dir, cfg, true, "cpu", ctx.progress, ctx.stop);
+    const std::string device = doc_->computeDevice();
+    const bool started = verifyRunner_->start(tr("Verify subnet"), [this, cfg, dir, layers, storedName,
+                                                                  device](JobContext& ctx) {
+        const SubnetMeasurement m = measureRunSubnet(dir, cfg, true, device, ctx.progress, ctx.stop);
         if (ctx.stop.stopRequested()) return;
         // Into the stored front too, when it holds this subnet and was searched on this checkpoint.
         const bool fileUpdated = !storedName.empty() && recordFrontMeasurement(dir, storedName, layers, cfg, m);

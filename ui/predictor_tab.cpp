@@ -255,7 +255,7 @@ void PredictorTab::onOpened() {
     } catch (const std::exception&) {
         // a damaged pipeline.json: the defaults above
     }
-    base.device = "cpu"; // as the run document loads it
+    base.device = doc_->computeDevice();
     baseOptions_ = base;
     perForm_->setValue(std::max(2, base.sampling.perForm));
     valImages_->setValue(int(base.sampling.eval.maxImages));

@@ -3,6 +3,7 @@
 #include "job_runner.h"
 
 #include "eqnet/pipeline.h"
+#include "eqnet/supernet.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -69,12 +70,17 @@ void RunDocument::reload() {
     startLoad();
 }
 
+std::string RunDocument::computeDevice() const {
+    const std::string& d = summary_.config.device;
+    return d.rfind("cuda", 0) == 0 && cudaAvailable() ? d : std::string("cpu");
+}
+
 void RunDocument::startLoad() {
     const int gen = ++generation_;
     const std::string dir = dirPath();
     const bool hasCheckpoint = summary_.hasCheckpoint;
     const bool hasPredictor = summary_.hasPredictor;
-    const std::string device = "cpu";
+    const std::string device = "cpu"; // only the layer table is read: no need for the GPU's memory
     auto work = [this, gen, dir, hasCheckpoint, hasPredictor, device](JobContext& ctx) {
         std::vector<LayerInfo> layers;
         std::shared_ptr<const CqapPredictor> predictor;

@@ -36,6 +36,9 @@ public:
     QString name() const;
     const RunSummary& summary() const { return summary_; }
     const TrainConfig& config() const { return summary_.config; }
+    // Where jobs on this run compute (Verify, Fit, Export): the device the run was trained
+    // on when this build and machine have it, else the CPU.
+    std::string computeDevice() const;
     QString modelName() const { return QString::fromStdString(summary_.config.model); }
 
     // The quantized layers (from the checkpoint); empty before loaded() or without one.

@@ -465,10 +465,20 @@ EQ_TEST(pipeline_runs_end_to_end_and_refuses_other_options) {
     EQ_COMPARE(recorded->sampling.eval.maxImages, o.cqap.sampling.eval.maxImages);
     EQ_COMPARE(recorded->fit.hidden, o.cqap.fit.hidden);
     EQ_VERIFY(!pipelineCqapOptions(trainedRun()).has_value());
+    // A record another build wrote (other eqnet and LibTorch versions) still resumes: the
+    // versions are not options.
+    const std::string record = (fs::path(dir) / "pipeline.json").string();
+    {
+        nlohmann::json rec = nlohmann::json::parse(fileText(record));
+        EQ_VERIFY(rec["train"].contains("versions"));
+        rec["train"]["versions"] = {{"eqnet", "0.0.1"}, {"libtorch", "1.0.0"}};
+        writeFileAtomic(record, rec.dump(2) + "\n");
+        EQ_VERIFY(runPipeline(dir, o).finished);
+    }
     // Other options for the same folder: refused, nothing touched.
-    const std::string before = fileText((fs::path(dir) / "pipeline.json").string());
+    const std::string before = fileText(record);
     o.cqap.sampling.perForm = 4;
     EQ_THROWS(runPipeline(dir, o), Error, "other options");
-    EQ_COMPARE(fileText((fs::path(dir) / "pipeline.json").string()), before);
+    EQ_COMPARE(fileText(record), before);
     EQ_THROWS(pipelinePreset("huge"), Error, "available: fmnist, quick");
 }

@@ -7,6 +7,7 @@
 #include "eqnet/error.h"
 #include "eqnet/profile.h"
 #include "eqnet/search.h"
+#include "eqnet/uniform_baselines.h"
 
 #include <algorithm>
 #include <cmath>
@@ -390,4 +391,26 @@ EQ_TEST(tight_budget_still_yields_a_subnet) {
     go.generations = 50;
     const BudgetSearchResult g = budgetSearch(L, p, {}, predictor(), go);
     EQ_VERIFY(g.best.cost.bitops <= *p.bitopsBudget);
+}
+
+// One definition of the uniform baselines (command line, pipeline report, studio): every
+// allowed pair when there are at most 16, else W=A; a budget drops the subnets over it.
+EQ_TEST(uniform_baselines_one_definition) {
+    const auto L = sevenLayers();
+    // The labels, each marked "?" when its subnet is not the uniform one it names.
+    auto labels = [&](const HardwareProfile& p) -> std::vector<std::string> {
+        std::vector<std::string> out;
+        for (const UniformBaseline& b : uniformBaselines(p, L))
+            out.push_back(b.label + (b.config == uniformSubnet(int(L.size()), b.wBits, b.aBits, p.form) ? "" : "?"));
+        return out;
+    };
+    // 2 x 2 pairs: all of them, weights first.
+    EQ_COMPARE(labels(profile({4, 8}, {4, 8})), (std::vector<std::string>{"W4A4", "W4A8", "W8A4", "W8A8"}));
+    EQ_COMPARE(labels(profile({4, 8}, {8})), (std::vector<std::string>{"W4A8", "W8A8"}));
+    // 49 pairs: the diagonal.
+    EQ_COMPARE(labels(flex()), (std::vector<std::string>{"W2A2", "W3A3", "W4A4", "W5A5", "W6A6", "W7A7", "W8A8"}));
+    // A budget drops what is over it.
+    HardwareProfile budget = profile({4, 8}, {8});
+    budget.bitopsBudget = subnetCost(L, uniformSubnet(int(L.size()), 4, 8, budget.form)).bitops;
+    EQ_COMPARE(labels(budget), std::vector<std::string>{"W4A8"});
 }

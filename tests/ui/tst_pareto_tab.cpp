@@ -321,12 +321,13 @@ private slots:
             QVERIFY(c.profileFile.isEmpty()); // an edited profile has no file
             QVERIFY(!c.validation);
         }
-        // No stored front for an edited profile; baselines W4A4 and W8A8 only.
+        // No stored front for an edited profile; the baselines are every allowed pair, as on
+        // the command line (eqnet::uniformBaselines), not only W=A.
         QCOMPARE(graphNamed(QStringLiteral("Measured (validation)"))->data()->size(), 0);
-        const auto baselines = tab_->baselines();
-        QCOMPARE(int(baselines.size()), 2);
-        QCOMPARE(baselines[0].label, QStringLiteral("W4A4"));
-        QCOMPARE(baselines[1].label, QStringLiteral("W8A8"));
+        QStringList labels;
+        for (const auto& b : tab_->baselines()) labels << b.label;
+        QCOMPARE(labels, (QStringList{QStringLiteral("W4A4"), QStringLiteral("W4A8"), QStringLiteral("W8A4"),
+                                      QStringLiteral("W8A8")}));
     }
 
     void rapidChangesEndWithTheLatest() {
@@ -409,6 +410,11 @@ private slots:
         for (const auto& p : f.points) QVERIFY(p.validation && p.test && *p.validation > 0.5);
         QCOMPARE(int(f.uniform.size()), 1); // W4A8 (W8A8 is over the budget)
         for (const auto& u : f.uniform) QVERIFY(u.validation && u.test);
+        // The studio's baselines are the command line's (eqnet::uniformBaselines): W4A8 here,
+        // which the diagonal alone (W=A: W8A8, over the budget) would have missed.
+        QStringList labels;
+        for (const auto& b : tab_->baselines()) labels << b.label;
+        QCOMPARE(labels, QStringList{QStringLiteral("W4A8")});
         for (const auto& c : tab_->frontPoints()) QVERIFY(c.validation.has_value());
         QVERIFY2(tab_->statusText().contains(QStringLiteral("prediction RMSE")), qPrintable(tab_->statusText()));
         QVERIFY(doc_->summary().fronts.size() >= 2); // flex-2to8-pt and w48-a8

@@ -8,6 +8,7 @@
 #include "eqnet/cqap.h"
 #include "eqnet/files.h"
 #include "eqnet/pipeline.h"
+#include "eqnet/supernet.h"
 
 #include "demo_run_copy.h"
 #include <qcustomplot.h>
@@ -66,6 +67,28 @@ private slots:
         run_ = tmp_.filePath(QStringLiteral("demo-run"));
         QVERIFY(uitest::copyTree(kDemoRun, run_));
         QVERIFY(QFileInfo::exists(run_ + QStringLiteral("/cqap/predictor.json")));
+    }
+
+    // Verify, Fit and Export compute where the run was trained when this machine can: the
+    // run's CUDA device with CUDA, the CPU otherwise (they once always used the CPU).
+    void jobsComputeOnTheRunsDevice() {
+        RunDocument doc;
+        QVERIFY(doc.open(run_));
+        QCOMPARE(doc.computeDevice(), std::string("cpu")); // the demo run trained on the CPU
+        const QString gpuRun = tmp_.filePath(QStringLiteral("gpu-run"));
+        QVERIFY(uitest::copyTree(kDemoRun, gpuRun));
+        QFile file(gpuRun + QStringLiteral("/run.json"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QJsonObject j = QJsonDocument::fromJson(file.readAll()).object();
+        file.close();
+        j[QStringLiteral("device")] = QStringLiteral("cuda:1");
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(QJsonDocument(j).toJson());
+        file.close();
+        RunDocument gpu;
+        QVERIFY(gpu.open(gpuRun));
+        QCOMPARE(gpu.config().device, std::string("cuda:1"));
+        QCOMPARE(gpu.computeDevice(), std::string(eqnet::cudaAvailable() ? "cuda:1" : "cpu"));
     }
 
     void noRunShowsPlaceholderAndFit() {

@@ -48,8 +48,6 @@ public:
     // Inverse of encode(): fixed layers come back at 8/8; an unconditional encoding has no
     // form, so `form` is used. Throws eqnet::Error when a group is not exactly one-hot.
     SubnetConfig decode(const std::vector<float>& features, const QuantForm& form = {}) const;
-    // Feature names ("conv2.w4", "form.per-channel", ...), for debugging and files.
-    std::vector<std::string> featureNames() const;
 
 private:
     bool conditional_ = true;

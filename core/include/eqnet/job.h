@@ -39,4 +39,19 @@ struct Progress {
 
 using ProgressFn = std::function<void(const Progress&)>;
 
+// Pausing a job between its steps: the job calls waitWhilePaused() where it may stop.
+class PauseToken {
+public:
+    PauseToken();
+    void pause() const;
+    void resume() const;
+    bool paused() const;
+    // Blocks while paused, returns early when stop is requested.
+    void waitWhilePaused(const StopToken& stop) const;
+
+private:
+    struct State;
+    std::shared_ptr<State> s_;
+};
+
 } // namespace eqnet

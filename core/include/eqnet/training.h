@@ -116,20 +116,6 @@ struct TrainCallbacks {
     std::function<void(const std::string&)> onMessage;
 };
 
-class PauseToken {
-public:
-    PauseToken();
-    void pause() const;
-    void resume() const;
-    bool paused() const;
-    // Blocks while paused, returns early when stop is requested.
-    void waitWhilePaused(const StopToken& stop) const;
-
-private:
-    struct State;
-    std::shared_ptr<State> s_;
-};
-
 struct TrainOutcome {
     bool finished = false; // false: stopped, resumable
     int64_t fpSteps = 0, steps = 0;

@@ -80,6 +80,13 @@ json optionsKey(const PipelineOptions& o) {
 
 std::string pipelineRecordPath(const std::string& runDir) { return (fs::path(runDir) / "pipeline.json").string(); }
 
+// A record compared with the options asked for: the versions of eqnet and LibTorch that wrote
+// it (kept in the file, as in run.json) are not options, so another build resumes the folder.
+json withoutVersions(json record) {
+    if (record.is_object() && record.contains("train") && record["train"].is_object()) record["train"].erase("versions");
+    return record;
+}
+
 } // namespace
 
 std::optional<CqapStageOptions> pipelineCqapOptions(const std::string& runDir) {
@@ -126,7 +133,7 @@ PipelineResult runPipeline(const std::string& runDir, const PipelineOptions& opt
     if (fs::exists(recordPath)) {
         const json old = json::parse(readTextFile(recordPath), nullptr, false);
         if (old.is_discarded()) throw Error(recordPath + ": not valid JSON; remove it or use another folder");
-        if (old != key)
+        if (withoutVersions(old) != withoutVersions(key))
             throw Error(recordPath + ": this folder holds a pipeline run with other options (preset \"" +
                         old.value("preset", std::string("?")) + "\"); use another --out folder");
     } else if (fs::exists(dir / "run.json")) {

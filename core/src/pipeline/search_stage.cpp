@@ -4,6 +4,7 @@
 
 #include "eqnet/error.h"
 #include "eqnet/files.h"
+#include "eqnet/uniform_baselines.h"
 #include "io/subnet_bits_json.h"
 #include "pipeline/front_refinement.h"
 #include "pipeline/trained_run.h"
@@ -79,22 +80,6 @@ std::string profileKey(const HardwareProfile& p) {
 bool sameSearch(const ParetoOptions& a, const ParetoOptions& b) {
     return a.population == b.population && a.generations == b.generations && a.mutationProb == b.mutationProb &&
            a.mutationShare == b.mutationShare && a.seed == b.seed;
-}
-
-std::vector<LayerBits> uniformPairs(const HardwareProfile& p) {
-    std::vector<LayerBits> out;
-    if (p.weightBits.size() * p.actBits.size() <= 16) {
-        for (int w : p.weightBits)
-            for (int a : p.actBits) out.push_back({w, a});
-        return out;
-    }
-    for (int b : p.weightBits)
-        if (std::find(p.actBits.begin(), p.actBits.end(), b) != p.actBits.end()) out.push_back({b, b});
-    if (out.empty()) {
-        out.push_back({p.weightBits.front(), p.actBits.front()});
-        out.push_back({p.weightBits.back(), p.actBits.back()});
-    }
-    return out;
 }
 
 void sortFront(std::vector<FrontPoint>& v) {
@@ -325,14 +310,12 @@ FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& op
         }
     }
     std::vector<CqapSample> refined; // measured during refinement, with eval
-    // The uniform baselines of the profile's form (every allowed pair when few, else W=A).
+    // The uniform baselines of the profile's form (eqnet/uniform_baselines.h).
     std::vector<SubnetConfig> baselines;
     std::vector<std::string> baselineLabels;
-    for (const auto& b : uniformPairs(profile)) {
-        SubnetConfig c = net.uniform(b.w, b.a, profile.form);
-        if (!allows(profile, c, layers)) continue;
-        baselines.push_back(c);
-        baselineLabels.push_back("W" + std::to_string(b.w) + "A" + std::to_string(b.a));
+    for (UniformBaseline& b : uniformBaselines(profile, layers)) {
+        baselines.push_back(std::move(b.config));
+        baselineLabels.push_back(b.label);
     }
     if (!reuse) {
         CqapPredictor predictor = loadRunPredictor(runDir, true);

@@ -89,18 +89,4 @@ SubnetConfig CqapEncoder::decode(const std::vector<float>& f, const QuantForm& f
     return cfg;
 }
 
-std::vector<std::string> CqapEncoder::featureNames() const {
-    std::vector<std::string> out;
-    for (int li : searchable_) {
-        for (int b = kMinBits; b <= kMaxBits; ++b) out.push_back(names_[size_t(li)] + ".w" + std::to_string(b));
-        for (int b = kMinBits; b <= kMaxBits; ++b) out.push_back(names_[size_t(li)] + ".a" + std::to_string(b));
-    }
-    if (conditional_) {
-        for (const char* n : {"form.per-tensor", "form.per-channel", "form.w-sym", "form.w-asym", "form.a-sym",
-                              "form.a-asym"})
-            out.push_back(n);
-    }
-    return out;
-}
-
 } // namespace eqnet
