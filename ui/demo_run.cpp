@@ -1,5 +1,8 @@
 #include "demo_run.h"
 
+#include "eqnet/files.h"
+#include "eqnet/run_layout.h"
+
 #include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QDir>
@@ -15,10 +18,10 @@ namespace {
 
 QString tr(const char* text) { return QCoreApplication::translate("eqnet::ui::DemoRun", text); }
 
-bool isRun(const QString& dir) {
-    return QFileInfo(QDir(dir).filePath(QStringLiteral("run.json"))).isFile() &&
-           QFileInfo(QDir(dir).filePath(QStringLiteral("checkpoints/last.pt"))).isFile();
-}
+QString configFile(const QString& dir) { return QString::fromStdString(runConfigPath(dir.toStdString())); }
+QString checkpointFile(const QString& dir) { return QString::fromStdString(runCheckpointPath(dir.toStdString())); }
+
+bool isRun(const QString& dir) { return QFileInfo(configFile(dir)).isFile() && QFileInfo(checkpointFile(dir)).isFile(); }
 
 QByteArray fileHash(const QString& path) {
     QFile f(path);
@@ -31,8 +34,8 @@ QByteArray fileHash(const QString& path) {
 // The copy matches the shipped run when run.json and the checkpoint are the same bytes.
 bool upToDate(const QString& shipped, const QString& copy) {
     if (!isRun(copy)) return false;
-    for (const char* rel : {"run.json", "checkpoints/last.pt"}) {
-        const QString a = QDir(shipped).filePath(QLatin1String(rel)), b = QDir(copy).filePath(QLatin1String(rel));
+    for (auto file : {configFile, checkpointFile}) {
+        const QString a = file(shipped), b = file(copy);
         if (QFileInfo(a).size() != QFileInfo(b).size() || fileHash(a) != fileHash(b)) return false;
     }
     return true;
@@ -79,7 +82,7 @@ QString prepareDemoRun(QString* error, const QString& targetIn) {
     if (upToDate(shipped, target)) return target;
     // Build the copy beside the target and swap it in, so an interrupted copy never looks
     // like a run.
-    const QString staging = target + QStringLiteral(".part");
+    const QString staging = target + QLatin1String(kPartialFileSuffix);
     QDir(staging).removeRecursively();
     if (!copyTree(shipped, staging, error)) {
         QDir(staging).removeRecursively();

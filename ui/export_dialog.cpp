@@ -6,7 +6,7 @@
 
 #include "eqnet/cost_model.h"
 #include "eqnet/onnx_export.h"
-#include "eqnet/pipeline.h"
+#include "eqnet/export_stage.h"
 #include "eqnet/profile.h"
 
 #include <QButtonGroup>
@@ -336,7 +336,7 @@ bool ExportDialog::exportNow() {
     const std::string dir = doc_->dirPath();
     const SubnetConfig cfg = choice_.config;
     const bool onnx = format_ == Format::Onnx;
-    const bool partExisted = QFileInfo::exists(target + QStringLiteral(".part"));
+    const bool partExisted = QFileInfo::exists(target + QLatin1String(kPartialFileSuffix));
 
     if (!runner_) runner_ = new JobRunner(QCoreApplication::instance());
     auto outcome = std::make_shared<ExportOutcome>();
@@ -365,7 +365,7 @@ bool ExportDialog::exportNow() {
         [this, outcome, target, partExisted, created](const QString&, bool ok, const QString& error, bool) {
             if (!ok) {
                 // Core writes atomically and cleans up; make sure nothing is left regardless.
-                const QString part = target + QStringLiteral(".part");
+                const QString part = target + QLatin1String(kPartialFileSuffix);
                 if (!partExisted && QFileInfo::exists(part)) QFile::remove(part);
                 for (auto it = created.crbegin(); it != created.crend(); ++it) QDir().rmdir(*it); // only if empty
             }

@@ -3,6 +3,7 @@
 #include "text_format.h"
 
 #include "eqnet/pipeline.h"
+#include "eqnet/run_layout.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -303,7 +304,7 @@ QString NewRunDialog::problem() const {
         return tr("The run name \"%1\" is not a folder name.").arg(name);
     if (location_->text().trimmed().isEmpty()) return tr("Choose where the run folder goes.");
     const QString folder = runFolder();
-    if (QFileInfo::exists(QDir(folder).filePath(QStringLiteral("run.json"))))
+    if (QFileInfo::exists(QString::fromStdString(runConfigPath(folder.toStdString()))))
         return tr("%1 already holds a run: open it instead, or choose another name.").arg(QDir::toNativeSeparators(folder));
     if (QFileInfo(folder).exists() && !QFileInfo(folder).isDir())
         return tr("%1 is a file, not a folder.").arg(QDir::toNativeSeparators(folder));

@@ -9,6 +9,8 @@
 #include "eqnet/cost_model.h"
 #include "eqnet/files.h"
 #include "eqnet/search.h"
+#include "eqnet/search_stage.h"
+#include "eqnet/subnet_measurement.h"
 #include "eqnet/uniform_baselines.h"
 
 #include <qcustomplot.h>

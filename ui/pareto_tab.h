@@ -5,7 +5,7 @@
 // click to select, a per-layer detail view, Verify (measure the selection) and Export.
 #include "subnet_choice.h"
 
-#include "eqnet/pipeline.h"
+#include "eqnet/front.h"
 #include "eqnet/profile.h"
 
 #include <QPoint>

@@ -6,6 +6,7 @@
 #include "text_format.h"
 
 #include "eqnet/files.h"
+#include "eqnet/pipeline.h"
 #include "eqnet/quant_types.h"
 
 #include <qcustomplot.h>

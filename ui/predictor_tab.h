@@ -7,7 +7,7 @@
 //  - Fit / Refit: measures the missing samples and fits again (eqnet::runCqapStage) on a
 //    JobRunner, with progress, ETA and Stop; the run document then reloads the predictor.
 #include "eqnet/cqap.h"
-#include "eqnet/pipeline.h"
+#include "eqnet/cqap_stage.h"
 
 #include <QString>
 #include <QVector>

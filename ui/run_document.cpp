@@ -2,7 +2,8 @@
 
 #include "job_runner.h"
 
-#include "eqnet/pipeline.h"
+#include "eqnet/cqap_stage.h"
+#include "eqnet/run_layout.h"
 #include "eqnet/supernet.h"
 
 #include <QDir>

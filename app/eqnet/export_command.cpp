@@ -2,7 +2,7 @@
 #include "commands.h"
 #include "shared_options.h"
 
-#include "eqnet/pipeline.h"
+#include "eqnet/export_stage.h"
 #include "eqnet/profile.h"
 #include "eqnet/supernet.h"
 

@@ -5,6 +5,7 @@
 
 #include "eqnet/files.h"
 #include "eqnet/fp_training.h"
+#include "eqnet/run_layout.h"
 #include "eqnet/supernet.h"
 
 #include <cstdio>
@@ -59,7 +60,7 @@ int runPtq(const PtqArgs& a) {
         TerminalProgress bar("calibrate");
         net.calibrate(data, a.calibImages, bar.callback());
     }
-    const std::string ckpt = (fs::path(a.out) / "checkpoints" / "fp-calibrated.pt").string();
+    const std::string ckpt = (fs::path(runCheckpointDir(a.out)) / "fp-calibrated.pt").string();
     net.save(ckpt);
     std::fprintf(stderr, "saved %s\n", ckpt.c_str());
 

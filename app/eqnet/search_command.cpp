@@ -4,7 +4,8 @@
 #include "shared_options.h"
 #include "terminal_progress.h"
 
-#include "eqnet/pipeline.h"
+#include "eqnet/run_layout.h"
+#include "eqnet/search_stage.h"
 #include "eqnet/run_folder.h"
 #include "eqnet/search.h"
 #include "eqnet/supernet.h"

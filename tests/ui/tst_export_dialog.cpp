@@ -6,7 +6,7 @@
 #include "run_document.h"
 
 #include "eqnet/onnx_export.h"
-#include "eqnet/pipeline.h"
+#include "eqnet/front.h"
 #include "eqnet/profile.h"
 #include "eqnet/subnet_json.h"
 

@@ -7,7 +7,9 @@
 #include "pareto_tab.h"
 #include "run_document.h"
 
-#include "eqnet/pipeline.h"
+#include "eqnet/cqap_stage.h"
+#include "eqnet/front.h"
+#include "eqnet/run_layout.h"
 #include "eqnet/profile.h"
 #include "eqnet/search.h"
 

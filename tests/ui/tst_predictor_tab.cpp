@@ -7,7 +7,8 @@
 
 #include "eqnet/cqap.h"
 #include "eqnet/files.h"
-#include "eqnet/pipeline.h"
+#include "eqnet/cqap_stage.h"
+#include "eqnet/run_layout.h"
 #include "eqnet/supernet.h"
 
 #include "demo_run_copy.h"

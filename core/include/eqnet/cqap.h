@@ -150,9 +150,6 @@ struct CqapSamplingOptions {
 SubnetConfig cqapSampleConfig(const std::vector<LayerInfo>& layers, const QuantForm& form,
                               uint64_t seed, int64_t index);
 
-// A stable identity of a checkpoint file (size and CRC-32 of its bytes): samples measured on
-// another checkpoint are not reused.
-std::string fileIdentity(const std::string& path);
 
 // Reads the samples file (JSON lines) and keeps those of `checkpointId` (any when empty) that
 // fit the layers.

@@ -5,8 +5,15 @@
 
 namespace eqnet {
 
+// The suffix of a file being written: never a result; a listing skips it.
+constexpr const char* kPartialFileSuffix = ".part";
+
 std::string readTextFile(const std::string& path);
 void writeFileAtomic(const std::string& path, const std::string& contents);
+
+// A stable identity of a file's bytes (size and CRC-32): results measured on a checkpoint are
+// keyed by it, so those of another checkpoint are never reused.
+std::string fileIdentity(const std::string& path);
 
 // Creates the folder a file will go into; throws eqnet::Error naming `path`.
 void ensureParentFolder(const std::string& path);

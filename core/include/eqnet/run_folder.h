@@ -5,6 +5,7 @@
 //  - a summary of what the folder holds (configuration, checkpoint, predictor, fronts,
 //    exports), cheap enough to call on every refresh (no weights are loaded).
 // Plain C++ types only.
+#include "eqnet/run_layout.h"
 #include "eqnet/training.h"
 
 #include <cstdint>
@@ -12,9 +13,6 @@
 #include <vector>
 
 namespace eqnet {
-
-std::string runConfigPath(const std::string& runDir);  // run.json
-std::string runMetricsPath(const std::string& runDir); // metrics.jsonl
 
 // One line of metrics.jsonl.
 struct MetricsRecord {

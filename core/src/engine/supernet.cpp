@@ -454,7 +454,7 @@ void writeSupernetArchive(const Supernet& net, torch::serialize::OutputArchive& 
 
 void saveArchiveAtomic(torch::serialize::OutputArchive& ar, const std::string& path) {
     ensureParentFolder(path);
-    const std::string tmp = path + ".part";
+    const std::string tmp = path + kPartialFileSuffix;
     try {
         ar.save_to(tmp);
     } catch (const c10::Error& e) {

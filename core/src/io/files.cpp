@@ -2,10 +2,13 @@
 
 #include "eqnet/error.h"
 
+#include <zlib.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 namespace eqnet {
 
@@ -39,7 +42,7 @@ void replaceFile(const std::string& tmp, const std::string& path) {
 
 void writeFileAtomic(const std::string& path, const std::string& contents) {
     ensureParentFolder(path);
-    const std::string tmp = path + ".part";
+    const std::string tmp = path + kPartialFileSuffix;
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
         if (!out) throw Error(path + ": cannot open for writing");
@@ -52,6 +55,24 @@ void writeFileAtomic(const std::string& path, const std::string& contents) {
         }
     }
     replaceFile(tmp, path);
+}
+
+std::string fileIdentity(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(path + ": cannot open");
+    uLong crc = crc32(0L, Z_NULL, 0);
+    std::vector<char> buf(1 << 20);
+    uint64_t size = 0;
+    while (in) {
+        in.read(buf.data(), std::streamsize(buf.size()));
+        const auto n = in.gcount();
+        if (n <= 0) break;
+        crc = crc32(crc, reinterpret_cast<const Bytef*>(buf.data()), uInt(n));
+        size += uint64_t(n);
+    }
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "%08lx", static_cast<unsigned long>(crc));
+    return "crc32:" + std::string(hex) + ":" + std::to_string(size);
 }
 
 } // namespace eqnet

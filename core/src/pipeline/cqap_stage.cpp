@@ -1,7 +1,8 @@
-#include "eqnet/pipeline.h"
+#include "eqnet/cqap_stage.h"
 
 #include "eqnet/error.h"
 #include "eqnet/files.h"
+#include "eqnet/run_layout.h"
 #include "eqnet/training.h"
 #include "pipeline/trained_run.h"
 
@@ -14,12 +15,6 @@ namespace eqnet {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-std::string runCheckpointPath(const std::string& runDir) { return (fs::path(runDir) / "checkpoints" / "last.pt").string(); }
-std::string cqapSamplesPath(const std::string& runDir) { return (fs::path(runDir) / "cqap" / "samples.jsonl").string(); }
-std::string cqapPredictorPath(const std::string& runDir, bool conditional) {
-    return (fs::path(runDir) / "cqap" / (conditional ? "predictor.json" : "predictor-unconditional.json")).string();
-}
-std::string cqapScoresPath(const std::string& runDir) { return (fs::path(runDir) / "cqap" / "scores.json").string(); }
 
 namespace {
 json scoresJson(const CqapScores& s) {
@@ -30,15 +25,6 @@ json scoresJson(const CqapScores& s) {
             {"kendall_tau_per_form", s.kendallTauPerForm}};
 }
 } // namespace
-
-TrainedRun openTrainedRun(const std::string& runDir, const std::string& device) {
-    TrainConfig cfg = TrainingJob::open(runDir).config();
-    const std::string ckpt = runCheckpointPath(runDir);
-    if (!fs::exists(ckpt))
-        throw Error(runDir + ": no trained supernet (" + ckpt + " is missing); run `eqnet train` first");
-    Supernet net = Supernet::load(ckpt, device);
-    return TrainedRun{std::move(cfg), ckpt, fileIdentity(ckpt), std::move(net)};
-}
 
 CqapStageResult runCqapStage(const std::string& runDir, const CqapStageOptions& opt, const ProgressFn& progress,
                              const StopToken& stop) {

@@ -1,9 +1,10 @@
 // Export a front point of a run: the subnet JSON (with accuracy and provenance) and the ONNX
 // QDQ model, into <run>/exports/.
-#include "eqnet/pipeline.h"
+#include "eqnet/export_stage.h"
 
 #include "eqnet/error.h"
 #include "eqnet/files.h"
+#include "eqnet/run_layout.h"
 #include "pipeline/trained_run.h"
 
 #include <chrono>
@@ -60,37 +61,6 @@ SubnetExportResult exportRunSubnet(const std::string& runDir, const SubnetConfig
         progress(p);
     }
     return exportSubnet(runDir, run, cfg, opt);
-}
-
-SubnetMeasurement measureRunSubnet(const std::string& runDir, const SubnetConfig& cfg, bool test,
-                                   const std::string& device, const ProgressFn& progress, const StopToken& stop) {
-    const auto t0 = std::chrono::steady_clock::now();
-    TrainedRun run = openTrainedRun(runDir, device);
-    run.net.validate(cfg);
-    const Dataset data = loadDataset(run.config.data);
-    run.net.setSubnet(cfg);
-    SubnetMeasurement m;
-    const auto report = [&](int64_t done) {
-        if (!progress) return;
-        Progress p;
-        p.stage = "verify";
-        p.done = done;
-        p.total = test ? 2 : 1;
-        p.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        progress(p);
-    };
-    report(0);
-    m.validation = run.net.evaluate(data, data.val, run.config.eval).accuracy;
-    report(1);
-    if (test && !stop.stopRequested()) {
-        const EvalResult t = run.net.evaluate(data, data.test, deployedEval(run.config.eval));
-        m.test = t.accuracy;
-        m.testCorrect = packCorrect(t.correct);
-        report(2);
-    }
-    m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    m.checkpointId = run.checkpointId;
-    return m;
 }
 
 ExportStageResult runExportStage(const std::string& runDir, const ExportStageOptions& opt, const ProgressFn& progress) {
@@ -151,7 +121,7 @@ ExportStageResult runExportStage(const std::string& runDir, const ExportStageOpt
     const std::string name = !opt.name.empty()          ? opt.name
                              : res.point.label.empty() ? profile.name + "-p" + std::to_string(res.pointIndex)
                                                         : profile.name + "-" + res.point.label;
-    const fs::path dir = opt.outDir.empty() ? fs::path(runDir) / "exports" : fs::path(opt.outDir);
+    const fs::path dir = opt.outDir.empty() ? fs::path(runExportsDir(runDir)) : fs::path(opt.outDir);
 
     if (progress) {
         Progress p;

@@ -3,6 +3,7 @@
 
 #include "eqnet/error.h"
 #include "eqnet/files.h"
+#include "eqnet/run_layout.h"
 
 #include <nlohmann/json.hpp>
 
@@ -78,7 +79,6 @@ json optionsKey(const PipelineOptions& o) {
     return k;
 }
 
-std::string pipelineRecordPath(const std::string& runDir) { return (fs::path(runDir) / "pipeline.json").string(); }
 
 // A record compared with the options asked for: the versions of eqnet and LibTorch that wrote
 // it (kept in the file, as in run.json) are not options, so another build resumes the folder.
@@ -125,7 +125,6 @@ PipelineResult runPipeline(const std::string& runDir, const PipelineOptions& opt
     const auto t0 = std::chrono::steady_clock::now();
     PipelineOptions opt = optIn;
     PipelineResult res;
-    const fs::path dir(runDir);
     const std::string recordPath = pipelineRecordPath(runDir);
     json key = optionsKey(opt);
     key["schema"] = "eqnet.pipeline";
@@ -136,7 +135,7 @@ PipelineResult runPipeline(const std::string& runDir, const PipelineOptions& opt
         if (withoutVersions(old) != withoutVersions(key))
             throw Error(recordPath + ": this folder holds a pipeline run with other options (preset \"" +
                         old.value("preset", std::string("?")) + "\"); use another --out folder");
-    } else if (fs::exists(dir / "run.json")) {
+    } else if (fs::exists(runConfigPath(runDir))) {
         throw Error(runDir + " already holds a run not made by `eqnet pipeline`; use another --out folder");
     }
 
@@ -147,7 +146,7 @@ PipelineResult runPipeline(const std::string& runDir, const PipelineOptions& opt
     // 1. Training (stage 1 FP + calibration + stage 2 supernet), resumable.
     stage("train");
     {
-        TrainingJob job = fs::exists(dir / "run.json") ? TrainingJob::open(runDir) : TrainingJob::create(runDir, opt.train);
+        TrainingJob job = fs::exists(runConfigPath(runDir)) ? TrainingJob::open(runDir) : TrainingJob::create(runDir, opt.train);
         if (!fs::exists(recordPath)) writeFileAtomic(recordPath, key.dump(2) + "\n");
         const TrainOutcome t = job.run(cb.train, stop);
         if (!t.finished) return res;

@@ -1,9 +1,12 @@
 // §6 over a run folder: search the profile's space with the run's CQAP predictor, then verify
 // the front by measuring its points (§4) beside the uniform baselines of the same form.
-#include "eqnet/pipeline.h"
+#include "eqnet/search_stage.h"
+
+#include "eqnet/cqap_stage.h"
 
 #include "eqnet/error.h"
 #include "eqnet/files.h"
+#include "eqnet/run_layout.h"
 #include "eqnet/uniform_baselines.h"
 #include "io/subnet_bits_json.h"
 #include "pipeline/front_refinement.h"
@@ -24,53 +27,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kFrontSchema = "eqnet.front";
-constexpr int kFrontVersion = 1;
-
-json optNumber(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
-
-json pointJson(const FrontPoint& p) {
-    json j;
-    jsonio::putSubnetBits(j, p.config);
-    j.update(json{{"bitops", p.cost.bitops},  {"size_bits", p.cost.sizeBits},
-                  {"predicted", p.predicted}, {"validation", optNumber(p.validation)},
-                  {"test", optNumber(p.test)}});
-    if (!p.label.empty()) j["label"] = p.label;
-    if (!p.testCorrect.empty()) j["test_correct"] = p.testCorrect;
-    return j;
-}
-
-[[noreturn]] void bad(const std::string& source, const std::string& what) { throw Error(source + ": " + what); }
-
-FrontPoint pointFromJson(const json& j, const std::string& where, const std::string& source,
-                         const std::vector<LayerInfo>& layers) {
-    FrontPoint p;
-    try {
-        p.config = jsonio::subnetBits(j, layers.size(), where, source);
-        p.predicted = j.at("predicted").get<double>();
-        if (j.contains("validation") && !j["validation"].is_null()) p.validation = j["validation"].get<double>();
-        if (j.contains("test") && !j["test"].is_null()) p.test = j["test"].get<double>();
-        p.label = j.value("label", std::string());
-        if (j.contains("test_correct")) {
-            p.testCorrect = j.at("test_correct").get<std::string>();
-            const auto c = unpackCorrect(p.testCorrect, source + ": field \"" + where + ".test_correct\"");
-            if (!p.test) bad(source, "field \"" + where + ".test_correct\" without a \"test\" accuracy");
-            int64_t right = 0;
-            for (auto v : c) right += v;
-            if (c.empty() || std::fabs(double(right) / double(c.size()) - *p.test) > 1e-6)
-                bad(source, "field \"" + where + ".test_correct\" does not match \"test\"");
-        }
-    } catch (const json::exception& e) {
-        bad(source, "field \"" + where + "\": " + e.what());
-    } catch (const Error& e) {
-        const std::string m = e.what();
-        if (m.rfind(source, 0) == 0) throw;
-        bad(source, "field \"" + where + "\": " + m);
-    }
-    p.cost = subnetCost(layers, p.config);
-    return p;
-}
-
 std::string profileKey(const HardwareProfile& p) {
     HardwareProfile q = p;
     q.source.clear();
@@ -90,187 +46,6 @@ void sortFront(std::vector<FrontPoint>& v) {
 }
 
 } // namespace
-
-std::string frontPath(const std::string& runDir, const std::string& profileName) {
-    return (fs::path(runDir) / "search" / profileName / "front.json").string();
-}
-
-std::string frontRefinePath(const std::string& runDir, const std::string& profileName) {
-    return (fs::path(runDir) / "search" / profileName / "refine.jsonl").string();
-}
-
-std::string frontPredictorPath(const std::string& runDir, const std::string& profileName) {
-    return (fs::path(runDir) / "search" / profileName / "predictor.json").string();
-}
-
-std::string frontToJson(const FrontFile& f, const std::vector<LayerInfo>& layers) {
-    json j;
-    j["schema"] = kFrontSchema;
-    j["version"] = kFrontVersion;
-    j["model"] = f.model;
-    j["checkpoint_id"] = f.checkpointId;
-    j["layers"] = json::array();
-    for (const auto& l : layers) j["layers"].push_back(l.name);
-    j["profile"] = json::parse(profileToJson(f.profile));
-    j["search"] = {{"population", f.search.population}, {"generations", f.search.generations},
-                   {"mutation_prob", f.search.mutationProb}, {"mutation_share", f.search.mutationShare},
-                   {"seed", f.search.seed}, {"evaluations", f.evaluations},
-                   {"seconds", f.searchSeconds}, {"exhaustive", f.exhaustive},
-                   {"predictor_kendall_tau", f.predictorTau}, {"bn_images", f.bnImages}, {"bn_repeats", f.bnRepeats},
-                   {"refine_rounds", f.refineRounds}, {"refine_points", f.refinePoints},
-                   {"refine_measured", f.refineMeasured}};
-    j["points"] = json::array();
-    for (const auto& p : f.points) j["points"].push_back(pointJson(p));
-    j["uniform"] = json::array();
-    for (const auto& p : f.uniform) j["uniform"].push_back(pointJson(p));
-    const FrontVerification& v = f.verification;
-    j["verification"] = {{"measured", v.measured}, {"rmse_pp", v.rmse}, {"mae_pp", v.mae}, {"bias_pp", v.bias},
-                         {"kendall_tau", v.kendallTau}, {"baselines", v.baselines},
-                         {"baselines_beaten", v.baselinesBeaten},
-                         {"baselines_beaten_on_test", v.baselinesBeatenOnTest}};
-    // Derived (summariseVerification recomputes it on reading): for readers of the file.
-    j["verification"]["test_comparisons"] = json::array();
-    for (const auto& c : v.testComparisons) {
-        json e = {{"baseline", c.baseline}, {"baseline_test", c.baselineTest}, {"point", nullptr}};
-        if (c.point >= 0) // else no measured front point is that cheap
-            e.update({{"point", c.point}, {"point_test", c.pointTest}, {"difference", c.difference.difference},
-                      {"interval", {c.difference.low, c.difference.high}}, {"level", c.difference.level},
-                      {"resamples", c.difference.resamples}, {"images", c.difference.images}});
-        j["verification"]["test_comparisons"].push_back(e);
-    }
-    return j.dump(1) + "\n";
-}
-
-FrontFile frontFromJson(const std::string& text, const std::string& source, const std::vector<LayerInfo>& layers) {
-    json j;
-    try {
-        j = json::parse(text);
-    } catch (const json::parse_error& e) {
-        bad(source, std::string("not valid JSON (") + e.what() + ")");
-    }
-    if (!j.is_object() || j.value("schema", std::string()) != kFrontSchema)
-        bad(source, std::string("not a front file (\"schema\" must be \"") + kFrontSchema + "\")");
-    if (j.value("version", 0) != kFrontVersion)
-        bad(source, "field \"version\" is not supported (this build reads version " + std::to_string(kFrontVersion) + ")");
-    FrontFile f;
-    try {
-        f.model = j.at("model").get<std::string>();
-        f.checkpointId = j.at("checkpoint_id").get<std::string>();
-        const auto names = j.at("layers").get<std::vector<std::string>>();
-        bool same = names.size() == layers.size();
-        for (size_t i = 0; same && i < names.size(); ++i) same = names[i] == layers[i].name;
-        if (!same) bad(source, "field \"layers\" does not match the supernet's layers");
-        f.profile = profileFromJson(j.at("profile").dump(), source + " (field \"profile\")");
-        const json& s = j.at("search");
-        f.search.population = s.at("population").get<int>();
-        f.search.generations = s.at("generations").get<int>();
-        f.search.mutationProb = s.at("mutation_prob").get<double>();
-        f.search.mutationShare = s.value("mutation_share", f.search.mutationShare);
-        f.search.seed = s.at("seed").get<uint64_t>();
-        f.evaluations = s.value("evaluations", int64_t(0));
-        f.searchSeconds = s.value("seconds", 0.0);
-        f.exhaustive = s.value("exhaustive", false);
-        f.predictorTau = s.value("predictor_kendall_tau", 0.0);
-        f.bnImages = s.value("bn_images", int64_t(0));
-        f.bnRepeats = s.value("bn_repeats", 1);
-        f.refineRounds = s.value("refine_rounds", 0);
-        f.refinePoints = s.value("refine_points", 0);
-        f.refineMeasured = s.value("refine_measured", int64_t(0));
-        const json& pts = j.at("points");
-        for (size_t i = 0; i < pts.size(); ++i)
-            f.points.push_back(pointFromJson(pts[i], "points[" + std::to_string(i) + "]", source, layers));
-        const json& uni = j.at("uniform");
-        for (size_t i = 0; i < uni.size(); ++i)
-            f.uniform.push_back(pointFromJson(uni[i], "uniform[" + std::to_string(i) + "]", source, layers));
-    } catch (const json::exception& e) {
-        bad(source, std::string("a field is missing or has the wrong type (") + e.what() + ")");
-    }
-    f.verification = summariseVerification(f);
-    return f;
-}
-
-FrontFile readFront(const std::string& runDir, const std::string& profileName, const std::vector<LayerInfo>& layers) {
-    const std::string p = frontPath(runDir, profileName);
-    if (!fs::exists(p))
-        throw Error(p + " does not exist; search first (`eqnet search --run " + runDir + " --profile " + profileName + "`)");
-    return frontFromJson(readTextFile(p), p, layers);
-}
-
-FrontVerification summariseVerification(const FrontFile& f) {
-    FrontVerification v;
-    std::vector<double> pred, meas;
-    double se = 0, ae = 0, bias = 0;
-    for (const auto& p : f.points) {
-        if (!p.validation) continue;
-        const double e = 100.0 * (p.predicted - *p.validation);
-        se += e * e;
-        ae += std::fabs(e);
-        bias += e;
-        pred.push_back(p.predicted);
-        meas.push_back(*p.validation);
-    }
-    v.measured = int64_t(pred.size());
-    if (v.measured > 0) {
-        v.rmse = std::sqrt(se / double(v.measured));
-        v.mae = ae / double(v.measured);
-        v.bias = bias / double(v.measured);
-        v.kendallTau = kendallTau(pred, meas);
-    }
-    // Test split: the point a user would pick (best validation accuracy at no more BitOps)
-    // against each baseline, image by image.
-    for (const auto& u : f.uniform) {
-        if (u.testCorrect.empty()) continue;
-        BaselineComparison c;
-        c.baseline = u.label;
-        c.baselineTest = u.test.value_or(0.0);
-        for (size_t i = 0; i < f.points.size(); ++i) {
-            const FrontPoint& p = f.points[i];
-            if (p.testCorrect.empty() || !p.validation || p.cost.bitops > u.cost.bitops || p.config == u.config)
-                continue;
-            if (c.point < 0 || *p.validation > *f.points[size_t(c.point)].validation) c.point = int64_t(i);
-        }
-        if (c.point >= 0) {
-            const FrontPoint& p = f.points[size_t(c.point)];
-            c.pointTest = p.test.value_or(0.0);
-            c.difference = pairedBootstrap(unpackCorrect(p.testCorrect, "front point"),
-                                           unpackCorrect(u.testCorrect, "baseline " + u.label));
-            v.baselinesBeatenOnTest += c.difference.above();
-        }
-        v.testComparisons.push_back(c);
-    }
-    for (const auto& u : f.uniform) {
-        if (!u.validation) continue;
-        ++v.baselines;
-        for (const auto& p : f.points)
-            if (p.validation && p.cost.bitops <= u.cost.bitops && *p.validation > *u.validation && p.config != u.config) {
-                ++v.baselinesBeaten;
-                break;
-            }
-    }
-    return v;
-}
-
-bool recordFrontMeasurement(const std::string& runDir, const std::string& profileName,
-                            const std::vector<LayerInfo>& layers, const SubnetConfig& cfg,
-                            const SubnetMeasurement& m) {
-    FrontFile f = readFront(runDir, profileName, layers);
-    if (m.checkpointId.empty() || f.checkpointId != m.checkpointId) return false;
-    bool found = false;
-    for (auto* list : {&f.points, &f.uniform})
-        for (FrontPoint& p : *list)
-            if (p.config == cfg) {
-                p.validation = m.validation;
-                if (m.test) {
-                    p.test = m.test;
-                    p.testCorrect = m.testCorrect;
-                }
-                found = true;
-            }
-    if (!found) return false;
-    f.verification = summariseVerification(f);
-    writeFileAtomic(frontPath(runDir, profileName), frontToJson(f, layers));
-    return true;
-}
 
 FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& opt, const ProgressFn& progress,
                          const StopToken& stop) {
@@ -427,75 +202,6 @@ FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& op
         }
     }
     return f;
-}
-
-std::string frontTable(const FrontFile& f, const std::vector<LayerInfo>& layers) {
-    std::string out;
-    char line[512];
-    auto bitsText = [&](const SubnetConfig& c) {
-        std::string s;
-        for (size_t i = 0; i < c.layers.size(); ++i) {
-            if (i < layers.size() && layers[i].fixedBits) continue;
-            s += (s.empty() ? "" : " ") + std::to_string(c.layers[i].w) + "/" + std::to_string(c.layers[i].a);
-        }
-        return s;
-    };
-    auto pct = [](const std::optional<double>& v) {
-        if (!v) return std::string("-");
-        char b[16];
-        std::snprintf(b, sizeof b, "%.2f", 100.0 * *v);
-        return std::string(b);
-    };
-    std::snprintf(line, sizeof line, "Front for profile %s (%s), %zu points, %lld predictions in %.2f s\n\n",
-                  f.profile.name.c_str(), formName(f.profile.form).c_str(), f.points.size(),
-                  (long long)f.evaluations, f.searchSeconds);
-    out += line;
-    out += "| # | subnet | W/A bits (searchable layers) | BitOps | size | predicted | val | test |\n";
-    out += "|---:|---|---|---:|---:|---:|---:|---:|\n";
-    auto row = [&](const std::string& idx, const FrontPoint& p) {
-        char pred[16];
-        std::snprintf(pred, sizeof pred, "%.2f", 100.0 * p.predicted);
-        std::snprintf(line, sizeof line, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", idx.c_str(),
-                      p.label.empty() ? "searched" : ("uniform " + p.label).c_str(), bitsText(p.config).c_str(),
-                      formatBitops(p.cost.bitops).c_str(), formatSizeBits(p.cost.sizeBits).c_str(), pred,
-                      pct(p.validation).c_str(), pct(p.test).c_str());
-        out += line;
-    };
-    for (size_t i = 0; i < f.points.size(); ++i) row(std::to_string(i), f.points[i]);
-    for (const auto& u : f.uniform) row("", u);
-    const FrontVerification& v = f.verification;
-    if (v.measured > 0) {
-        std::snprintf(line, sizeof line,
-                      "\nPrediction error on %lld measured front points (validation): RMSE %.2f pp, MAE %.2f pp, "
-                      "bias %+.2f pp, Kendall tau %.3f. Uniform baselines beaten by a cheaper-or-equal front "
-                      "point: %lld of %lld.\n",
-                      (long long)v.measured, v.rmse, v.mae, v.bias, v.kendallTau, (long long)v.baselinesBeaten,
-                      (long long)v.baselines);
-        out += line;
-    }
-    if (!v.testComparisons.empty()) {
-        out += "\nOn the test split, each uniform baseline against the front point with the best validation "
-               "accuracy at no more BitOps (difference in pp, paired bootstrap 95 % interval over the same "
-               "test images):\n\n";
-        out += "| baseline | test | front point | test | difference | 95 % interval |\n|---|---:|---:|---:|---:|---|\n";
-        for (const auto& c : v.testComparisons) {
-            if (c.point < 0) {
-                std::snprintf(line, sizeof line, "| %s | %.2f | none as cheap | | | |\n", c.baseline.c_str(),
-                              100 * c.baselineTest);
-            } else {
-                std::snprintf(line, sizeof line, "| %s | %.2f | #%lld | %.2f | %+.2f | [%+.2f, %+.2f]%s |\n",
-                              c.baseline.c_str(), 100 * c.baselineTest, (long long)c.point, 100 * c.pointTest,
-                              100 * c.difference.difference, 100 * c.difference.low, 100 * c.difference.high,
-                              c.difference.above() ? " above 0" : "");
-            }
-            out += line;
-        }
-        std::snprintf(line, sizeof line,
-                      "\nBaselines beaten on test with the 95 %% interval above zero: %lld of %zu.\n",
-                      (long long)v.baselinesBeatenOnTest, v.testComparisons.size());
-        out += line;
-    }
-    return out;
 }
 
 } // namespace eqnet

@@ -2,6 +2,7 @@
 
 #include "eqnet/error.h"
 #include "eqnet/files.h"
+#include "io/json_fields.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -382,40 +383,30 @@ std::string CqapPredictor::toJson() const {
     return j.dump() + "\n";
 }
 
-namespace {
-[[noreturn]] void bad(const std::string& source, const std::string& what) { throw Error(source + ": " + what); }
-
-const json& field(const json& o, const char* key, const std::string& source) {
-    auto it = o.find(key);
-    if (it == o.end()) bad(source, std::string("missing field \"") + key + "\"");
-    return *it;
-}
-} // namespace
-
 CqapPredictor CqapPredictor::fromJson(const std::string& text, const std::string& source) {
     json j;
     try {
         j = json::parse(text);
     } catch (const json::parse_error& e) {
-        bad(source, std::string("not valid JSON (") + e.what() + ")");
+        jsonio::fail(source, std::string("not valid JSON (") + e.what() + ")");
     }
-    if (!j.is_object()) bad(source, "not a CQAP predictor file (expected a JSON object)");
+    if (!j.is_object()) jsonio::fail(source, "not a CQAP predictor file (expected a JSON object)");
     if (j.value("schema", std::string()) != kCqapSchema)
-        bad(source, std::string("not a CQAP predictor file (\"schema\" must be \"") + kCqapSchema + "\")");
-    const json& ver = field(j, "version", source);
+        jsonio::fail(source, std::string("not a CQAP predictor file (\"schema\" must be \"") + kCqapSchema + "\")");
+    const json& ver = jsonio::need(j, "version", "", source);
     if (!ver.is_number_integer() || ver.get<int>() < 1 || ver.get<int>() > kCqapVersion)
-        bad(source, "field \"version\" = " + ver.dump() + " is not supported (this build reads versions 1 to " +
+        jsonio::fail(source, "field \"version\" = " + ver.dump() + " is not supported (this build reads versions 1 to " +
                         std::to_string(kCqapVersion) + ")");
     const int version = ver.get<int>();
     auto d = std::make_unique<Impl>();
     try {
-        d->model = field(j, "model", source).get<std::string>();
-        d->layerNames = field(j, "layers", source).get<std::vector<std::string>>();
-        const bool conditional = field(j, "conditional", source).get<bool>();
-        const json& target = field(j, "target", source);
-        d->yMean = field(target, "mean", source).get<double>();
-        d->yStd = field(target, "std", source).get<double>();
-        const json& fit = field(j, "fit", source);
+        d->model = jsonio::need(j, "model", "", source).get<std::string>();
+        d->layerNames = jsonio::need(j, "layers", "", source).get<std::vector<std::string>>();
+        const bool conditional = jsonio::need(j, "conditional", "", source).get<bool>();
+        const json& target = jsonio::need(j, "target", "", source);
+        d->yMean = jsonio::need(target, "mean", "", source).get<double>();
+        d->yStd = jsonio::need(target, "std", "", source).get<double>();
+        const json& fit = jsonio::need(j, "fit", "", source);
         d->options.conditional = conditional;
         d->options.hidden = fit.value("hidden", d->options.hidden);
         d->options.lr = fit.value("lr", d->options.lr);
@@ -439,36 +430,36 @@ CqapPredictor CqapPredictor::fromJson(const std::string& text, const std::string
         }
         // The encoder is rebuilt from the layer names; which layers are fixed is not stored
         // per name, so the file records the searchable count through "features".
-        const int features = field(j, "features", source).get<int>();
+        const int features = jsonio::need(j, "features", "", source).get<int>();
         // Version 1: one MLP in "mlp"; version 2: the ensemble's MLPs in "mlps".
         std::vector<std::pair<const json*, std::string>> nets;
         if (version == 1) {
-            nets.push_back({&field(j, "mlp", source), "mlp"});
+            nets.push_back({&jsonio::need(j, "mlp", "", source), "mlp"});
         } else {
-            const json& mlps = field(j, "mlps", source);
-            if (!mlps.is_array() || mlps.empty()) bad(source, "field \"mlps\" must be a non-empty array");
+            const json& mlps = jsonio::need(j, "mlps", "", source);
+            if (!mlps.is_array() || mlps.empty()) jsonio::fail(source, "field \"mlps\" must be a non-empty array");
             for (size_t m = 0; m < mlps.size(); ++m) nets.push_back({&mlps[m], "mlps[" + std::to_string(m) + "]"});
         }
         for (const auto& [mlp, name] : nets) {
-            if (!mlp->is_array() || mlp->empty()) bad(source, "field \"" + name + "\" must be a non-empty array");
+            if (!mlp->is_array() || mlp->empty()) jsonio::fail(source, "field \"" + name + "\" must be a non-empty array");
             std::vector<DenseLayer> net;
             for (size_t l = 0; l < mlp->size(); ++l) {
                 const json& L = (*mlp)[l];
                 DenseLayer dl;
-                dl.in = field(L, "in", source).get<int>();
-                dl.out = field(L, "out", source).get<int>();
-                dl.weight = field(L, "weight", source).get<std::vector<float>>();
-                dl.bias = field(L, "bias", source).get<std::vector<float>>();
+                dl.in = jsonio::need(L, "in", "", source).get<int>();
+                dl.out = jsonio::need(L, "out", "", source).get<int>();
+                dl.weight = jsonio::need(L, "weight", "", source).get<std::vector<float>>();
+                dl.bias = jsonio::need(L, "bias", "", source).get<std::vector<float>>();
                 const std::string where = name + "[" + std::to_string(l) + "]";
                 if (dl.in <= 0 || dl.out <= 0 || dl.weight.size() != size_t(dl.in) * size_t(dl.out) ||
                     dl.bias.size() != size_t(dl.out))
-                    bad(source, "field \"" + where + "\": weight or bias size does not match in/out");
-                if (l == 0 && dl.in != features) bad(source, "field \"" + where + ".in\" differs from \"features\"");
+                    jsonio::fail(source, "field \"" + where + "\": weight or bias size does not match in/out");
+                if (l == 0 && dl.in != features) jsonio::fail(source, "field \"" + where + ".in\" differs from \"features\"");
                 if (l > 0 && dl.in != net.back().out)
-                    bad(source, "field \"" + where + ".in\" differs from the previous layer's out");
+                    jsonio::fail(source, "field \"" + where + ".in\" differs from the previous layer's out");
                 net.push_back(std::move(dl));
             }
-            if (net.back().out != 1) bad(source, "field \"" + name + "\": the last MLP layer must have one output");
+            if (net.back().out != 1) jsonio::fail(source, "field \"" + name + "\": the last MLP layer must have one output");
             d->members.push_back(std::move(net));
         }
         d->options.ensemble = int(d->members.size());
@@ -480,10 +471,10 @@ CqapPredictor CqapPredictor::fromJson(const std::string& text, const std::string
         }
         d->encoder = CqapEncoder(infos, conditional);
         if (d->encoder.size() != features)
-            bad(source, "field \"features\" = " + std::to_string(features) + " does not match " +
+            jsonio::fail(source, "field \"features\" = " + std::to_string(features) + " does not match " +
                             std::to_string(d->layerNames.size()) + " layers");
     } catch (const json::exception& e) {
-        bad(source, std::string("a field has the wrong type (") + e.what() + ")");
+        jsonio::fail(source, std::string("a field has the wrong type (") + e.what() + ")");
     }
     CqapPredictor p;
     p.d_ = std::move(d);

@@ -7,7 +7,6 @@
 #include "io/subnet_bits_json.h"
 
 #include <nlohmann/json.hpp>
-#include <zlib.h>
 
 #include <algorithm>
 #include <chrono>
@@ -81,24 +80,6 @@ SubnetConfig cqapSampleConfig(const std::vector<LayerInfo>& layers, const QuantF
         cfg.layers.push_back({w, a});
     }
     return cfg;
-}
-
-std::string fileIdentity(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path + ": cannot open");
-    uLong crc = crc32(0L, Z_NULL, 0);
-    std::vector<char> buf(1 << 20);
-    uint64_t size = 0;
-    while (in) {
-        in.read(buf.data(), std::streamsize(buf.size()));
-        const auto n = in.gcount();
-        if (n <= 0) break;
-        crc = crc32(crc, reinterpret_cast<const Bytef*>(buf.data()), uInt(n));
-        size += uint64_t(n);
-    }
-    char hex[16];
-    std::snprintf(hex, sizeof hex, "%08lx", static_cast<unsigned long>(crc));
-    return "crc32:" + std::string(hex) + ":" + std::to_string(size);
 }
 
 namespace {

@@ -3,6 +3,7 @@
 
 #include "eqnet/error.h"
 #include "eqnet/files.h"
+#include "eqnet/run_layout.h"
 
 #include <nlohmann/json.hpp>
 
@@ -17,8 +18,6 @@ namespace eqnet {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-std::string runConfigPath(const std::string& runDir) { return (fs::path(runDir) / "run.json").string(); }
-std::string runMetricsPath(const std::string& runDir) { return (fs::path(runDir) / "metrics.jsonl").string(); }
 
 namespace {
 
@@ -166,11 +165,11 @@ RunSummary inspectRun(const std::string& runDir) {
     RunSummary s;
     s.dir = runDir;
     s.config = trainConfigFromJson(readTextFile(runFile), runFile);
-    s.hasCheckpoint = fs::is_regular_file(dir / "checkpoints" / "last.pt");
-    s.isPipeline = fs::is_regular_file(dir / "pipeline.json");
-    s.hasPredictor = fs::is_regular_file(dir / "cqap" / "predictor.json");
+    s.hasCheckpoint = fs::is_regular_file(runCheckpointPath(runDir));
+    s.isPipeline = fs::is_regular_file(pipelineRecordPath(runDir));
+    s.hasPredictor = fs::is_regular_file(cqapPredictorPath(runDir));
     {
-        std::ifstream in(dir / "cqap" / "samples.jsonl");
+        std::ifstream in(cqapSamplesPath(runDir));
         std::string line;
         while (std::getline(in, line))
             if (!line.empty()) ++s.samples;
@@ -178,7 +177,7 @@ RunSummary inspectRun(const std::string& runDir) {
     // Training is finished when the last training event says so (a later "resumed" or
     // "started" means it is running again).
     {
-        std::ifstream in(dir / "metrics.jsonl");
+        std::ifstream in(runMetricsPath(runDir));
         std::string line;
         while (std::getline(in, line)) {
             if (line.find("\"event\"") == std::string::npos) continue;
@@ -188,10 +187,10 @@ RunSummary inspectRun(const std::string& runDir) {
         }
     }
     std::error_code ec;
-    for (const auto& e : fs::directory_iterator(dir / "search", ec))
-        if (e.is_directory() && fs::is_regular_file(e.path() / "front.json")) s.fronts.push_back(e.path().filename().string());
-    for (const auto& e : fs::directory_iterator(dir / "exports", ec))
-        if (e.is_regular_file() && e.path().extension() != ".part") s.exports.push_back(e.path().filename().string());
+    for (const auto& e : fs::directory_iterator(runSearchDir(runDir), ec))
+        if (e.is_directory() && fs::is_regular_file(e.path() / runfile::kFront)) s.fronts.push_back(e.path().filename().string());
+    for (const auto& e : fs::directory_iterator(runExportsDir(runDir), ec))
+        if (e.is_regular_file() && e.path().extension() != kPartialFileSuffix) s.exports.push_back(e.path().filename().string());
     std::sort(s.fronts.begin(), s.fronts.end());
     std::sort(s.exports.begin(), s.exports.end());
     return s;

@@ -7,6 +7,7 @@
 #include "engine/supernet_impl.h"
 #include "eqnet/error.h"
 #include "eqnet/files.h"
+#include "eqnet/run_layout.h"
 #include "quant/fake_quant.h"
 #include "train/sandwich_trainer.h"
 
@@ -27,11 +28,6 @@ using nlohmann::json;
 
 // ---- the job --------------------------------------------------------------------------------
 namespace {
-
-constexpr const char* kRunFile = "run.json";
-constexpr const char* kMetricsFile = "metrics.jsonl";
-constexpr const char* kLastCheckpoint = "checkpoints/last.pt";
-constexpr const char* kFpCheckpoint = "checkpoints/fp.pt";
 
 // Where a run stands; stored in every checkpoint.
 struct Position {
@@ -59,19 +55,18 @@ struct TrainingJob::Impl {
         return snapshot;
     }
 
-    std::string path(const char* rel) const { return (fs::path(dir) / rel).string(); }
 
     void appendMetric(const json& j) const {
-        std::ofstream out(path(kMetricsFile), std::ios::app);
+        std::ofstream out(runMetricsPath(dir), std::ios::app);
         out << j.dump() << "\n";
         out.flush();
-        if (!out) throw Error(path(kMetricsFile) + ": cannot append (disk full?)");
+        if (!out) throw Error(runMetricsPath(dir) + ": cannot append (disk full?)");
     }
 
     // After a crash, lines may exist for steps the checkpoint does not hold: drop them, so a
     // resumed run's metrics read as one uninterrupted run.
     void trimMetrics(const Position& pos) const {
-        const std::string p = path(kMetricsFile);
+        const std::string p = runMetricsPath(dir);
         if (!fs::exists(p)) return;
         std::ifstream in(p);
         std::ostringstream kept;
@@ -133,7 +128,7 @@ TrainingJob TrainingJob::create(const std::string& runDir, const TrainConfig& cf
     // Validate by a round trip through the file format before anything is written.
     const std::string text = trainConfigToJson(cfg);
     trainConfigFromJson(text, "configuration");
-    const fs::path runFile = fs::path(runDir) / kRunFile;
+    const fs::path runFile = runConfigPath(runDir);
     if (fs::exists(runFile))
         throw Error(runDir + ": already holds a run (run.json); resume it with --resume, or choose another folder");
     if (!cfg.fromFp.empty() && !fs::is_regular_file(cfg.fromFp))
@@ -169,7 +164,7 @@ TrainingJob TrainingJob::create(const std::string& runDir, const TrainConfig& cf
 }
 
 TrainingJob TrainingJob::open(const std::string& runDir) {
-    const std::string runFile = (fs::path(runDir) / kRunFile).string();
+    const std::string runFile = runConfigPath(runDir);
     if (!fs::is_regular_file(runFile)) throw Error(runDir + ": not a run folder (no run.json)");
     auto d = std::make_unique<Impl>();
     d->dir = runDir;
@@ -243,15 +238,15 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
     torch::serialize::InputArchive resumeAr;
     bool resuming = false;
     const torch::Device device = parseDevice(cfg.device);
-    if (fs::exists(d.path(kLastCheckpoint))) {
-        openArchive(resumeAr, d.path(kLastCheckpoint), device);
+    if (fs::exists(runCheckpointPath(d.dir))) {
+        openArchive(resumeAr, runCheckpointPath(d.dir), device);
         if (isLegacyArchive(resumeAr))
-            throw Error(d.path(kLastCheckpoint) +
+            throw Error(runCheckpointPath(d.dir) +
                         ": written by an older build (checkpoint format v1, whose quantizer steps "
                         "could turn negative); it cannot be resumed by this one. Train the run again "
                         "in a new folder; its stage-1 network can be reused with --from-fp " +
-                        d.path(kFpCheckpoint));
-        net = std::make_unique<Supernet>(readSupernetArchive(resumeAr, d.path(kLastCheckpoint), cfg.device));
+                        runFpCheckpointPath(d.dir));
+        net = std::make_unique<Supernet>(readSupernetArchive(resumeAr, runCheckpointPath(d.dir), cfg.device));
         c10::IValue v;
         try {
             resumeAr.read("train_stage", v);
@@ -265,10 +260,10 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
             resumeAr.read("train_fp_steps", v);
             pos.fpSteps = v.toInt();
         } catch (const c10::Error& e) {
-            throw Error(d.path(kLastCheckpoint) + ": not a training checkpoint (no position): " + firstLine(e.what()));
+            throw Error(runCheckpointPath(d.dir) + ": not a training checkpoint (no position): " + firstLine(e.what()));
         }
         if (net->spec().name != cfg.model)
-            throw Error(d.path(kLastCheckpoint) + ": holds model " + net->spec().name + " but run.json asks for " + cfg.model);
+            throw Error(runCheckpointPath(d.dir) + ": holds model " + net->spec().name + " but run.json asks for " + cfg.model);
         resuming = true;
         d.trimMetrics(pos);
         d.appendMetric({{"type", "event"}, {"what", "resumed"}, {"stage", pos.stage}, {"step", pos.step}});
@@ -316,7 +311,7 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
             while (true) {
                 pause.waitWhilePaused(stop);
                 if (stop.stopRequested()) {
-                    d.saveCheckpoint(*net, &optim, pos, d.path(kLastCheckpoint));
+                    d.saveCheckpoint(*net, &optim, pos, runCheckpointPath(d.dir));
                     d.appendMetric({{"type", "event"}, {"what", "stopped"}, {"stage", label}, {"step", pos.step}});
                     say("stopped at " + label + " step " + std::to_string(pos.step) + "; checkpoint written");
                     return false;
@@ -381,7 +376,7 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
             Position next = pos;
             next.epoch = pos.epoch + 1;
             next.batch = 0;
-            d.saveCheckpoint(*net, &optim, next, d.path(kLastCheckpoint));
+            d.saveCheckpoint(*net, &optim, next, runCheckpointPath(d.dir));
         }
         return true;
     };
@@ -420,12 +415,12 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
             }
         }
         net->setFullPrecision();
-        net->save(d.path(kFpCheckpoint));
+        net->save(runFpCheckpointPath(d.dir));
         say("calibrating the quantizer on " + std::to_string(cfg.calibImages) + " training images");
         net->calibrate(data, cfg.calibImages);
         pos.stage = "main";
         pos.step = pos.epoch = pos.batch = 0;
-        d.saveCheckpoint(*net, nullptr, pos, d.path(kLastCheckpoint));
+        d.saveCheckpoint(*net, nullptr, pos, runCheckpointPath(d.dir));
         d.appendMetric({{"type", "event"}, {"what", "calibrated"}});
     }
 
@@ -457,14 +452,14 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
     outcome.seconds = secondsSince(t0);
     if (!done) return outcome;
     pos.stage = "done";
-    d.saveCheckpoint(*net, nullptr, pos, d.path(kLastCheckpoint));
+    d.saveCheckpoint(*net, nullptr, pos, runCheckpointPath(d.dir));
     d.appendMetric({{"type", "event"}, {"what", "finished"}, {"step", pos.step}});
     outcome.finished = true;
     return outcome;
 }
 
 Supernet loadRunSupernet(const std::string& runDir, const std::string& device) {
-    return Supernet::load((fs::path(runDir) / kLastCheckpoint).string(), device);
+    return Supernet::load(runCheckpointPath(runDir), device);
 }
 
 } // namespace eqnet
