@@ -5,6 +5,7 @@
 //  - a summary of what the folder holds (configuration, checkpoint, predictor, fronts,
 //    exports), cheap enough to call on every refresh (no weights are loaded).
 // Plain C++ types only.
+#include "eqnet/metrics_schema.h"
 #include "eqnet/run_layout.h"
 #include "eqnet/training.h"
 
@@ -13,22 +14,6 @@
 #include <vector>
 
 namespace eqnet {
-
-// One line of metrics.jsonl.
-struct MetricsRecord {
-    enum class Kind { Step, Eval, Event };
-    Kind kind = Kind::Event;
-    StepMetrics step;  // Kind::Step: stage, step, epoch, subnetNames + losses, lr, images/s
-    bool hasWdr = false; // Kind::Step: step.wdrLoss / meanSkew / meanKurt were recorded
-    EpochMetrics eval; // Kind::Eval: stage, epoch, step, names + valAccuracy
-    std::string event; // Kind::Event: "started", "calibrated", "stopped", "resumed", "finished"
-    std::string eventStage;
-    int64_t eventStep = 0;
-};
-
-// Parses one line; false (out untouched) for a line that is not a record: empty, torn by a
-// crash, or of a type this version does not know.
-bool parseMetricsLine(const std::string& line, MetricsRecord& out);
 
 // Follows metrics.jsonl while another process (or thread) appends to it: each poll() returns
 // the records of the complete lines added since the last one. A line still being written

@@ -5,8 +5,6 @@
 #include "eqnet/files.h"
 #include "eqnet/run_layout.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -16,94 +14,7 @@
 namespace eqnet {
 
 namespace fs = std::filesystem;
-using json = nlohmann::json;
 
-
-namespace {
-
-// Named values of an object, in the order the trainer wrote them. nlohmann's json sorts keys,
-// so the sandwich order (largest, random..., smallest) is restored by name.
-int subnetRank(const std::string& name) {
-    if (name == "largest" || name == "fp" || name == "static") return 0;
-    if (name == "smallest") return 1 << 20;
-    if (name.rfind("random", 0) == 0) {
-        try {
-            return 1 + std::stoi(name.substr(6));
-        } catch (...) {
-            return 1 << 19;
-        }
-    }
-    return 1 << 19;
-}
-
-void namedValues(const json& obj, std::vector<std::string>& names, std::vector<double>& values, bool sandwichOrder) {
-    std::vector<std::pair<std::string, double>> kv;
-    for (auto it = obj.begin(); it != obj.end(); ++it)
-        if (it.value().is_number()) kv.emplace_back(it.key(), it.value().get<double>());
-    if (sandwichOrder)
-        std::stable_sort(kv.begin(), kv.end(),
-                         [](const auto& a, const auto& b) { return subnetRank(a.first) < subnetRank(b.first); });
-    for (auto& [k, v] : kv) {
-        names.push_back(k);
-        values.push_back(v);
-    }
-}
-
-} // namespace
-
-bool parseMetricsLine(const std::string& line, MetricsRecord& out) {
-    if (line.empty()) return false;
-    const json j = json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return false;
-    const auto type = j.find("type");
-    if (type == j.end() || !type->is_string()) return false;
-    const auto num = [&](const char* key, double dflt) {
-        const auto it = j.find(key);
-        return it != j.end() && it->is_number() ? it->get<double>() : dflt;
-    };
-    const auto str = [&](const char* key) {
-        const auto it = j.find(key);
-        return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-    };
-    MetricsRecord r;
-    const std::string t = type->get<std::string>();
-    if (t == "step") {
-        const auto losses = j.find("losses");
-        if (losses == j.end() || !losses->is_object()) return false;
-        r.kind = MetricsRecord::Kind::Step;
-        r.step.stage = str("stage");
-        r.step.step = int64_t(num("step", 0));
-        r.step.epoch = int(num("epoch", 0));
-        namedValues(*losses, r.step.subnetNames, r.step.losses, true);
-        r.step.lr = num("lr", 0);
-        r.step.imagesPerSecond = num("images_per_s", 0);
-        const auto wdr = j.find("wdr");
-        if (wdr != j.end() && wdr->is_object()) {
-            r.hasWdr = true;
-            r.step.wdrLoss = wdr->value("loss", 0.0);
-            r.step.meanSkew = wdr->value("skewness", 0.0);
-            r.step.meanKurt = wdr->value("kurtosis", 0.0);
-        }
-    } else if (t == "eval") {
-        const auto acc = j.find("val_accuracy");
-        if (acc == j.end() || !acc->is_object()) return false;
-        r.kind = MetricsRecord::Kind::Eval;
-        r.eval.stage = str("stage");
-        r.eval.epoch = int(num("epoch", 0));
-        r.eval.step = int64_t(num("step", 0));
-        namedValues(*acc, r.eval.names, r.eval.valAccuracy, false);
-    } else if (t == "event") {
-        r.kind = MetricsRecord::Kind::Event;
-        r.event = str("what");
-        r.eventStage = str("stage");
-        r.eventStep = int64_t(num("step", 0));
-        if (r.event.empty()) return false;
-    } else {
-        return false;
-    }
-    out = std::move(r);
-    return true;
-}
 
 MetricsFollower::MetricsFollower(std::string path) : path_(std::move(path)) {}
 

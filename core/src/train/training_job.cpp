@@ -7,11 +7,10 @@
 #include "engine/supernet_impl.h"
 #include "eqnet/error.h"
 #include "eqnet/files.h"
+#include "eqnet/metrics_schema.h"
 #include "eqnet/run_layout.h"
 #include "quant/fake_quant.h"
 #include "train/sandwich_trainer.h"
-
-#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cmath>
@@ -24,7 +23,6 @@
 namespace eqnet {
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 
 // ---- the job --------------------------------------------------------------------------------
 namespace {
@@ -56,9 +54,9 @@ struct TrainingJob::Impl {
     }
 
 
-    void appendMetric(const json& j) const {
+    void appendMetric(const std::string& line) const {
         std::ofstream out(runMetricsPath(dir), std::ios::app);
-        out << j.dump() << "\n";
+        out << line << "\n";
         out.flush();
         if (!out) throw Error(runMetricsPath(dir) + ": cannot append (disk full?)");
     }
@@ -74,15 +72,14 @@ struct TrainingJob::Impl {
         bool changed = false;
         while (std::getline(in, line)) {
             if (line.empty()) continue;
-            json j = json::parse(line, nullptr, false);
-            if (j.is_discarded()) { // a torn last line
+            MetricsRecord r;
+            if (!parseMetricsLine(line, r)) { // a torn last line
                 changed = true;
                 continue;
             }
-            if (j.value("type", "") == "step") {
-                const std::string st = j.value("stage", "");
-                const bool fpStage = st == "fp";
-                const int64_t s = j.value("step", int64_t(0));
+            if (r.kind == MetricsRecord::Kind::Step) {
+                const bool fpStage = r.step.stage == "fp";
+                const int64_t s = r.step.step;
                 const bool beyond = (pos.stage == "fp" && (!fpStage || s > pos.step)) ||
                                     (pos.stage == "main" && !fpStage && s > pos.step);
                 if (beyond) {
@@ -266,12 +263,12 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
             throw Error(runCheckpointPath(d.dir) + ": holds model " + net->spec().name + " but run.json asks for " + cfg.model);
         resuming = true;
         d.trimMetrics(pos);
-        d.appendMetric({{"type", "event"}, {"what", "resumed"}, {"stage", pos.stage}, {"step", pos.step}});
+        d.appendMetric(metricsEventLine("resumed", pos.stage, pos.step));
         say("resuming at stage " + pos.stage + ", step " + std::to_string(pos.step));
     } else {
         net = std::make_unique<Supernet>(modelSpecFor(runModelPath(d.dir, cfg.model), data.train), cfg.device,
                                          cfg.seed);
-        d.appendMetric({{"type", "event"}, {"what", "started"}});
+        d.appendMetric(metricsEventLine("started"));
     }
     if (pos.stage == "done") {
         outcome.finished = true;
@@ -312,7 +309,7 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
                 pause.waitWhilePaused(stop);
                 if (stop.stopRequested()) {
                     d.saveCheckpoint(*net, &optim, pos, runCheckpointPath(d.dir));
-                    d.appendMetric({{"type", "event"}, {"what", "stopped"}, {"stage", label}, {"step", pos.step}});
+                    d.appendMetric(metricsEventLine("stopped", label, pos.step));
                     say("stopped at " + label + " step " + std::to_string(pos.step) + "; checkpoint written");
                     return false;
                 }
@@ -343,13 +340,7 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
                 m.meanKurt = r.wdr.meanKurt;
                 m.lr = lr;
                 m.imagesPerSecond = double(x.size(0)) / std::max(secondsSince(ts), 1e-9);
-                json losses = json::object();
-                for (size_t k = 0; k < r.names.size(); ++k) losses[r.names[k]] = r.losses[k];
-                json line = {{"type", "step"}, {"stage", label}, {"step", m.step}, {"epoch", m.epoch},
-                             {"losses", losses}, {"lr", lr}, {"images_per_s", m.imagesPerSecond}};
-                if (r.wdr.loss.defined())
-                    line["wdr"] = {{"loss", m.wdrLoss}, {"skewness", m.meanSkew}, {"kurtosis", m.meanKurt}};
-                d.appendMetric(line);
+                d.appendMetric(metricsStepLine(m, r.wdr.loss.defined()));
                 if (cb.onStep) cb.onStep(m);
                 if (cb.onProgress) {
                     Progress p;
@@ -368,10 +359,7 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
             EpochMetrics em = evalFn(int(pos.epoch) + 1);
             em.stage = label;
             em.step = pos.step;
-            json acc = json::object();
-            for (size_t k = 0; k < em.names.size(); ++k) acc[em.names[k]] = em.valAccuracy[k];
-            d.appendMetric({{"type", "eval"}, {"stage", label}, {"epoch", em.epoch}, {"step", em.step},
-                            {"val_accuracy", acc}});
+            d.appendMetric(metricsEvalLine(em));
             if (cb.onEpoch) cb.onEpoch(em);
             Position next = pos;
             next.epoch = pos.epoch + 1;
@@ -421,7 +409,7 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
         pos.stage = "main";
         pos.step = pos.epoch = pos.batch = 0;
         d.saveCheckpoint(*net, nullptr, pos, runCheckpointPath(d.dir));
-        d.appendMetric({{"type", "event"}, {"what", "calibrated"}});
+        d.appendMetric(metricsEventLine("calibrated"));
     }
 
     // Stage 2: the supernet (or the static baseline).
@@ -453,7 +441,7 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
     if (!done) return outcome;
     pos.stage = "done";
     d.saveCheckpoint(*net, nullptr, pos, runCheckpointPath(d.dir));
-    d.appendMetric({{"type", "event"}, {"what", "finished"}, {"step", pos.step}});
+    d.appendMetric(metricsEventLine("finished", "", pos.step));
     outcome.finished = true;
     return outcome;
 }
