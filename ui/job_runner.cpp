@@ -1,5 +1,7 @@
 #include "job_runner.h"
 
+#include "eqnet/timing.h"
+
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QPointer>
@@ -25,14 +27,14 @@ JobProgress toJobProgress(const Progress& p) {
 
 QString formatDuration(double seconds) {
     if (!(seconds > 0)) return QString();
-    const qint64 s = qint64(seconds + 0.5);
-    if (s >= 3600)
+    const DurationParts d = splitDuration(seconds);
+    if (d.hours > 0)
         return QCoreApplication::translate("eqnet::ui::JobRunner", "%1 h %2 min")
-            .arg(s / 3600)
-            .arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
-    if (s >= 60)
-        return QCoreApplication::translate("eqnet::ui::JobRunner", "%1 min %2 s").arg(s / 60).arg(s % 60);
-    return QCoreApplication::translate("eqnet::ui::JobRunner", "%1 s").arg(s);
+            .arg(d.hours)
+            .arg(d.minutes, 2, 10, QLatin1Char('0'));
+    if (d.minutes > 0)
+        return QCoreApplication::translate("eqnet::ui::JobRunner", "%1 min %2 s").arg(d.minutes).arg(d.seconds);
+    return QCoreApplication::translate("eqnet::ui::JobRunner", "%1 s").arg(d.seconds);
 }
 
 void JobContext::post(std::function<void()> fn) const {

@@ -5,6 +5,7 @@
 #include "eqnet/cost_model.h"
 #include "eqnet/error.h"
 #include "eqnet/supernet.h"
+#include "eqnet/timing.h"
 
 #include <chrono>
 #include <cstdio>
@@ -37,7 +38,7 @@ int runInfo(const ModelSpec& spec, const std::string& formText) {
     Supernet net(spec);
     if (spec.imported)
         std::fprintf(stderr, "imported %s in %.2f s\n", spec.name.c_str(),
-                     std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+                     secondsSince(t0));
     const QuantForm form = parseForm(formText);
     const auto& L = net.layers();
     std::printf("model %s, input %lldx%lldx%lld, %d classes, %zu quantized layers\n\n", spec.name.c_str(),

@@ -6,6 +6,7 @@
 
 #include "eqnet/pipeline.h"
 #include "eqnet/supernet.h"
+#include "eqnet/timing.h"
 #include "eqnet/training.h"
 
 #include <chrono>
@@ -79,7 +80,7 @@ int runPipelineCmd(const std::string& out, const std::string& preset, const std:
     const auto t0 = std::chrono::steady_clock::now();
     const PipelineResult r = runPipeline(out, opt, cb, stopToken());
     bar->reset();
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double secs = secondsSince(t0);
     if (!r.finished) {
         std::fprintf(stderr, "stopped after %s; run the same command again to go on where it stopped\n",
                      formatDuration(secs).c_str());

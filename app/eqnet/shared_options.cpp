@@ -3,6 +3,7 @@
 #include "terminal_progress.h"
 
 #include "eqnet/error.h"
+#include "eqnet/timing.h"
 
 #include <chrono>
 #include <cmath>
@@ -99,7 +100,7 @@ Dataset loadData(DataSpec spec, const ModelSpec& model) {
                  d.train.streamed() ? ", streamed from disk" : "",
                  d.skippedImages.empty() ? ""
                                          : (", " + std::to_string(d.skippedImages.size()) + " unreadable skipped").c_str(),
-                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+                 secondsSince(t0));
     return d;
 }
 

@@ -3,15 +3,6 @@
 #include <cstdio>
 #include <unistd.h>
 
-std::string formatDuration(double s) {
-    if (s < 0) s = 0;
-    char buf[32];
-    const long t = long(s + 0.5);
-    if (t >= 3600) std::snprintf(buf, sizeof buf, "%ldh%02ldm", t / 3600, (t / 60) % 60);
-    else std::snprintf(buf, sizeof buf, "%ldm%02lds", t / 60, t % 60);
-    return buf;
-}
-
 TerminalProgress::TerminalProgress(std::string label)
     : label_(std::move(label)), tty_(isatty(fileno(stderr)) != 0) {}
 
@@ -37,13 +28,13 @@ void TerminalProgress::update(const eqnet::Progress& p) {
         bar.resize(size_t(width), '.');
         std::fprintf(stderr, "\r\033[K%s [%s] %5.1f%% %lld/%lld %s ETA %s%s", label_.c_str(), bar.c_str(),
                      100 * frac, (long long)p.done, (long long)p.total,
-                     formatDuration(p.elapsedSeconds).c_str(), formatDuration(p.etaSeconds()).c_str(),
+                     eqnet::formatDuration(p.elapsedSeconds).c_str(), eqnet::formatDuration(p.etaSeconds()).c_str(),
                      extra.c_str());
         open_ = true;
     } else {
         std::fprintf(stderr, "%s %5.1f%% %lld/%lld elapsed %s ETA %s%s\n", label_.c_str(), 100 * frac,
-                     (long long)p.done, (long long)p.total, formatDuration(p.elapsedSeconds).c_str(),
-                     formatDuration(p.etaSeconds()).c_str(), extra.c_str());
+                     (long long)p.done, (long long)p.total, eqnet::formatDuration(p.elapsedSeconds).c_str(),
+                     eqnet::formatDuration(p.etaSeconds()).c_str(), extra.c_str());
     }
     std::fflush(stderr);
 }

@@ -3,6 +3,7 @@
 // redraws one line (at most 10 times a second); in a log (CI, a pipe) it prints a line every
 // few seconds instead, so logs stay readable.
 #include "eqnet/job.h"
+#include "eqnet/timing.h"
 
 #include <chrono>
 #include <string>
@@ -24,5 +25,3 @@ private:
     std::chrono::steady_clock::time_point last_{};
     double logEverySeconds_ = 5.0;
 };
-
-std::string formatDuration(double seconds);

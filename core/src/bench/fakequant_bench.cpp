@@ -1,4 +1,5 @@
 #include "eqnet/bench.h"
+#include "eqnet/timing.h"
 
 #include "engine/supernet_impl.h"
 #include "quant/fake_quant.h"
@@ -28,7 +29,7 @@ double timeFwdBwd(Fn fn, const torch::Tensor& x, const torch::Tensor& s, const t
         if (cuda) torch::cuda::synchronize();
         const double t = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         if (it >= 2) ms.push_back(t); // two warm-up iterations
-        const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const double total = secondsSince(start);
         if (ms.size() >= 5 && total >= minSeconds) break;
     }
     std::sort(ms.begin(), ms.end());

@@ -1,4 +1,5 @@
 #include "eqnet/bench.h"
+#include "eqnet/timing.h"
 
 #include "engine/batches.h"
 #include "engine/supernet_impl.h"
@@ -21,7 +22,7 @@ double medianMs(Fn&& fn, double minSeconds, bool cuda) {
         if (cuda) torch::cuda::synchronize();
         const double t = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         if (it >= 2) ms.push_back(t);
-        if (ms.size() >= 5 && std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= minSeconds)
+        if (ms.size() >= 5 && secondsSince(start) >= minSeconds)
             break;
     }
     std::sort(ms.begin(), ms.end());

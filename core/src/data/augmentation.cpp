@@ -1,7 +1,7 @@
 // Training-batch augmentation on C x H x W bytes (eqnet/augmentation.h).
 #include "eqnet/augmentation.h"
 
-#include "data/splitmix_rng.h"
+#include "common/random.h"
 
 #include <algorithm>
 #include <cstring>
@@ -12,7 +12,7 @@ namespace eqnet {
 void augmentImage(uint8_t* image, int64_t channels, int64_t height, int64_t width,
                   const Augmentation& a, uint64_t seed) {
     if (!a.any() || channels <= 0 || height <= 0 || width <= 0) return;
-    Rng rng(seed);
+    SplitMix rng(seed);
     // Offsets into the padded picture: 0 .. 2 * padding, so padding means "unshifted".
     const int64_t p = std::max<int64_t>(a.cropPadding, 0);
     const int64_t dy = p > 0 ? rng.range(0, 2 * p) - p : 0;

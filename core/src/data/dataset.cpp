@@ -3,7 +3,7 @@
 // Standard library and zlib only, so the readers can be tested without LibTorch.
 #include "eqnet/data.h"
 
-#include "data/splitmix_rng.h"
+#include "common/random.h"
 #include "eqnet/error.h"
 #include "eqnet/image_folder.h"
 
@@ -278,7 +278,7 @@ void addBump(std::vector<int32_t>& field, int64_t h, int64_t w, int64_t cy16, in
 }
 
 // A random smooth pattern: a gradient plus a few bumps.
-void addPattern(Rng& rng, std::vector<int32_t>& field, int64_t h, int64_t w, int bumps,
+void addPattern(SplitMix& rng, std::vector<int32_t>& field, int64_t h, int64_t w, int bumps,
                 int64_t gradient, int64_t ampLo, int64_t ampHi) {
     const int64_t gy = rng.range(-gradient, gradient), gx = rng.range(-gradient, gradient);
     for (int64_t y = 0; y < h; ++y)
@@ -480,7 +480,7 @@ ImageSet makeSynthetic(int64_t n, int64_t channels, int64_t height, int64_t widt
 
     // The class prototypes depend on the geometry only, not on `seed`: two sets made with
     // different seeds (a training and a test set) pose the same task with different samples.
-    Rng protoRng(deriveSeed(0x45514E6574ull ^ (uint64_t(channels) << 48) ^
+    SplitMix protoRng(deriveSeed(0x45514E6574ull ^ (uint64_t(channels) << 48) ^
                                 (uint64_t(height) << 32) ^ (uint64_t(width) << 16) ^
                                 uint64_t(numClasses),
                             0));
@@ -498,7 +498,7 @@ ImageSet makeSynthetic(int64_t n, int64_t channels, int64_t height, int64_t widt
                       protos.begin() + static_cast<std::ptrdiff_t>(k * imageBytes + c * plane));
         }
 
-    Rng rng(deriveSeed(seed, 1));
+    SplitMix rng(deriveSeed(seed, 1));
     // Balanced labels (i % classes), shuffled by Fisher-Yates.
     set.labels.resize(static_cast<size_t>(n));
     for (size_t i = 0; i < set.labels.size(); ++i) set.labels[i] = Label(i % size_t(numClasses));
@@ -547,7 +547,7 @@ void splitTrainValidation(const ImageSet& all, int64_t validationSize, uint64_t 
     const size_t total = size_t(n), held = size_t(validationSize);
     std::vector<int64_t> perm(total);
     std::iota(perm.begin(), perm.end(), int64_t(0));
-    Rng rng(deriveSeed(seed, stream == 0 ? 2 : 100 + stream));
+    SplitMix rng(deriveSeed(seed, stream == 0 ? 2 : 100 + stream));
     for (size_t i = 0; i < held; ++i) std::swap(perm[i], perm[i + size_t(rng.below(total - i))]);
     std::vector<int64_t> valIdx(perm.begin(), perm.begin() + std::ptrdiff_t(held));
     std::vector<int64_t> trainIdx(perm.begin() + std::ptrdiff_t(held), perm.end());

@@ -3,7 +3,7 @@
 #include "eqnet/image_folder.h"
 
 #include "data/parallel_for.h"
-#include "data/splitmix_rng.h"
+#include "common/random.h"
 #include "eqnet/error.h"
 #include "eqnet/image_decode.h"
 
@@ -157,8 +157,8 @@ ImageFolder readImageFolder(const std::string& dir, const ImageFolderOptions& op
     // must be a fair sample. So each split gets a fixed pseudo-random order, the same on
     // every load and machine (one seeded Fisher-Yates over the sorted listing).
     const size_t trainCount = size_t(std::count(list.inTest.begin(), list.inTest.end(), uint8_t(0)));
-    Rng rng(deriveSeed(kOrderSeed, 0));
-    for (const auto [begin, end] : {std::pair<size_t, size_t>{0, trainCount}, {trainCount, list.paths.size()}})
+    SplitMix rng(deriveSeed(kOrderSeed, 0));
+    for (const auto& [begin, end] : {std::pair<size_t, size_t>{0, trainCount}, {trainCount, list.paths.size()}})
         for (size_t i = end; i > begin + 1; --i) {
             const size_t j = begin + size_t(rng.below(uint64_t(i - begin)));
             std::swap(list.paths[i - 1], list.paths[j]);

@@ -4,17 +4,12 @@
 #include "engine/supernet_impl.h"
 #include "train/sandwich_trainer.h"
 #include "eqnet/error.h"
+#include "eqnet/timing.h"
 
 #include <chrono>
 #include <cmath>
 
 namespace eqnet {
-
-namespace {
-double secondsSince(std::chrono::steady_clock::time_point t0) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-} // namespace
 
 FpTrainResult trainFullPrecision(Supernet& net, const Dataset& data, const FpTrainOptions& opt,
                                  const ProgressFn& progress, const StopToken& stop) {

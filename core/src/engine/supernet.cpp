@@ -5,6 +5,7 @@
 #include "engine/supernet_impl.h"
 #include "eqnet/error.h"
 #include "eqnet/files.h"
+#include "eqnet/timing.h"
 #include "graph/imported_network_json.h"
 
 #include <chrono>
@@ -202,9 +203,6 @@ SubnetConfig Supernet::random(std::mt19937_64& rng, const QuantForm& form) const
 void Supernet::calibrate(const Dataset& data, int64_t images, const ProgressFn& progress) {
     torch::NoGradGuard ng;
     const auto t0 = std::chrono::steady_clock::now();
-    const auto elapsed = [&] {
-        return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    };
     auto& q = d_->qlayers;
     std::vector<std::vector<torch::Tensor>> sinks(q.size());
     std::vector<quant::LayerSetting> saved;
@@ -240,7 +238,7 @@ void Supernet::calibrate(const Dataset& data, int64_t images, const ProgressFn& 
             p.stage = "calibrate";
             p.done = int64_t(i + 1);
             p.total = int64_t(q.size());
-            p.elapsedSeconds = elapsed();
+            p.elapsedSeconds = secondsSince(t0);
             p.message = q[i].first;
             progress(p);
         }
@@ -342,7 +340,7 @@ EvalResult Supernet::evaluate(const Dataset& data, const ImageSet& split, const 
     const double n = double(total) * repeats;
     r.accuracy = total ? double(correct) / n : 0.0;
     r.loss = total ? lossSum / n : 0.0;
-    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    r.seconds = secondsSince(t0);
     return r;
 }
 

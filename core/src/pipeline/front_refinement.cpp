@@ -2,6 +2,7 @@
 
 #include "eqnet/error.h"
 #include "eqnet/files.h"
+#include "eqnet/timing.h"
 #include "io/subnet_bits_json.h"
 
 #include <nlohmann/json.hpp>
@@ -152,14 +153,14 @@ RefinementResult refinePredictor(const std::string& model, const std::vector<Lay
             CqapSample s;
             s.config = c;
             s.accuracy = measure(c);
-            s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m0).count();
+            s.seconds = secondsSince(m0);
             s.index = round;
             appendLine(opt.path, measurementLine(s, opt.checkpointId, opt.eval, round));
             res.measured.push_back(s);
             ++res.measuredNow;
             ++pr.done;
             if (progress) {
-                pr.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+                pr.elapsedSeconds = secondsSince(t0);
                 pr.values["predicted"] = res.predictor.predict(c);
                 pr.values["measured"] = s.accuracy;
                 pr.values["round"] = round + 1;

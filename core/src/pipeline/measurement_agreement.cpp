@@ -2,6 +2,7 @@
 
 #include "eqnet/cqap.h"
 #include "eqnet/error.h"
+#include "eqnet/timing.h"
 #include "pipeline/trained_run.h"
 
 #include <chrono>
@@ -80,7 +81,7 @@ MeasurementAgreement measureAgreement(const std::string& runDir, const Measureme
     for (double v : first) mean += v / double(first.size());
     for (double v : first) sq += (v - mean) * (v - mean);
     out.spreadPp = 100.0 * std::sqrt(sq / std::max<double>(1.0, double(first.size()) - 1));
-    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    out.seconds = secondsSince(t0);
     out.finished = true;
     return out;
 }

@@ -4,6 +4,7 @@
 #include "eqnet/error.h"
 #include "eqnet/files.h"
 #include "eqnet/run_layout.h"
+#include "eqnet/timing.h"
 
 #include <nlohmann/json.hpp>
 
@@ -179,7 +180,7 @@ PipelineResult runPipeline(const std::string& runDir, const PipelineOptions& opt
     }
     res.exported = runExportStage(runDir, eo, cb.progress);
     res.finished = true;
-    res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    res.seconds = secondsSince(t0);
     return res;
 }
 

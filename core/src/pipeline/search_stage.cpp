@@ -7,6 +7,7 @@
 #include "eqnet/error.h"
 #include "eqnet/files.h"
 #include "eqnet/run_layout.h"
+#include "eqnet/timing.h"
 #include "eqnet/uniform_baselines.h"
 #include "io/subnet_bits_json.h"
 #include "pipeline/front_refinement.h"
@@ -194,7 +195,7 @@ FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& op
         writeFileAtomic(path, frontToJson(f, layers));
         ++pr.done;
         if (progress) {
-            pr.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            pr.elapsedSeconds = secondsSince(t0);
             pr.values["predicted"] = p->predicted;
             pr.values["measured"] = *p->validation;
             pr.message = p->label.empty() ? formatBitops(p->cost.bitops) : p->label;

@@ -4,6 +4,7 @@
 
 #include "eqnet/files.h"
 #include "eqnet/run_layout.h"
+#include "eqnet/timing.h"
 #include "pipeline/trained_run.h"
 
 #include <chrono>
@@ -24,7 +25,7 @@ SubnetMeasurement measureRunSubnet(const std::string& runDir, const SubnetConfig
         p.stage = "verify";
         p.done = done;
         p.total = test ? 2 : 1;
-        p.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        p.elapsedSeconds = secondsSince(t0);
         progress(p);
     };
     report(0);
@@ -36,7 +37,7 @@ SubnetMeasurement measureRunSubnet(const std::string& runDir, const SubnetConfig
         m.testCorrect = packCorrect(t.correct);
         report(2);
     }
-    m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    m.seconds = secondsSince(t0);
     m.checkpointId = run.checkpointId;
     return m;
 }

@@ -2,6 +2,7 @@
 
 #include "eqnet/error.h"
 #include "eqnet/files.h"
+#include "eqnet/timing.h"
 #include "io/json_fields.h"
 
 #include <nlohmann/json.hpp>
@@ -339,7 +340,7 @@ CqapPredictor CqapPredictor::fit(const std::string& model, const std::vector<Lay
     computeScores(p, train, test, p.d_->scores);
     p.d_->scores.trainSamples = int64_t(train.size() + stopSet.size());
     p.d_->scores.epochs = epochSum / opt.ensemble;
-    p.d_->scores.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    p.d_->scores.seconds = secondsSince(t0);
     return p;
 }
 

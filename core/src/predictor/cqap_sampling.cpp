@@ -2,8 +2,10 @@
 // each measured as in §4 and appended to the run's samples file the moment it is measured.
 #include "eqnet/cqap.h"
 
+#include "common/random.h"
 #include "eqnet/error.h"
 #include "eqnet/files.h"
+#include "eqnet/timing.h"
 #include "io/subnet_bits_json.h"
 
 #include <nlohmann/json.hpp>
@@ -26,15 +28,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-uint64_t splitmix(uint64_t x) {
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-
-// Uniform in [0, 1) from the top 53 bits (the mapping is ours, so it is the same everywhere).
-double unit(std::mt19937_64& rng) { return double(rng() >> 11) * (1.0 / 9007199254740992.0); }
+// Uniform in [0, 1) (the mapping is ours, so it is the same everywhere).
+double unit(std::mt19937_64& rng) { return unitFromBits(rng()); }
 
 // Half-width of the spread of a sample's bits around its centre: wide enough that layers
 // differ (mixed precision), narrow enough that the average follows the centre.
@@ -64,7 +59,7 @@ json sampleLine(const CqapSample& s, const std::string& checkpointId, uint64_t s
 
 SubnetConfig cqapSampleConfig(const std::vector<LayerInfo>& layers, const QuantForm& form, uint64_t seed,
                               int64_t index) {
-    std::mt19937_64 rng(splitmix(splitmix(seed) ^ splitmix(uint64_t(formIndex(form)) * 0x100000001ull +
+    std::mt19937_64 rng(splitmix64(splitmix64(seed) ^ splitmix64(uint64_t(formIndex(form)) * 0x100000001ull +
                                                            uint64_t(index))));
     const double cw = kMinBits + std::pow(unit(rng), kCentreExponent) * (kMaxBits - kMinBits);
     const double ca = kMinBits + std::pow(unit(rng), kCentreExponent) * (kMaxBits - kMinBits);
@@ -238,7 +233,7 @@ CqapSamplingOutcome sampleCqap(Supernet& net, const Dataset& data, const std::st
                 ++outcome.measured;
                 if (progress) {
                     pr.done = outcome.reused + outcome.measured;
-                    pr.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+                    pr.elapsedSeconds = secondsSince(t0);
                     pr.values["accuracy"] = s.accuracy;
                     pr.values["avg_w_bits"] = s.config.averageWeightBits();
                     pr.message = formName(form) + " #" + std::to_string(index);
@@ -262,7 +257,7 @@ CqapSamplingOutcome sampleCqap(Supernet& net, const Dataset& data, const std::st
     if (failure) std::rethrow_exception(failure);
     if (wasFp) net.setFullPrecision();
     outcome.finished = int64_t(outcome.reused + outcome.measured) == pr.total;
-    outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    outcome.seconds = secondsSince(t0);
     return outcome;
 }
 

@@ -7,6 +7,7 @@
 #include "eqnet/search.h"
 
 #include "eqnet/error.h"
+#include "eqnet/timing.h"
 #include "search/search_space.h"
 
 #include <algorithm>
@@ -177,7 +178,7 @@ private:
         pr.stage = "search";
         pr.done = gen;
         pr.total = opt_.generations;
-        pr.elapsedSeconds = search::secondsSince(start_);
+        pr.elapsedSeconds = secondsSince(start_);
         pr.values["best"] = bestFit_;
         pr.values["evaluations"] = double(res_.evaluations);
         pr.message = "generation " + std::to_string(gen) + "/" + std::to_string(opt_.generations);
@@ -222,7 +223,7 @@ BudgetSearchResult budgetSearch(const std::vector<LayerInfo>& layers, const Hard
     res.best.config = sp.toConfig(evo.best().data());
     res.best.predicted = evo.bestFit();
     res.best.cost = subnetCost(layers, res.best.config);
-    res.seconds = search::secondsSince(t0);
+    res.seconds = secondsSince(t0);
     return res;
 }
 

@@ -7,6 +7,7 @@
 #include "eqnet/search.h"
 
 #include "eqnet/error.h"
+#include "eqnet/timing.h"
 #include "search/search_space.h"
 
 #include <algorithm>
@@ -336,7 +337,7 @@ private:
         pr.stage = "search";
         pr.done = gen;
         pr.total = opt_.generations;
-        pr.elapsedSeconds = search::secondsSince(start_);
+        pr.elapsedSeconds = secondsSince(start_);
         int front = 0;
         double best = -kInf;
         for (int i = 0; i < pop_.count; ++i) {
@@ -415,7 +416,7 @@ std::vector<SearchCandidate> exhaustive(const Space& sp, const BatchPredictor& p
             pr.stage = "search";
             pr.done = c + 1;
             pr.total = chunks;
-            pr.elapsedSeconds = search::secondsSince(t0);
+            pr.elapsedSeconds = secondsSince(t0);
             pr.values["evaluations"] = double(res.evaluations);
             pr.message = "every subnet of the space: " + std::to_string(last) + "/" + std::to_string(n);
             progress(pr);
@@ -452,7 +453,7 @@ ParetoResult paretoSearch(const std::vector<LayerInfo>& layers, const HardwarePr
         const std::vector<int> front = ga.run();
         res.front = toCandidates(sp, ga.pool(), front);
     }
-    res.seconds = search::secondsSince(t0);
+    res.seconds = secondsSince(t0);
     return res;
 }
 

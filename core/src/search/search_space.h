@@ -5,9 +5,11 @@
 // term is an integer well below 2^53), budget repair, and a seeded random source whose
 // mappings are the project's own (the standard distributions are implementation-defined).
 #include "eqnet/cost_model.h"
+#include "common/random.h"
 #include "eqnet/job.h"
 #include "eqnet/profile.h"
 #include "eqnet/search.h"
+#include "eqnet/timing.h"
 
 #include <chrono>
 #include <cstdint>
@@ -21,10 +23,9 @@ namespace eqnet::search {
 class Rng {
 public:
     explicit Rng(uint64_t seed) : g_(seed) {}
-    // Uniform in [0, n), n >= 1 (multiply-shift; the bias is below 2^-32 for these n).
-    uint32_t below(uint32_t n) { return uint32_t((static_cast<unsigned __int128>(g_()) * n) >> 64); }
-    // Uniform in [0, 1), 53 random bits.
-    double unit() { return double(g_() >> 11) * 0x1.0p-53; }
+    // Uniform in [0, n), n >= 1 (the bias is below 2^-32 for these n).
+    uint32_t below(uint32_t n) { return belowFromBits(g_(), n); }
+    double unit() { return unitFromBits(g_()); }
     bool chance(double p) { return unit() < p; }
 
 private:
@@ -75,9 +76,5 @@ private:
 // Calls the predictor, checks what it returns, adds its time to *seconds.
 void predictBatch(const BatchPredictor& predict, const std::vector<SubnetConfig>& batch, std::vector<double>& out,
                   double* seconds);
-
-inline double secondsSince(std::chrono::steady_clock::time_point t0) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 } // namespace eqnet::search

@@ -1,6 +1,7 @@
 #include "eqnet/report.h"
 
 #include "eqnet/error.h"
+#include "eqnet/timing.h"
 #include "eqnet/training.h"
 #include "engine/supernet_impl.h"
 #include "train/sandwich_trainer.h"
@@ -84,7 +85,7 @@ std::string runReport(const std::string& runDir, const ReportOptions& opt, const
                 p.stage = "report";
                 p.done = ++done;
                 p.total = total;
-                p.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+                p.elapsedSeconds = secondsSince(t0);
                 p.message = formName(f) + " W" + std::to_string(b) + "A" + std::to_string(b);
                 progress(p);
             }

@@ -1,12 +1,13 @@
 #include "train/sandwich_trainer.h"
 
+#include "common/random.h"
+
 namespace eqnet::train {
 
 namespace F = torch::nn::functional;
 
 std::mt19937_64 stepRng(uint64_t seed, int64_t step) {
-    std::seed_seq seq{uint32_t(seed), uint32_t(seed >> 32), uint32_t(step), uint32_t(uint64_t(step) >> 32)};
-    return std::mt19937_64(seq);
+    return seededEngine({seed, uint64_t(step)});
 }
 
 std::vector<QuantForm> drawForms(std::mt19937_64& rng, size_t layers, bool perLayer) {

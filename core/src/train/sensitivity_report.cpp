@@ -3,6 +3,7 @@
 
 #include "eqnet/cost_model.h"
 #include "eqnet/error.h"
+#include "eqnet/timing.h"
 #include "eqnet/training.h"
 
 #include <chrono>
@@ -39,7 +40,7 @@ std::string runSensitivityReport(const std::string& runDir, const ReportOptions&
             acc[f].push_back(net.evaluate(data, data.val, opt.eval).accuracy);
             if (progress) {
                 ++p.done;
-                p.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+                p.elapsedSeconds = secondsSince(t0);
                 p.message = formName(forms[f]) + (k ? " " + layers[searchable[k - 1]].name : " W8A8");
                 progress(p);
             }

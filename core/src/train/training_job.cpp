@@ -9,6 +9,7 @@
 #include "eqnet/files.h"
 #include "eqnet/metrics_schema.h"
 #include "eqnet/run_layout.h"
+#include "eqnet/timing.h"
 #include "quant/fake_quant.h"
 #include "train/sandwich_trainer.h"
 
@@ -36,9 +37,6 @@ struct Position {
     int64_t fpSteps = 0;      // steps of stage 1 (for reporting)
 };
 
-double secondsSince(std::chrono::steady_clock::time_point t0) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 } // namespace
 

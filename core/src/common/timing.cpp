@@ -1,0 +1,29 @@
+// Durations split and printed (timing.h).
+#include "eqnet/timing.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace eqnet {
+
+DurationParts splitDuration(double seconds) {
+    DurationParts d;
+    if (!(seconds > 0) || !std::isfinite(seconds)) return d;
+    const auto t = int64_t(seconds + 0.5);
+    d.hours = t / 3600;
+    d.minutes = (t / 60) % 60;
+    d.seconds = t % 60;
+    return d;
+}
+
+std::string formatDuration(double seconds) {
+    const DurationParts d = splitDuration(seconds);
+    char buf[48];
+    if (d.hours > 0)
+        std::snprintf(buf, sizeof buf, "%lldh%02lldm", (long long)d.hours, (long long)d.minutes);
+    else
+        std::snprintf(buf, sizeof buf, "%lldm%02llds", (long long)d.minutes, (long long)d.seconds);
+    return buf;
+}
+
+} // namespace eqnet
