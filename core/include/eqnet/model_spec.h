@@ -28,7 +28,7 @@ struct ModelSpec {
     std::shared_ptr<const graph::ImportedNetwork> imported;
 };
 
-// "mbv2-28", "fmnist-cnn", "resnet20", "resnet18", "mobilenetv2".
+// The built-in networks: "mbv2-28", "fmnist-cnn", "resnet20", "resnet18", "mobilenetv2".
 std::vector<std::string> modelNames();
 // True when `model` names an ONNX file (it ends in ".onnx") rather than a built-in network.
 bool isModelFile(const std::string& model);

@@ -108,15 +108,25 @@ graph::NetworkGraph mobileNetV2(const ModelSpec& s, const MobileNetV2Config& cfg
 
 } // namespace
 
-graph::NetworkGraph builtinNetwork(const ModelSpec& spec) {
-    if (spec.name == "fmnist-cnn") return fmnistCnn(spec);
-    if (spec.name == "resnet20") return resNet(spec, false);
-    if (spec.name == "resnet18") return resNet(spec, true);
-    if (spec.name == "mobilenetv2") return mobileNetV2(spec, publishedMobileNetV2());
-    if (spec.name == "mbv2-28") return mobileNetV2(spec, compactMobileNetV2());
-    std::string names;
-    for (const auto& n : modelNames()) names += (names.empty() ? "" : ", ") + n;
-    throw Error("unknown model '" + spec.name + "'; available: " + names + ", or the path of an FP .onnx file");
+const std::vector<BuiltinModel>& builtinModels() {
+    static const std::vector<BuiltinModel> models = {
+        {"mbv2-28", 1, 28, 10, [](const ModelSpec& s) { return mobileNetV2(s, compactMobileNetV2()); }},
+        {"fmnist-cnn", 1, 28, 10, [](const ModelSpec& s) { return fmnistCnn(s); }},
+        {"resnet20", 3, 32, 10, [](const ModelSpec& s) { return resNet(s, false); }},
+        {"resnet18", 3, 224, 1000, [](const ModelSpec& s) { return resNet(s, true); }},
+        {"mobilenetv2", 3, 224, 1000, [](const ModelSpec& s) { return mobileNetV2(s, publishedMobileNetV2()); }},
+    };
+    return models;
 }
+
+const BuiltinModel& builtinModel(const std::string& name) {
+    for (const auto& m : builtinModels())
+        if (name == m.name) return m;
+    std::string names;
+    for (const auto& m : builtinModels()) names += (names.empty() ? "" : ", ") + std::string(m.name);
+    throw Error("unknown model '" + name + "'; available: " + names + ", or the path of an FP .onnx file");
+}
+
+graph::NetworkGraph builtinNetwork(const ModelSpec& spec) { return builtinModel(spec.name).build(spec); }
 
 } // namespace eqnet::models

@@ -10,7 +10,11 @@
 
 namespace eqnet {
 
-std::vector<std::string> modelNames() { return {"mbv2-28", "fmnist-cnn", "resnet20", "resnet18", "mobilenetv2"}; }
+std::vector<std::string> modelNames() {
+    std::vector<std::string> names;
+    for (const auto& m : models::builtinModels()) names.emplace_back(m.name);
+    return names;
+}
 
 bool isModelFile(const std::string& model) {
     const std::string ext = ".onnx";
@@ -31,13 +35,8 @@ ModelSpec importModel(const std::string& path) {
 
 ModelSpec defaultModelSpec(const std::string& model) {
     if (isModelFile(model)) return importModel(model);
-    if (model == "fmnist-cnn" || model == "mbv2-28") return {model, 1, 28, 10, nullptr};
-    if (model == "resnet20") return {model, 3, 32, 10, nullptr};
-    if (model == "resnet18" || model == "mobilenetv2") return {model, 3, 224, 1000, nullptr};
-    ModelSpec unknown;
-    unknown.name = model;
-    models::builtinNetwork(unknown); // throws the "unknown model" error with the list
-    return {};
+    const models::BuiltinModel& m = models::builtinModel(model);
+    return {model, m.inChannels, m.imageSize, m.numClasses, nullptr};
 }
 
 ModelSpec modelSpecFor(const std::string& model, const ImageSet& data) {

@@ -18,9 +18,15 @@
 
 namespace eqnet {
 
+namespace {
+// a (accuracy pa, cost ca) dominates b: no worse in both objectives, better in one.
+bool dominatesObjectives(double pa, double ca, double pb, double cb) {
+    return pa >= pb && ca <= cb && (pa > pb || ca < cb);
+}
+} // namespace
+
 bool dominates(const SearchCandidate& a, const SearchCandidate& b) {
-    return a.predicted >= b.predicted && a.cost.bitops <= b.cost.bitops &&
-           (a.predicted > b.predicted || a.cost.bitops < b.cost.bitops);
+    return dominatesObjectives(a.predicted, a.cost.bitops, b.predicted, b.cost.bitops);
 }
 
 namespace {
@@ -64,9 +70,19 @@ struct ObjectiveOrder {
 };
 
 bool dominatesIdx(const Pool& p, int a, int b) {
-    const double pa = p.pred[size_t(a)], pb = p.pred[size_t(b)];
-    const double ca = p.bitops[size_t(a)], cb = p.bitops[size_t(b)];
-    return pa >= pb && ca <= cb && (pa > pb || ca < cb);
+    return dominatesObjectives(p.pred[size_t(a)], p.bitops[size_t(a)], p.pred[size_t(b)], p.bitops[size_t(b)]);
+}
+
+// Crowding distance of F[k], 0 < k < F.size() - 1, in a front in objective order: both
+// objectives are monotone along it, so the neighbours are the same for both; each side is
+// normalised by the front's range (a range of zero adds nothing).
+double crowding(const Pool& p, const std::vector<int>& F, size_t k) {
+    const double rb = p.bitops[size_t(F.back())] - p.bitops[size_t(F.front())];
+    const double rp = std::abs(p.pred[size_t(F.back())] - p.pred[size_t(F.front())]);
+    double d = 0;
+    if (rb > 0) d += (p.bitops[size_t(F[k + 1])] - p.bitops[size_t(F[k - 1])]) / rb;
+    if (rp > 0) d += std::abs(p.pred[size_t(F[k + 1])] - p.pred[size_t(F[k - 1])]) / rp;
+    return d;
 }
 
 // Non-dominated sorting for two objectives: in the order (BitOps up, accuracy down) a point can
@@ -83,22 +99,10 @@ std::vector<std::vector<int>> sortFronts(Pool& p, std::vector<int> idx) {
         fronts[f].push_back(i);
         p.rank[size_t(i)] = int(f);
     }
-    // Crowding distance: in objective order both objectives are monotone along a front, so the
-    // neighbours are the same for both.
     for (const auto& F : fronts) {
-        const size_t n = F.size();
-        for (int i : F) p.crowd[size_t(i)] = 0;
         p.crowd[size_t(F.front())] = kInf;
         p.crowd[size_t(F.back())] = kInf;
-        if (n < 3) continue;
-        const double rb = p.bitops[size_t(F.back())] - p.bitops[size_t(F.front())];
-        const double rp = std::abs(p.pred[size_t(F.back())] - p.pred[size_t(F.front())]);
-        for (size_t k = 1; k + 1 < n; ++k) {
-            double d = 0;
-            if (rb > 0) d += (p.bitops[size_t(F[k + 1])] - p.bitops[size_t(F[k - 1])]) / rb;
-            if (rp > 0) d += std::abs(p.pred[size_t(F[k + 1])] - p.pred[size_t(F[k - 1])]) / rp;
-            p.crowd[size_t(F[k])] = d;
-        }
+        for (size_t k = 1; k + 1 < F.size(); ++k) p.crowd[size_t(F[k])] = crowding(p, F, k);
     }
     return fronts;
 }
@@ -129,13 +133,10 @@ std::vector<int> survivors(const Pool& p, const std::vector<std::vector<int>>& f
 // with the smallest crowding distance; both ends stay.
 std::vector<int> thin(const Pool& p, std::vector<int> F, int keep) {
     while (int(F.size()) > keep && F.size() > 2) {
-        const double rb = std::max(p.bitops[size_t(F.back())] - p.bitops[size_t(F.front())], 1e-300);
-        const double rp = std::max(std::abs(p.pred[size_t(F.back())] - p.pred[size_t(F.front())]), 1e-300);
         size_t worst = 1;
         double worstD = kInf;
         for (size_t k = 1; k + 1 < F.size(); ++k) {
-            const double d = (p.bitops[size_t(F[k + 1])] - p.bitops[size_t(F[k - 1])]) / rb +
-                             std::abs(p.pred[size_t(F[k + 1])] - p.pred[size_t(F[k - 1])]) / rp;
+            const double d = crowding(p, F, k);
             if (d < worstD) {
                 worstD = d;
                 worst = k;
