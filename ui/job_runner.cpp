@@ -146,6 +146,7 @@ void JobRunner::setPaused(bool paused) {
 }
 
 bool JobRunner::isPaused() const { return pause_.paused(); }
+bool JobRunner::isHeld() const { return pause_.holding(); }
 
 bool processEventsUntil(const std::function<bool()>& done, int timeoutMs) {
     QDeadlineTimer deadline(timeoutMs);

@@ -79,6 +79,8 @@ public:
     bool stopRequested() const;
     void setPaused(bool paused);
     bool isPaused() const;
+    // The running job has acknowledged the pause: it is held between two steps.
+    bool isHeld() const;
 
     // Waits for the running job to end, processing events (for tests and shutdown); false on
     // timeout.

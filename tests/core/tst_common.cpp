@@ -1,14 +1,20 @@
-// The engine's shared helpers (core/src/common): durations and random numbers. Each is
-// defined once and used everywhere, so a change here shows up in every caller; these cases
-// pin the values callers rely on (reproducible sequences, rounding at the unit boundaries).
+// The engine's shared helpers (core/src/common): durations, random numbers, the pause token.
+// Each is defined once and used everywhere, so a change here shows up in every caller; these
+// cases pin what callers rely on (reproducible sequences, rounding at the unit boundaries,
+// when a paused job is really held).
 #include "eqtest.h"
 
 #include "common/random.h"
+#include "eqnet/job.h"
 #include "eqnet/timing.h"
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <set>
+#include <thread>
 
 using namespace eqnet;
 
@@ -72,4 +78,44 @@ EQ_TEST(seeded_engine_follows_seed_seq_of_the_word_halves) {
     for (int i = 0; i < 8; ++i) EQ_COMPARE(got(), expected());
     std::mt19937_64 other = seededEngine({seed, step + 1});
     EQ_VERIFY(other() != seededEngine({seed, step})());
+}
+
+EQ_TEST(pause_token_says_when_the_job_is_held) {
+    // holding() turns true only once the job thread is blocked in waitWhilePaused (the pause is
+    // acknowledged), and false again after resume: what a caller waits on instead of a sleep.
+    PauseToken pause;
+    StopToken stop;
+    std::atomic<int> steps{0};
+    std::atomic<bool> done{false};
+    pause.pause();
+    EQ_VERIFY(!pause.holding()); // paused, but no job has reached a pause point yet
+    std::thread job([&] {
+        for (int i = 0; i < 3; ++i) {
+            pause.waitWhilePaused(stop);
+            ++steps;
+        }
+        done = true;
+    });
+    const auto waitFor = [](const std::function<bool()>& cond) {
+        for (int i = 0; i < 3000 && !cond(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        return cond();
+    };
+    const bool held = waitFor([&] { return pause.holding(); });
+    const int stepsWhileHeld = steps;
+    pause.resume();
+    const bool finished = waitFor([&] { return done.load(); });
+    job.join();
+    EQ_VERIFY(held);
+    EQ_COMPARE(stepsWhileHeld, 0);
+    EQ_VERIFY(finished);
+    EQ_COMPARE(steps.load(), 3);
+    EQ_VERIFY(!pause.holding());
+    // A stop releases a held job too.
+    pause.pause();
+    std::thread stopped([&] { pause.waitWhilePaused(stop); });
+    const bool heldAgain = waitFor([&] { return pause.holding(); });
+    stop.requestStop();
+    stopped.join();
+    EQ_VERIFY(heldAgain);
+    EQ_VERIFY(!pause.holding());
 }

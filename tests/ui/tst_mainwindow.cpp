@@ -474,7 +474,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(tmp.filePath("live/metrics.jsonl")).size() > 2000, 30000);
         window.findChild<QAction*>("pauseTrainingAction")->trigger();
         QVERIFY(runner->isPaused());
-        QTest::qWait(300);
+        QTRY_VERIFY_WITH_TIMEOUT(runner->isHeld(), 30000); // the step in flight has ended
         const qint64 pausedSize = QFileInfo(tmp.filePath("live/metrics.jsonl")).size();
         QTest::qWait(400);
         QCOMPARE(QFileInfo(tmp.filePath("live/metrics.jsonl")).size(), pausedSize);

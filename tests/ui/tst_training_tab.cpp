@@ -257,7 +257,7 @@ void TstTrainingTab::trainsPausesStopsAndResumesInTheApp() {
     QVERIFY(tab.runner()->isPaused());
     QCOMPARE(pause->text(), TrainingTab::tr("Continue"));
     QVERIFY(pause->isChecked());
-    QTest::qWait(300); // the step in flight ends
+    QTRY_VERIFY_WITH_TIMEOUT(tab.runner()->isHeld(), 30000); // the step in flight has ended
     const QString metrics = QDir(run).filePath(QStringLiteral("metrics.jsonl"));
     const int held = lineCount(metrics);
     QTest::qWait(400);

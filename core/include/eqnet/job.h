@@ -48,6 +48,9 @@ public:
     bool paused() const;
     // Blocks while paused, returns early when stop is requested.
     void waitWhilePaused(const StopToken& stop) const;
+    // True while a job is blocked in waitWhilePaused(): the pause is acknowledged, the step
+    // that was in flight has ended and nothing more is written until resume().
+    bool holding() const;
 
 private:
     struct State;

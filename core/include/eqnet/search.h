@@ -4,7 +4,11 @@
 //  - paretoSearch(): NSGA-II over the profile's space, maximising predicted accuracy and
 //    minimising BitOps, under the profile's budgets; returns the whole Pareto front at once.
 //  - budgetSearch(): the published genetic algorithm for the best subnet under one budget
-//    (BitOps, size and/or average weight bits).
+//    (BitOps, size and/or average weight bits). A library entry point only, on purpose: the
+//    command line answers "the best subnet under B" from the verified front
+//    (`eqnet export --max-bitops B`), which picks by measured accuracy, where this GA can
+//    only pick by predicted accuracy. The tests use it as the reference the front is checked
+//    against.
 // Both are deterministic under their seed (std::mt19937_64 with the project's own mappings to
 // integers and reals, so the same seed gives the same result with any standard library, as
 // long as the predictor is deterministic). Plain C++ types only.
