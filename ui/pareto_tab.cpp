@@ -1,6 +1,7 @@
 #include "pareto_tab.h"
 
 #include "constraints_dock.h"
+#include "front_merge.h"
 #include "job_runner.h"
 #include "plot_utils.h"
 #include "run_document.h"
@@ -361,54 +362,12 @@ void ParetoTab::startPendingSearch() {
             const QString profileFile = modified ? QString() : QString::fromStdString(profile.source);
             const QString profileName = QString::fromStdString(profile.name);
             const SubnetConfig previous = selectedSubnet().config;
-            front_.clear();
-            baselines_.clear();
-            stored_.clear();
             hasStoredFront_ = out->hasStored;
-            for (const SearchCandidate& c : out->front) {
-                SubnetChoice s;
-                s.config = c.config;
-                s.cost = c.cost;
-                s.predicted = c.predicted;
-                s.profileName = profileName;
-                s.profileFile = profileFile;
-                front_.push_back(s);
-            }
-            for (size_t i = 0; i < out->uniform.size(); ++i) {
-                SubnetChoice s;
-                s.config = out->uniform[i].config;
-                s.cost = out->uniform[i].cost;
-                s.predicted = out->uniform[i].predicted;
-                s.profileName = profileName;
-                s.profileFile = profileFile;
-                s.label = out->uniformLabels[i];
-                baselines_.push_back(s);
-            }
-            if (out->hasStored) {
-                for (const FrontPoint& p : out->stored.points) {
-                    if (!p.validation) continue;
-                    auto it = std::find_if(front_.begin(), front_.end(),
-                                           [&](const SubnetChoice& s) { return s.config == p.config; });
-                    if (it != front_.end()) {
-                        it->validation = p.validation;
-                        it->test = p.test;
-                    } else {
-                        stored_.push_back(makeChoice(p));
-                    }
-                }
-                for (const FrontPoint& p : out->stored.uniform) {
-                    auto it = std::find_if(baselines_.begin(), baselines_.end(),
-                                           [&](const SubnetChoice& s) { return s.config == p.config; });
-                    if (it != baselines_.end()) {
-                        if (p.validation) {
-                            it->validation = p.validation;
-                            it->test = p.test;
-                        }
-                    } else {
-                        baselines_.push_back(makeChoice(p));
-                    }
-                }
-            }
+            MergedFront merged = mergeFronts(out->front, out->uniform, out->uniformLabels,
+                                             out->hasStored ? &out->stored : nullptr, profileName, profileFile);
+            front_ = std::move(merged.front);
+            baselines_ = std::move(merged.baselines);
+            stored_ = std::move(merged.stored);
             // Keep the selection when the same subnet is still there.
             selected_ = PlotRef();
             for (size_t i = 0; i < front_.size() && !previous.layers.empty(); ++i)
@@ -464,19 +423,6 @@ void ParetoTab::onSearchFinished(const QString&, bool ok, const QString& error, 
         redraw(true);
         emit searchFinished(0);
     }
-}
-
-SubnetChoice ParetoTab::makeChoice(const FrontPoint& p) const {
-    SubnetChoice s;
-    s.config = p.config;
-    s.cost = p.cost;
-    s.predicted = p.predicted;
-    s.validation = p.validation;
-    s.test = p.test;
-    s.profileName = QString::fromStdString(profile_.name);
-    s.profileFile = profileModified_ ? QString() : QString::fromStdString(profile_.source);
-    s.label = QString::fromStdString(p.label);
-    return s;
 }
 
 void ParetoTab::clearResults() {

@@ -103,7 +103,6 @@ private:
     void onPlotMousePress(QMouseEvent* event);
     void onPlotMouseRelease(QMouseEvent* event);
     void select(const PlotRef& ref);
-    SubnetChoice makeChoice(const FrontPoint& p) const;
 
     RunDocument* doc_ = nullptr;
     ConstraintsDock* constraints_ = nullptr;

@@ -3,6 +3,7 @@
 // search when a constraint changes, click selection with its layer table, Verify writing the
 // measurement into the stored front, Export handing over the full choice. Offscreen.
 #include "constraints_dock.h"
+#include "front_merge.h"
 #include "job_runner.h"
 #include "pareto_tab.h"
 #include "run_document.h"
@@ -71,6 +72,47 @@ class TestParetoTab : public QObject {
     }
 
 private slots:
+    // The merge of a new search with the stored front, as data (front_merge.h).
+    void mergeFrontsKeepsEveryMeasurement() {
+        const auto cfg = [](int w, int a) {
+            eqnet::SubnetConfig c;
+            c.layers = {{w, a}, {w, a}};
+            return c;
+        };
+        const auto cand = [&](int w, int a, double pred) { return SearchCandidate{cfg(w, a), pred, {}}; };
+        const auto point = [&](int w, int a, std::optional<double> val, std::string label = {}) {
+            eqnet::FrontPoint p;
+            p.config = cfg(w, a);
+            p.predicted = 0.5;
+            p.validation = val;
+            p.test = val ? std::optional<double>(*val - 0.01) : std::nullopt;
+            p.label = std::move(label);
+            return p;
+        };
+        eqnet::FrontFile stored;
+        stored.points = {point(4, 4, 0.81), point(3, 5, 0.77), point(6, 6, std::nullopt)};
+        stored.uniform = {point(4, 4, 0.80, "W4A4"), point(2, 2, std::nullopt, "W2A2"), point(8, 8, 0.9, "W8A8")};
+        const auto m = eqnet::ui::mergeFronts({cand(4, 4, 0.8), cand(6, 6, 0.85)}, {cand(4, 4, 0.79), cand(2, 2, 0.4)},
+                                              {QStringLiteral("W4A4"), QStringLiteral("W2A2")}, &stored,
+                                              QStringLiteral("p"), QString());
+        QCOMPARE(m.front.size(), size_t(2));
+        QCOMPARE(m.front[0].validation.value_or(-1), 0.81); // measured, on the new front
+        QCOMPARE(m.front[0].predicted, 0.8);                 // the new prediction kept
+        QVERIFY(!m.front[1].validation);                      // stored unmeasured: nothing to merge
+        QCOMPARE(m.stored.size(), size_t(1));                 // measured, off the new front
+        QVERIFY(m.stored[0].config == cfg(3, 5));
+        QCOMPARE(m.baselines.size(), size_t(3));              // W4A4, W2A2 searched + W8A8 stored
+        QCOMPARE(m.baselines[0].label, QStringLiteral("W4A4"));
+        QCOMPARE(m.baselines[0].validation.value_or(-1), 0.80);
+        QVERIFY(!m.baselines[1].validation);
+        QCOMPARE(m.baselines[2].label, QStringLiteral("W8A8"));
+        QCOMPARE(m.baselines[2].validation.value_or(-1), 0.9);
+        QCOMPARE(m.baselines[2].profileName, QStringLiteral("p"));
+        const auto none = eqnet::ui::mergeFronts({cand(4, 4, 0.8)}, {}, {}, nullptr, QStringLiteral("p"), QString());
+        QCOMPARE(none.front.size(), size_t(1));
+        QVERIFY(none.stored.empty() && none.baselines.empty());
+    }
+
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);
         QVERIFY(env_.isValid() && run_.isValid());
