@@ -37,6 +37,68 @@ struct Position {
     int64_t fpSteps = 0;      // steps of stage 1 (for reporting)
 };
 
+Position readPosition(torch::serialize::InputArchive& ar, const std::string& path) {
+    Position pos;
+    c10::IValue v;
+    try {
+        ar.read("train_stage", v);
+        pos.stage = v.toStringRef();
+        ar.read("train_step", v);
+        pos.step = v.toInt();
+        ar.read("train_epoch", v);
+        pos.epoch = v.toInt();
+        ar.read("train_batch", v);
+        pos.batch = v.toInt();
+        ar.read("train_fp_steps", v);
+        pos.fpSteps = v.toInt();
+    } catch (const c10::Error& e) {
+        throw Error(path + ": not a training checkpoint (no position): " + firstLine(e.what()));
+    }
+    return pos;
+}
+
+// Stage 1 taken from another run's FP network (--from-fp): its parameters and buffers.
+void copyFpNetwork(const TrainConfig& cfg, Supernet::Impl& n) {
+    Supernet fp = Supernet::load(cfg.fromFp, cfg.device);
+    if (fp.spec().name != cfg.model) throw Error(cfg.fromFp + ": holds model " + fp.spec().name);
+    torch::NoGradGuard ng;
+    auto src = fp.impl().model->named_parameters(), dst = n.model->named_parameters();
+    for (const auto& p : src) dst[p.key()].copy_(p.value());
+    auto srcB = fp.impl().model->named_buffers(), dstB = n.model->named_buffers();
+    for (const auto& b : srcB) dstB[b.key()].copy_(b.value());
+}
+
+// The end-of-epoch validation of stage 1: the FP network.
+EpochMetrics fpEpochMetrics(Supernet& net, const Dataset& data, const EvalOptions& ev, int epoch) {
+    net.setFullPrecision();
+    EpochMetrics em;
+    em.epoch = epoch;
+    em.names = {"fp"};
+    em.valAccuracy = {net.evaluate(data, data.val, ev).accuracy};
+    return em;
+}
+
+// The end-of-epoch validation of stage 2: the static subnet, or uniform W8A8, W2A2 and W4A4
+// (per-channel, symmetric weights, asymmetric activations) of the supernet.
+EpochMetrics mainEpochMetrics(Supernet& net, const TrainConfig& cfg, const Dataset& data, const EvalOptions& ev,
+                              int epoch) {
+    EpochMetrics em;
+    em.epoch = epoch;
+    if (cfg.staticSubnet) {
+        em.names = {"W" + std::to_string(cfg.staticBits) + "A" + std::to_string(cfg.staticBits)};
+        net.setSubnet(net.uniform(cfg.staticBits, cfg.staticBits, cfg.staticForm));
+        em.valAccuracy = {net.evaluate(data, data.val, ev).accuracy};
+        return em;
+    }
+    const QuantForm evalForm{Granularity::PerChannel, true, false};
+    for (int b : {8, 2, 4}) {
+        em.names.push_back("W" + std::to_string(b) + "A" + std::to_string(b));
+        net.setSubnet(net.uniform(b, b, evalForm));
+        em.valAccuracy.push_back(net.evaluate(data, data.val, ev).accuracy);
+    }
+    return em;
+}
+
 
 } // namespace
 
@@ -242,21 +304,7 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
                         "in a new folder; its stage-1 network can be reused with --from-fp " +
                         runFpCheckpointPath(d.dir));
         net = std::make_unique<Supernet>(readSupernetArchive(resumeAr, runCheckpointPath(d.dir), cfg.device));
-        c10::IValue v;
-        try {
-            resumeAr.read("train_stage", v);
-            pos.stage = v.toStringRef();
-            resumeAr.read("train_step", v);
-            pos.step = v.toInt();
-            resumeAr.read("train_epoch", v);
-            pos.epoch = v.toInt();
-            resumeAr.read("train_batch", v);
-            pos.batch = v.toInt();
-            resumeAr.read("train_fp_steps", v);
-            pos.fpSteps = v.toInt();
-        } catch (const c10::Error& e) {
-            throw Error(runCheckpointPath(d.dir) + ": not a training checkpoint (no position): " + firstLine(e.what()));
-        }
+        pos = readPosition(resumeAr, runCheckpointPath(d.dir));
         if (net->spec().name != cfg.model)
             throw Error(runCheckpointPath(d.dir) + ": holds model " + net->spec().name + " but run.json asks for " + cfg.model);
         resuming = true;
@@ -369,31 +417,17 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
 
     EvalOptions ev = cfg.eval;
     ev.maxImages = cfg.evalImages;
-    const QuantForm evalForm{Granularity::PerChannel, true, false};
 
     // Stage 1: the FP network.
     if (pos.stage == "fp") {
         if (!cfg.fromFp.empty()) {
-            Supernet fp = Supernet::load(cfg.fromFp, cfg.device);
-            if (fp.spec().name != cfg.model) throw Error(cfg.fromFp + ": holds model " + fp.spec().name);
-            torch::NoGradGuard ng;
-            auto src = fp.impl().model->named_parameters(), dst = n.model->named_parameters();
-            for (const auto& p : src) dst[p.key()].copy_(p.value());
-            auto srcB = fp.impl().model->named_buffers(), dstB = n.model->named_buffers();
-            for (const auto& b : srcB) dstB[b.key()].copy_(b.value());
+            copyFpNetwork(cfg, n);
             say("stage 1 taken from " + cfg.fromFp);
         } else {
             const bool done = runStage(
                 "fp", cfg.fpEpochs, n.sharedParameters(),
                 [&](const torch::Tensor& x, const torch::Tensor& y, int64_t) { return train::fpStep(n, x, y, cfg); },
-                [&](int epoch) {
-                    net->setFullPrecision();
-                    EpochMetrics em;
-                    em.epoch = epoch;
-                    em.names = {"fp"};
-                    em.valAccuracy = {net->evaluate(data, data.val, ev).accuracy};
-                    return em;
-                });
+                [&](int epoch) { return fpEpochMetrics(*net, data, ev, epoch); });
             if (!done) {
                 outcome.fpSteps = pos.fpSteps;
                 outcome.seconds = secondsSince(t0);
@@ -417,22 +451,7 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
         [&](const torch::Tensor& x, const torch::Tensor& y, int64_t step) {
             return cfg.staticSubnet ? train::staticStep(n, x, y, cfg) : train::sandwichStep(n, x, y, cfg, step);
         },
-        [&](int epoch) {
-            EpochMetrics em;
-            em.epoch = epoch;
-            if (cfg.staticSubnet) {
-                em.names = {"W" + std::to_string(cfg.staticBits) + "A" + std::to_string(cfg.staticBits)};
-                net->setSubnet(net->uniform(cfg.staticBits, cfg.staticBits, cfg.staticForm));
-                em.valAccuracy = {net->evaluate(data, data.val, ev).accuracy};
-            } else {
-                for (int b : {8, 2, 4}) {
-                    em.names.push_back("W" + std::to_string(b) + "A" + std::to_string(b));
-                    net->setSubnet(net->uniform(b, b, evalForm));
-                    em.valAccuracy.push_back(net->evaluate(data, data.val, ev).accuracy);
-                }
-            }
-            return em;
-        });
+        [&](int epoch) { return mainEpochMetrics(*net, cfg, data, ev, epoch); });
     outcome.fpSteps = pos.fpSteps;
     outcome.steps = pos.step;
     outcome.seconds = secondsSince(t0);
