@@ -81,6 +81,15 @@ int runPipelineCmd(const std::string& out, const std::string& preset, const std:
     const PipelineResult r = runPipeline(out, opt, cb, stopToken());
     bar->reset();
     const double secs = secondsSince(t0);
+    // Where the time went (pipeline.json sums these over every call).
+    std::string times;
+    for (const StageTime& t : r.stageTimes) {
+        char b[96];
+        std::snprintf(b, sizeof b, "%s%s %s (%.2f cores)", times.empty() ? "" : ", ", t.stage.c_str(),
+                      formatDuration(t.wallSeconds).c_str(), t.cores());
+        times += b;
+    }
+    if (!times.empty()) std::fprintf(stderr, "stage times: %s\n", times.c_str());
     if (!r.finished) {
         std::fprintf(stderr, "stopped after %s; run the same command again to go on where it stopped\n",
                      formatDuration(secs).c_str());

@@ -447,9 +447,28 @@ EQ_TEST(pipeline_runs_end_to_end_and_refuses_other_options) {
     StopToken stop;
     PipelineCallbacks cb;
     cb.train.onStep = [&](const StepMetrics&) { stop.requestStop(); };
-    EQ_VERIFY(!runPipeline(dir, o, cb, stop).finished);
+    const PipelineResult stopped = runPipeline(dir, o, cb, stop);
+    EQ_VERIFY(!stopped.finished);
+    EQ_COMPARE(stopped.stageTimes.size(), size_t(1)); // training, begun and stopped
     const PipelineResult r = runPipeline(dir, o);
     EQ_VERIFY(r.finished);
+    // Stage times: each stage this call ran, in order, with wall and CPU time; pipeline.json
+    // sums them over both calls (training ran in each).
+    {
+        std::vector<std::string> names;
+        for (const StageTime& t : r.stageTimes) {
+            names.push_back(t.stage);
+            EQ_VERIFY(t.wallSeconds > 0);
+            EQ_VERIFY(t.cpuSeconds >= 0);
+        }
+        EQ_COMPARE(names, (std::vector<std::string>{"train", "cqap", "search", "export"}));
+        const nlohmann::json rec = nlohmann::json::parse(fileText((fs::path(dir) / "pipeline.json").string()));
+        const nlohmann::json& times = rec.at("stage_times");
+        for (const auto& n : names) EQ_VERIFY2(times.contains(n), n);
+        EQ_NEAR(times.at("train").at("wall_s").get<double>(),
+                stopped.stageTimes[0].wallSeconds + r.stageTimes[0].wallSeconds, 1e-6);
+        EQ_NEAR(times.at("cqap").at("cpu_s").get<double>(), r.stageTimes[1].cpuSeconds, 1e-6);
+    }
     EQ_VERIFY(!r.front.points.empty());
     EQ_VERIFY(fs::exists(r.exported.jsonPath));
     EQ_VERIFY(fs::exists(fs::path(dir) / "pipeline.json"));
@@ -473,7 +492,7 @@ EQ_TEST(pipeline_runs_end_to_end_and_refuses_other_options) {
         EQ_VERIFY(rec["train"].contains("versions"));
         rec["train"]["versions"] = {{"eqnet", "0.0.1"}, {"libtorch", "1.0.0"}};
         writeFileAtomic(record, rec.dump(2) + "\n");
-        EQ_VERIFY(runPipeline(dir, o).finished);
+        EQ_VERIFY(runPipeline(dir, o).finished); // also: the stage times recorded are not options
     }
     // Other options for the same folder: refused, nothing touched.
     const std::string before = fileText(record);

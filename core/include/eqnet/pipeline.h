@@ -41,12 +41,24 @@ struct PipelineCallbacks {
     std::function<void(const std::string&)> onStage; // "train", "cqap", "search", "export"
 };
 
+// Where a pipeline's time went: one stage's wall time and the CPU time of the process meanwhile
+// (cpuSeconds / wallSeconds = the cores it kept busy on average).
+struct StageTime {
+    std::string stage; // "train", "cqap", "search", "export"
+    double wallSeconds = 0;
+    double cpuSeconds = 0;
+    double cores() const { return wallSeconds > 0 ? cpuSeconds / wallSeconds : 0.0; }
+};
+
 struct PipelineResult {
     bool finished = false; // false: stopped (run the same command again to go on)
     FrontFile front;
     ExportStageResult exported;
     CqapScores cqap, cqapUnconditional;
     double seconds = 0;
+    // The stages this call ran, in order (a stopped call: those it began). pipeline.json keeps
+    // their sums over every call under "stage_times" (wall_s, cpu_s per stage).
+    std::vector<StageTime> stageTimes;
 };
 
 // The CQAP settings `eqnet pipeline` used for a run: its preset's, with the sampling and fit

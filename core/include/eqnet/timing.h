@@ -12,6 +12,10 @@ inline double secondsSince(SteadyClock::time_point t0) {
     return std::chrono::duration<double>(SteadyClock::now() - t0).count();
 }
 
+// CPU time (user + system) of this process so far, all threads: with wall time, how many
+// cores a piece of work kept busy.
+double processCpuSeconds();
+
 // A duration rounded to whole seconds and split (negative or NaN: zero).
 struct DurationParts {
     int64_t hours = 0, minutes = 0, seconds = 0; // minutes, seconds < 60

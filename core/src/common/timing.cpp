@@ -1,10 +1,19 @@
 // Durations split and printed (timing.h).
 #include "eqnet/timing.h"
 
+#include <sys/resource.h>
+
 #include <cmath>
 #include <cstdio>
 
 namespace eqnet {
+
+double processCpuSeconds() {
+    rusage u{};
+    if (getrusage(RUSAGE_SELF, &u) != 0) return 0;
+    const auto s = [](const timeval& t) { return double(t.tv_sec) + 1e-6 * double(t.tv_usec); };
+    return s(u.ru_utime) + s(u.ru_stime);
+}
 
 DurationParts splitDuration(double seconds) {
     DurationParts d;

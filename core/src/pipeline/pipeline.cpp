@@ -83,9 +83,26 @@ json optionsKey(const PipelineOptions& o) {
 
 // A record compared with the options asked for: the versions of eqnet and LibTorch that wrote
 // it (kept in the file, as in run.json) are not options, so another build resumes the folder.
+// The options part of pipeline.json: what a rerun must match (not the versions that wrote it,
+// not the time measurements).
 json withoutVersions(json record) {
     if (record.is_object() && record.contains("train") && record["train"].is_object()) record["train"].erase("versions");
+    if (record.is_object()) record.erase("stage_times");
     return record;
+}
+
+// Adds a stage's times to pipeline.json's "stage_times" (sums over every call).
+void recordStageTime(const std::string& recordPath, const StageTime& t) {
+    if (!fs::exists(recordPath)) return;
+    json j = json::parse(readTextFile(recordPath), nullptr, false);
+    if (!j.is_object()) return; // checked at the start of the call; never clobber it here
+    json& times = j["stage_times"];
+    if (!times.is_object()) times = json::object();
+    json& e = times[t.stage];
+    if (!e.is_object()) e = json::object();
+    e["wall_s"] = e.value("wall_s", 0.0) + t.wallSeconds;
+    e["cpu_s"] = e.value("cpu_s", 0.0) + t.cpuSeconds;
+    writeFileAtomic(recordPath, j.dump(2) + "\n");
 }
 
 } // namespace
@@ -140,8 +157,27 @@ PipelineResult runPipeline(const std::string& runDir, const PipelineOptions& opt
         throw Error(runDir + " already holds a run not made by `eqnet pipeline`; use another --out folder");
     }
 
+    // Each stage's wall and CPU time, printed by the caller and summed into pipeline.json.
+    SteadyClock::time_point stageWall0;
+    double stageCpu0 = 0;
+    const auto endStage = [&] {
+        if (res.stageTimes.empty() || res.stageTimes.back().wallSeconds > 0) return;
+        StageTime& t = res.stageTimes.back();
+        t.wallSeconds = std::max(secondsSince(stageWall0), 1e-9);
+        t.cpuSeconds = processCpuSeconds() - stageCpu0;
+        recordStageTime(recordPath, t);
+    };
     auto stage = [&](const char* s) {
+        endStage();
+        res.stageTimes.push_back(StageTime{s, 0, 0});
+        stageWall0 = SteadyClock::now();
+        stageCpu0 = processCpuSeconds();
         if (cb.onStage) cb.onStage(s);
+    };
+    const auto finish = [&]() -> PipelineResult {
+        endStage();
+        res.seconds = secondsSince(t0);
+        return res;
     };
 
     // 1. Training (stage 1 FP + calibration + stage 2 supernet), resumable.
@@ -150,7 +186,7 @@ PipelineResult runPipeline(const std::string& runDir, const PipelineOptions& opt
         TrainingJob job = fs::exists(runConfigPath(runDir)) ? TrainingJob::open(runDir) : TrainingJob::create(runDir, opt.train);
         if (!fs::exists(recordPath)) writeFileAtomic(recordPath, key.dump(2) + "\n");
         const TrainOutcome t = job.run(cb.train, stop);
-        if (!t.finished) return res;
+        if (!t.finished) return finish();
     }
     const std::string device = opt.train.device;
     opt.cqap.device = device;
@@ -160,14 +196,14 @@ PipelineResult runPipeline(const std::string& runDir, const PipelineOptions& opt
     // 2. CQAP: sample, measure, fit.
     stage("cqap");
     const CqapStageResult c = runCqapStage(runDir, opt.cqap, cb.progress, stop);
-    if (!c.fitted) return res;
+    if (!c.fitted) return finish();
     res.cqap = c.conditional;
     res.cqapUnconditional = c.unconditional;
 
     // 3. Search and verification.
     stage("search");
     res.front = runSearchStage(runDir, opt.search, cb.progress, stop);
-    if (stop.stopRequested() || res.front.points.empty()) return res;
+    if (stop.stopRequested() || res.front.points.empty()) return finish();
 
     // 4. Export the best verified subnet at the cost of a uniform b-bit model.
     stage("export");
@@ -180,8 +216,7 @@ PipelineResult runPipeline(const std::string& runDir, const PipelineOptions& opt
     }
     res.exported = runExportStage(runDir, eo, cb.progress);
     res.finished = true;
-    res.seconds = secondsSince(t0);
-    return res;
+    return finish();
 }
 
 } // namespace eqnet
