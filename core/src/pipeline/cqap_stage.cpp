@@ -15,7 +15,6 @@ namespace eqnet {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-
 namespace {
 json scoresJson(const CqapScores& s) {
     return {{"kendall_tau", s.kendallTau},     {"rmse_pp", s.rmse},
