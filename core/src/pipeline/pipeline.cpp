@@ -80,12 +80,10 @@ json optionsKey(const PipelineOptions& o) {
     return k;
 }
 
-
-// A record compared with the options asked for: the versions of eqnet and LibTorch that wrote
-// it (kept in the file, as in run.json) are not options, so another build resumes the folder.
-// The options part of pipeline.json: what a rerun must match (not the versions that wrote it,
-// not the time measurements).
-json withoutVersions(json record) {
+// The options part of pipeline.json, what a rerun must match: not the versions of eqnet and
+// LibTorch that wrote it (kept in the file, as in run.json, so another build resumes the
+// folder), not the stage times.
+json optionsPart(json record) {
     if (record.is_object() && record.contains("train") && record["train"].is_object()) record["train"].erase("versions");
     if (record.is_object()) record.erase("stage_times");
     return record;
@@ -150,7 +148,7 @@ PipelineResult runPipeline(const std::string& runDir, const PipelineOptions& opt
     if (fs::exists(recordPath)) {
         const json old = json::parse(readTextFile(recordPath), nullptr, false);
         if (old.is_discarded()) throw Error(recordPath + ": not valid JSON; remove it or use another folder");
-        if (withoutVersions(old) != withoutVersions(key))
+        if (optionsPart(old) != optionsPart(key))
             throw Error(recordPath + ": this folder holds a pipeline run with other options (preset \"" +
                         old.value("preset", std::string("?")) + "\"); use another --out folder");
     } else if (fs::exists(runConfigPath(runDir))) {
