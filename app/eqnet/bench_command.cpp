@@ -60,12 +60,17 @@ struct TrainStepArgs {
 int runBenchTrainStep(const TrainStepArgs& a) {
     applyRuntime(a.rt);
     const TrainStepBench b = benchTrainStep(a.model, a.rt.device, a.batch, a.subnets, a.seconds);
-    std::printf("training step, %s, batch %lld, device %s\n\n", a.model.c_str(), (long long)b.batchSize,
-                a.rt.device.c_str());
-    std::printf("| step | ms (median) |\n|---|---:|\n");
-    std::printf("| supernet: WDR + %d subnets (largest, random, smallest) | %.1f |\n", b.subnets, b.supernetMs);
-    std::printf("| floor: 3 plain FP steps | %.1f |\n", b.fpMs);
-    std::printf("\nratio supernet / floor: %.3f\n", b.ratio);
+    std::printf("training step, %s, batch %lld, device %s, %d threads\n\n", a.model.c_str(), (long long)b.batchSize,
+                a.rt.device.c_str(), b.threads);
+    std::printf("| step | threads | ms (median) |\n|---|---:|---:|\n");
+    if (b.threads > 1)
+        std::printf("| supernet: WDR + %d subnets (largest, random, smallest) | 1 | %.1f |\n", b.subnets,
+                    b.supernetOneThreadMs);
+    std::printf("| supernet: WDR + %d subnets (largest, random, smallest) | %d | %.1f |\n", b.subnets, b.threads,
+                b.supernetMs);
+    std::printf("| floor: 3 plain FP steps | %d | %.1f |\n", b.threads, b.fpMs);
+    if (b.threads > 1) std::printf("\nsupernet step, 1 thread / %d threads: %.2fx\n", b.threads, b.threadScaling);
+    std::printf("ratio supernet / floor: %.3f\n", b.ratio);
     return 0;
 }
 

@@ -1,4 +1,5 @@
-// The engine's shared helpers (core/src/common): durations, random numbers, the pause token.
+// The engine's shared helpers (core/src/common): durations, random numbers, the pause token,
+// the default thread count.
 // Each is defined once and used everywhere, so a change here shows up in every caller; these
 // cases pin what callers rely on (reproducible sequences, rounding at the unit boundaries,
 // when a paused job is really held).
@@ -6,11 +7,17 @@
 
 #include "common/random.h"
 #include "eqnet/job.h"
+#include "eqnet/supernet.h"
 #include "eqnet/timing.h"
+
+#include <ATen/Parallel.h>
+
+#include <sched.h>
 
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <functional>
 #include <limits>
 #include <set>
@@ -118,4 +125,40 @@ EQ_TEST(pause_token_says_when_the_job_is_held) {
     stopped.join();
     EQ_VERIFY(heldAgain);
     EQ_VERIFY(!pause.holding());
+}
+
+EQ_TEST(default_threads_are_the_cores_this_process_may_use) {
+    // LibTorch's own default counts physical cores, which a virtual machine may report as 1 of
+    // 2; the engine uses every core in the process's affinity mask (docs/performance.md).
+    cpu_set_t saved;
+    EQ_VERIFY(sched_getaffinity(0, sizeof(saved), &saved) == 0);
+    const int mask = CPU_COUNT(&saved);
+    EQ_VERIFY(usableCores() >= 1);
+    EQ_VERIFY(usableCores() <= mask);
+    int first = 0;
+    while (!CPU_ISSET(first, &saved)) ++first;
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(first, &one);
+    EQ_VERIFY(sched_setaffinity(0, sizeof(one), &one) == 0);
+    const int pinned = usableCores();
+    sched_setaffinity(0, sizeof(saved), &saved);
+    EQ_COMPARE(pinned, 1);
+
+    // The suites run with OMP_NUM_THREADS=1: that setting wins.
+    const char* omp = std::getenv("OMP_NUM_THREADS");
+    const std::string ompValue = omp ? omp : "";
+    setenv("OMP_NUM_THREADS", "1", 1);
+    at::set_num_threads(1);
+    EQ_COMPARE(defaultThreads(), 1);
+    unsetenv("OMP_NUM_THREADS");
+    unsetenv("MKL_NUM_THREADS");
+    EQ_COMPARE(defaultThreads(), usableCores());
+    applyRuntime({"cpu", 0});
+    const int applied = at::get_num_threads();
+    applyRuntime({"cpu", 1});
+    const int explicitOne = at::get_num_threads();
+    if (!ompValue.empty()) setenv("OMP_NUM_THREADS", ompValue.c_str(), 1);
+    EQ_COMPARE(applied, usableCores());
+    EQ_COMPARE(explicitOne, 1);
 }

@@ -21,15 +21,19 @@ struct FakeQuantBenchLine {
 std::vector<FakeQuantBenchLine> benchFakeQuant(const std::string& device, int bits, double minSeconds);
 
 struct TrainStepBench {
-    double supernetMs = 0; // WDR + K sandwich subnets + optimizer step, median
-    double fpMs = 0;       // three plain FP steps of the same network (the floor), median
-    double ratio = 0;      // supernetMs / fpMs
+    double supernetMs = 0;          // WDR + K sandwich subnets + optimizer step, median, all threads
+    double supernetOneThreadMs = 0; // the same on one thread (CPU; = supernetMs on a GPU)
+    double threadScaling = 0;       // supernetOneThreadMs / supernetMs
+    double fpMs = 0;                // three plain FP steps of the same network (the floor), median
+    double ratio = 0;               // supernetMs / fpMs
+    int threads = 0;                // LibTorch's intra-op threads for "all threads"
     int subnets = 0;
     int64_t batchSize = 0;
 };
 
-// The supernet step (WDR + K sandwich subnets + optimizer step) against its floor, three plain
-// FP steps of the same network and batch (docs/performance.md).
+// The supernet step (WDR + K sandwich subnets + optimizer step) on one thread and on all of
+// them, and against its floor, three plain FP steps of the same network and batch
+// (docs/performance.md). The settings take turns in rounds within `minSeconds`.
 TrainStepBench benchTrainStep(const std::string& model, const std::string& device, int64_t batchSize,
                               int subnets, double minSeconds);
 

@@ -15,13 +15,18 @@
 namespace eqnet {
 
 // Compute settings of every command that computes: the device ("cpu", "cuda", "cuda:1") and
-// the number of CPU threads (0 = LibTorch's default). Throws eqnet::Error when the device is
+// the number of CPU threads (0 = defaultThreads()). Throws eqnet::Error when the device is
 // not available in this build or on this machine.
 struct RuntimeOptions {
     std::string device = "cpu";
     int threads = 0;
 };
 void applyRuntime(const RuntimeOptions& rt);
+// The cores this process may use: its CPU affinity mask, capped by a cgroup v2 CPU quota.
+int usableCores();
+// Threads when --threads is 0: LibTorch's choice when OMP_NUM_THREADS or MKL_NUM_THREADS is set,
+// else usableCores().
+int defaultThreads();
 bool cudaAvailable();
 std::string libtorchVersion();
 

@@ -5,6 +5,8 @@
 #include "engine/supernet_impl.h"
 #include "train/sandwich_trainer.h"
 
+#include <ATen/Parallel.h>
+
 #include <algorithm>
 #include <chrono>
 
@@ -12,21 +14,24 @@ namespace eqnet {
 
 namespace {
 
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0.0 : v[v.size() / 2];
+}
+
+// Times `fn` in milliseconds until `seconds` have passed (at least `minSamples` times), after one
+// untimed call (warm-up: the allocator and oneDNN's kernels for this thread count).
 template <typename Fn>
-double medianMs(Fn&& fn, double minSeconds, bool cuda) {
-    std::vector<double> ms;
-    const auto start = std::chrono::steady_clock::now();
-    for (int it = 0;; ++it) {
-        const auto t0 = std::chrono::steady_clock::now();
+void sample(std::vector<double>& out, Fn&& fn, double seconds, int minSamples, bool cuda) {
+    fn();
+    if (cuda) torch::cuda::synchronize();
+    const auto start = SteadyClock::now();
+    for (int it = 0; it < minSamples || secondsSince(start) < seconds; ++it) {
+        const auto t0 = SteadyClock::now();
         fn();
         if (cuda) torch::cuda::synchronize();
-        const double t = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-        if (it >= 2) ms.push_back(t);
-        if (ms.size() >= 5 && secondsSince(start) >= minSeconds)
-            break;
+        out.push_back(1000.0 * secondsSince(t0));
     }
-    std::sort(ms.begin(), ms.end());
-    return ms[ms.size() / 2];
 }
 
 } // namespace
@@ -54,22 +59,40 @@ TrainStepBench benchTrainStep(const std::string& model, const std::string& devic
     torch::optim::Adam optim(params, torch::optim::AdamOptions(1e-3));
     const bool cuda = n.device.is_cuda();
     int64_t step = 0;
-    TrainStepBench b;
-    b.subnets = subnets;
-    b.batchSize = batchSize;
-    b.supernetMs = medianMs([&] {
+    const auto supernetStep = [&] {
         train::clearGradients(params);
         train::sandwichStep(n, x, y, cfg, step++);
         train::applyUpdate(optim, params, cfg.gradClip, n);
-    }, minSeconds, cuda);
-    b.fpMs = medianMs([&] {
+    };
+    const auto fpSteps = [&] {
         for (int k = 0; k < 3; ++k) {
             train::clearGradients(params);
             train::fpStep(n, x, y, cfg);
             train::applyUpdate(optim, params, cfg.gradClip, n);
         }
-    }, minSeconds, cuda);
+    };
+    TrainStepBench b;
+    b.subnets = subnets;
+    b.batchSize = batchSize;
+    b.threads = at::get_num_threads();
+    // The machine is shared: the settings take turns in rounds, so a busy spell slows both.
+    constexpr int kRounds = 4;
+    const double perRound = minSeconds / kRounds;
+    std::vector<double> one, all, fp;
+    for (int r = 0; r < kRounds; ++r) {
+        if (!cuda && b.threads > 1) {
+            at::set_num_threads(1);
+            sample(one, supernetStep, perRound, 2, cuda);
+            at::set_num_threads(b.threads);
+        }
+        sample(all, supernetStep, perRound, 2, cuda);
+        sample(fp, fpSteps, perRound, 2, cuda);
+    }
+    b.supernetMs = median(all);
+    b.supernetOneThreadMs = one.empty() ? b.supernetMs : median(one);
+    b.fpMs = median(fp);
     b.ratio = b.supernetMs / b.fpMs;
+    b.threadScaling = b.supernetOneThreadMs / b.supernetMs;
     return b;
 }
 

@@ -5,10 +5,20 @@
 #include "engine/supernet_impl.h"
 #include "eqnet/error.h"
 
+#include <ATen/Parallel.h>
+
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
+#if defined(__linux__)
+#include <sched.h>
+#endif
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
 #include <string>
+#include <thread>
 
 namespace eqnet {
 
@@ -44,10 +54,36 @@ torch::Device parseDevice(const std::string& device) {
     return *d;
 }
 
+int usableCores() {
+    int cores = int(std::thread::hardware_concurrency());
+#if defined(__linux__)
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof(set), &set) == 0) cores = CPU_COUNT(&set); // taskset, cpusets
+    // A container's CPU quota (cgroup v2 "cpu.max": "<quota> <period>" or "max <period>").
+    std::ifstream quota("/sys/fs/cgroup/cpu.max");
+    std::string q;
+    double period = 0;
+    if (quota >> q >> period && q != "max" && period > 0) {
+        const double share = std::atof(q.c_str()) / period;
+        if (share > 0) cores = std::min(cores, std::max(1, int(std::ceil(share))));
+    }
+#endif
+    return std::max(1, cores);
+}
+
+int defaultThreads() {
+    // OMP_NUM_THREADS / MKL_NUM_THREADS are the user's word: LibTorch reads them itself.
+    if (std::getenv("OMP_NUM_THREADS") || std::getenv("MKL_NUM_THREADS")) return at::get_num_threads();
+    return usableCores();
+}
+
 void applyRuntime(const RuntimeOptions& rt) {
     parseDevice(rt.device);
     if (rt.threads < 0) throw Error("--threads must be 0 (default) or positive");
-    if (rt.threads > 0) torch::set_num_threads(rt.threads);
+    // LibTorch's own default is its count of physical cores, which on some virtual machines
+    // is 1 where the process has 2 (Debian's LibTorch 1.13 on this project's machine: every
+    // command ran on one core). Measured gains: docs/performance.md.
+    torch::set_num_threads(rt.threads > 0 ? rt.threads : defaultThreads());
 #if defined(__GLIBC__)
     // glibc hands every allocation above 128 KiB back to the kernel when it is freed, and
     // LibTorch frees and re-allocates activation-sized buffers every batch: measured, a third

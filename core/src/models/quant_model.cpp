@@ -63,7 +63,10 @@ torch::Tensor QuantModelImpl::forward(torch::Tensor x) {
         case Op::Linear: y = layers_[i]->forward(a); break;
         case Op::BatchNorm: y = bns_[i]->forward(a); break;
         case Op::Relu: y = torch::relu(a); break;
-        case Op::Clip: y = torch::clamp(a, n.lo, n.hi); break;
+        // hardtanh, not clamp: the same forward, and its backward is one fused pass where
+        // clamp's builds a mask from two compares and a where (measured: a third of the
+        // supernet step of mbv2-28 went to ReLU6's backward; docs/performance.md).
+        case Op::Clip: y = torch::hardtanh(a, n.lo, n.hi); break;
         case Op::Add: y = a + v[size_t(n.inputs[1])]; break;
         case Op::Concat: {
             std::vector<torch::Tensor> xs;

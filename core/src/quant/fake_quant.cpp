@@ -134,6 +134,14 @@ void stepsAndZeros(const torch::Tensor& s, const torch::Tensor& z, QuantRange r,
 // Work is split into chunks of about this many elements for the thread pool.
 constexpr int64_t kGrain = 32768;
 
+// Chunks per task: a per-channel weight has channels of a few elements each (9 for a depthwise
+// 3x3), and handing each to the pool cost more than the work (measured: the backward took
+// longer on 2 threads than on 1); tasks of at least kGrain elements.
+int64_t chunkGrain(const Layout& l) {
+    const int64_t chunkLen = std::max<int64_t>(1, std::min(l.inner, kGrain));
+    return std::max<int64_t>(1, kGrain / chunkLen);
+}
+
 torch::Tensor forwardCpu(const torch::Tensor& xIn, const torch::Tensor& s, const torch::Tensor& z,
                          QuantRange r) {
     auto x = xIn.contiguous();
@@ -144,7 +152,7 @@ torch::Tensor forwardCpu(const torch::Tensor& xIn, const torch::Tensor& s, const
     const float* xp = x.data_ptr<float>();
     float* yp = y.data_ptr<float>();
     const int64_t chunksPerChannel = std::max<int64_t>(1, (l.inner + kGrain - 1) / kGrain);
-    at::parallel_for(0, l.channels * chunksPerChannel, 1, [&](int64_t b, int64_t e) {
+    at::parallel_for(0, l.channels * chunksPerChannel, chunkGrain(l), [&](int64_t b, int64_t e) {
         for (int64_t k = b; k < e; ++k) {
             const int64_t c = k / chunksPerChannel, j = k % chunksPerChannel;
             const int64_t off = j * kGrain, len = std::min(kGrain, l.inner - off);
@@ -171,7 +179,7 @@ std::vector<torch::Tensor> backwardCpu(const torch::Tensor& xIn, const torch::Te
     const float* xp = x.data_ptr<float>();
     const float* gp = go.data_ptr<float>();
     float* gxp = gx.data_ptr<float>();
-    at::parallel_for(0, nChunks, 1, [&](int64_t b, int64_t e) {
+    at::parallel_for(0, nChunks, chunkGrain(l), [&](int64_t b, int64_t e) {
         for (int64_t k = b; k < e; ++k) {
             const int64_t c = k / chunksPerChannel, j = k % chunksPerChannel;
             const int64_t off = j * kGrain, len = std::min(kGrain, l.inner - off);
