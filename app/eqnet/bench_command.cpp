@@ -1,4 +1,4 @@
-// eqnet bench fakequant | train-step | decode | measurement | search: micro-benchmarks
+// eqnet bench fakequant | train-step | calibration | decode | measurement | search: micro-benchmarks
 // (figures, not tests).
 #include "commands.h"
 #include "shared_options.h"
@@ -71,6 +71,31 @@ int runBenchTrainStep(const TrainStepArgs& a) {
     std::printf("| floor: 3 plain FP steps | %d | %.1f |\n", b.threads, b.fpMs);
     if (b.threads > 1) std::printf("\nsupernet step, 1 thread / %d threads: %.2fx\n", b.threads, b.threadScaling);
     std::printf("ratio supernet / floor: %.3f\n", b.ratio);
+    return 0;
+}
+
+// ---- bench calibration ---------------------------------------------------------------------
+struct CalibrationArgs {
+    std::string model = kDefaultModel;
+    std::string run;
+    int64_t images = 256;
+    RuntimeOptions rt;
+};
+
+int runBenchCalibration(const CalibrationArgs& a) {
+    applyRuntime(a.rt);
+    const CalibrationBench b = benchCalibration(a.model, a.run, a.rt.device, a.images);
+    std::printf("calibration (Lp clipping search of every slot), %s, %s, %lld images, %d layers, device %s, %d threads\n\n",
+                b.model.c_str(), a.run.empty() ? "initial weights, synthetic images" : a.run.c_str(),
+                (long long)b.images, b.layers, a.rt.device.c_str(), b.threads);
+    std::printf("| search | seconds |\n|---|---:|\n");
+    std::printf("| reference (tensor operations) | %.2f |\n| vectorised (calibrate) | %.2f |\n", b.referenceSeconds,
+                b.fusedSeconds);
+    std::printf("\nspeed-up: %.1fx\n", b.speedup);
+    std::printf("chosen steps: %lld compared, %lld differ by more than 1e-6 relative; largest relative difference "
+                "%.3g%s%s\n",
+                (long long)b.steps, (long long)b.differingSteps, b.maxRelativeStepDifference,
+                b.worstStep.empty() ? "" : " at ", b.worstStep.c_str());
     return 0;
 }
 
@@ -202,6 +227,15 @@ void registerBench(CLI::App& app, CommandSet& set) {
     tsCmd->add_option("--seconds", ts->seconds, "minimum time per measurement")->capture_default_str();
     addRuntimeOptions(tsCmd, ts->rt);
     set.add(tsCmd, [ts] { return runBenchTrainStep(*ts); });
+
+    auto cal = std::make_shared<CalibrationArgs>();
+    auto* calCmd = bench->add_subcommand("calibration", "the clipping search: reference vs vectorised, time and chosen steps");
+    calCmd->add_option("--model", cal->model, "built-in network (freshly initialised, synthetic images)")
+        ->capture_default_str();
+    calCmd->add_option("--run", cal->run, "use this run's trained weights and data instead");
+    calCmd->add_option("--images", cal->images, "calibration images")->capture_default_str()->check(CLI::PositiveNumber);
+    addRuntimeOptions(calCmd, cal->rt);
+    set.add(calCmd, [cal] { return runBenchCalibration(*cal); });
 
     auto dec = std::make_shared<DecodeArgs>();
     auto* decCmd = bench->add_subcommand("decode", "how fast an image folder streams from disk (decode + fit)");

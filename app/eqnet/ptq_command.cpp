@@ -58,7 +58,11 @@ int runPtq(const PtqArgs& a) {
     }
     {
         TerminalProgress bar("calibrate");
-        net.calibrate(data, a.calibImages, bar.callback());
+        if (!net.calibrate(data, a.calibImages, bar.callback(), stopToken())) {
+            bar.finish();
+            std::fprintf(stderr, "calibrate: stopped\n");
+            return 130;
+        }
     }
     const std::string ckpt = (fs::path(runCheckpointDir(a.out)) / "fp-calibrated.pt").string();
     net.save(ckpt);

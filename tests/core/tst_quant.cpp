@@ -5,9 +5,12 @@
 #include "quant/elastic_quantizer.h"
 #include "quant/fake_quant.h"
 #include "quant/lp_calibration.h"
+#include "quant/lp_error.h"
 
 #include <torch/torch.h>
 
+#include <limits>
+#include <cmath>
 #include <set>
 
 using namespace eqnet;
@@ -255,6 +258,76 @@ EQ_TEST(lp_search_per_channel_searches_each_channel) {
     EQ_COMPARE(c.scale.numel(), int64_t(2));
     EQ_NEAR(c.scale[0].item<double>(), 1.0 / 3.0, 1e-6);
     EQ_NEAR(c.scale[1].item<double>(), 4.0 / 3.0, 1e-6);
+}
+
+EQ_TEST(lp_power_is_accurate_over_the_float_range) {
+    EQ_COMPARE(lpPower(0.0f), 0.0f);
+    // Below 2^-52, e^2.4 is under float's smallest normal number: there the loop's result is at
+    // most 2^-125 (it clamps the exponent), nothing next to a sum of real errors.
+    EQ_VERIFY(lpPower(std::ldexp(1.0f, -60)) <= std::ldexp(1.0f, -125));
+    double worst = 0;
+    for (int k = -52; k <= 40; ++k)
+        for (int j = 0; j < 64; ++j) {
+            const float e = std::ldexp(1.0f + float(j) / 64.0f, k);
+            const double exact = std::pow(double(e), 2.4);
+            worst = std::max(worst, std::abs(double(lpPower(e)) - exact) / exact);
+        }
+    EQ_VERIFY2(worst < 1e-5, "largest relative error " + std::to_string(worst));
+}
+
+EQ_TEST(lp_error_sum_matches_a_double_sum_and_stops_past_the_limit) {
+    torch::manual_seed(5);
+    const auto x = (torch::randn({10000}) * 0.7).contiguous();
+    const float* xp = x.data_ptr<float>();
+    const float s = 0.05f, z = 3.0f, n = -8.0f, p = 7.0f;
+    double exact = 0;
+    for (int64_t i = 0; i < x.numel(); ++i) {
+        const double q = std::min(std::max(std::nearbyint(double(xp[i]) / s) + z, double(n)), double(p));
+        exact += std::pow(std::abs(double(xp[i]) - (q - z) * s), 2.4);
+    }
+    const double inf = std::numeric_limits<double>::infinity();
+    const double sum = lpErrorSum(xp, x.numel(), s, z, n, p, inf);
+    EQ_NEAR(sum, exact, 1e-5 * exact);
+    // A limit below the total: the sum stops early, above the limit and below the total.
+    const double partial = lpErrorSum(xp, x.numel(), s, z, n, p, exact / 2);
+    EQ_VERIFY(partial > exact / 2);
+    EQ_VERIFY(partial < exact * 0.9);
+}
+
+EQ_TEST(vectorised_search_matches_the_reference_search) {
+    // ReLU-like activations (half exact zeros, a long tail), signed activations and per-channel
+    // weights: the vectorised search (zeros skipped, candidates dropped early, fast power) must
+    // choose ranges whose exact Lp error is the reference's minimum, and the same steps.
+    torch::manual_seed(21);
+    const auto relu = torch::relu(torch::randn({64, 16, 8, 8})) * torch::exp(torch::randn({64, 16, 8, 8}) * 0.5);
+    const auto signedAct = torch::randn({300000}) * 2.0;
+    const auto weights = torch::randn({24, 8, 3, 3}) * 0.1;
+    int compared = 0, same = 0;
+    for (int bits = 2; bits <= 8; ++bits)
+        for (bool sym : {true, false}) {
+            struct Case {
+                torch::Tensor x;
+                QuantRange r;
+                bool perChannel;
+            };
+            for (const Case& c : {Case{relu, quantRange(bits, true), false}, Case{signedAct, quantRange(bits, false), false},
+                                  Case{weights, quantRange(bits, false), true}}) {
+                const auto ref = searchClipRangeReference(c.x, c.r, sym, c.perChannel);
+                const auto fast = searchClipRange(c.x, c.r, sym, c.perChannel);
+                const auto rs = ref.scale.reshape({-1}), fs = fast.scale.reshape({-1});
+                const auto re = ref.error.reshape({-1}), fe = fast.error.reshape({-1});
+                for (int64_t k = 0; k < rs.numel(); ++k) {
+                    const std::string what = "bits " + std::to_string(bits) + (sym ? " sym" : " asym") +
+                                             (c.perChannel ? " channel " + std::to_string(k) : "");
+                    const double refErr = re[k].item<double>(), fastErr = fe[k].item<double>();
+                    EQ_VERIFY2(std::abs(fastErr - refErr) <= 1e-4 * refErr + 1e-12, what);
+                    ++compared;
+                    same += std::abs(fs[k].item<double>() - rs[k].item<double>()) <= 1e-6 * rs[k].item<double>();
+                }
+            }
+        }
+    // Different steps only where two candidates' errors tie to within float summation noise.
+    EQ_VERIFY2(same >= compared * 95 / 100, std::to_string(same) + " of " + std::to_string(compared) + " steps equal");
 }
 
 EQ_TEST(calibration_fills_every_slot) {

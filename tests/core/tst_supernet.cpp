@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <tuple>
 
 using namespace eqnet;
 namespace fs = std::filesystem;
@@ -91,6 +92,29 @@ EQ_TEST(uncalibrated_quantized_evaluation_is_refused) {
     Supernet net(modelSpecFor("fmnist-cnn", synth().train));
     net.setSubnet(net.uniform(4, 4, QuantForm{}));
     EQ_THROWS(net.evaluate(synth(), synth().val), Error, "not calibrated");
+}
+
+EQ_TEST(calibration_stops_when_asked_and_leaves_the_net_uncalibrated) {
+    Supernet net(defaultModelSpec("fmnist-cnn"), "cpu", 3);
+    net.setSubnet(net.uniform(4, 4, QuantForm{}));
+    auto& q = net.impl().qlayers;
+    EQ_VERIFY(q.size() > 2);
+    std::vector<std::tuple<int, int, bool>> before;
+    for (auto& [name, layer] : q) before.emplace_back(layer->setting.wBits, layer->setting.aBits, layer->setting.quantize);
+    StopToken stop;
+    int progressCalls = 0;
+    // Stop requested when the first search reports (one thread in the suites): nothing more is
+    // searched and no slot changes.
+    EQ_VERIFY(!net.calibrate(synth(), 256, [&](const Progress&) { ++progressCalls; stop.requestStop(); }, stop));
+    EQ_COMPARE(progressCalls, 1);
+    EQ_VERIFY(!net.calibrated());
+    for (size_t i = 0; i < q.size(); ++i) { // the subnet's settings are put back
+        const auto& st = q[i].second->setting;
+        EQ_VERIFY2(std::make_tuple(st.wBits, st.aBits, st.quantize) == before[i], q[i].first);
+    }
+    stop.reset();
+    EQ_VERIFY(net.calibrate(synth(), 256, {}, stop));
+    EQ_VERIFY(net.calibrated());
 }
 
 EQ_TEST(ptq_accuracy_orders_by_bit_width) {

@@ -37,6 +37,26 @@ struct TrainStepBench {
 TrainStepBench benchTrainStep(const std::string& model, const std::string& device, int64_t batchSize,
                               int subnets, double minSeconds);
 
+struct CalibrationBench {
+    std::string model;
+    int64_t images = 0;
+    int layers = 0, threads = 0;
+    double referenceSeconds = 0; // the calibration as it was: searchClipRangeReference, every slot
+    double fusedSeconds = 0;     // what calibrate() runs: searchClipRange, shared unsigned searches
+    double speedup = 0;          // referenceSeconds / fusedSeconds
+    int64_t steps = 0;           // chosen steps compared (per-channel slots: every channel)
+    int64_t differingSteps = 0;  // of which differ by more than 1e-6 relative
+    double maxRelativeStepDifference = 0;
+    std::string worstStep;       // where the largest difference is
+};
+
+// Calibration (§2) of one network twice, as it was (the tensor-operation search for every slot)
+// and as calibrate() runs it, timed, and every chosen step compared. From a run's
+// trained weights and data when `run` is given, else a freshly initialised `model` on
+// synthetic images.
+CalibrationBench benchCalibration(const std::string& model, const std::string& run, const std::string& device,
+                                  int64_t images);
+
 struct DecodeBenchLine {
     int threads = 0;
     double picturesPerS = 0;   // read + decode + fit, in batches of 128

@@ -86,8 +86,11 @@ public:
     SubnetConfig uniform(int wBits, int aBits, const QuantForm& form) const;
     SubnetConfig random(std::mt19937_64& rng, const QuantForm& form) const;
 
-    // §2: Lp clipping search for every slot, from `images` training images.
-    void calibrate(const Dataset& data, int64_t images = 256, const ProgressFn& progress = {});
+    // §2: Lp clipping search for every slot, from `images` training images. Returns false when
+    // `stop` ended it early: the slots are then partly searched and calibrated() stays false
+    // (a later call searches every slot again).
+    bool calibrate(const Dataset& data, int64_t images = 256, const ProgressFn& progress = {},
+                   const StopToken& stop = {});
     bool calibrated() const;
     // The same calibration, replacing only the slots (one bit-width of one setting of one
     // layer) that are invalid, or every slot when `all`; returns how many were replaced.

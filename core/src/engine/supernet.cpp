@@ -152,10 +152,13 @@ SubnetConfig Supernet::random(std::mt19937_64& rng, const QuantForm& form) const
     return cfg;
 }
 
-void Supernet::calibrate(const Dataset& data, int64_t images, const ProgressFn& progress) {
+bool calibrateSupernet(Supernet::Impl& net, const Dataset& data, int64_t images, const ProgressFn& progress,
+                       const StopToken& stop, CalibrationMethod method) {
+    const bool fast = method == CalibrationMethod::Fast;
+    const quant::ClipSearch search = fast ? quant::searchClipRange : quant::searchClipRangeReference;
     torch::NoGradGuard ng;
-    const auto t0 = std::chrono::steady_clock::now();
-    auto& q = d_->qlayers;
+    const auto t0 = SteadyClock::now();
+    auto& q = net.qlayers;
     std::vector<std::vector<torch::Tensor>> sinks(q.size());
     std::vector<quant::LayerSetting> saved;
     for (size_t i = 0; i < q.size(); ++i) {
@@ -163,40 +166,71 @@ void Supernet::calibrate(const Dataset& data, int64_t images, const ProgressFn& 
         q[i].second->setting.quantize = false; // calibrate on FP activations
         q[i].second->inputSink = &sinks[i];
     }
-    const bool wasTraining = d_->model->is_training();
-    d_->model->eval();
+    const bool wasTraining = net.model->is_training();
+    const auto restore = [&] {
+        for (size_t i = 0; i < q.size(); ++i) {
+            q[i].second->inputSink = nullptr;
+            q[i].second->setting = saved[i];
+        }
+        net.model->train(wasTraining);
+    };
+    net.model->eval();
     const Normalization norm{data.mean, data.std};
     // A fixed, seeded choice of training images: calibration is reproducible.
     const auto perm = seededPermutation(data.train.size(), 0x5EED);
     const int64_t n = std::min<int64_t>(images, data.train.size());
     try {
         for (int64_t b = 0; b < n; b += 128) {
+            if (stop.stopRequested()) {
+                restore();
+                return false;
+            }
             std::vector<int64_t> idx(perm.begin() + b, perm.begin() + std::min<int64_t>(n, b + 128));
-            d_->model->forward(imagesTensor(data.train, idx, norm, d_->device));
+            net.model->forward(imagesTensor(data.train, idx, norm, net.device));
+        }
+        for (auto& [name, layer] : q) layer->inputSink = nullptr;
+        // Every slot's search of every layer in one pool (28 per weight, 14 per activation).
+        std::vector<quant::SlotSearch> todo;
+        std::vector<size_t> layerOf;
+        for (size_t i = 0; i < q.size(); ++i) {
+            auto& layer = *q[i].second;
+            for (auto& t : layer.weightQuant->clipSearches(layer.weight.detach())) {
+                todo.push_back(std::move(t));
+                layerOf.push_back(i);
+            }
+            for (auto& t : layer.actQuant->clipSearches(torch::cat(sinks[i]), fast)) {
+                todo.push_back(std::move(t));
+                layerOf.push_back(i);
+            }
+            sinks[i].clear();
+        }
+        Progress p;
+        p.stage = "calibrate";
+        p.total = int64_t(todo.size());
+        const bool finished = quant::runClipSearches(
+            todo, search, [&] { return stop.stopRequested(); },
+            [&](const quant::SlotSearch& t, size_t done) {
+                if (!progress) return;
+                p.done = int64_t(done);
+                p.elapsedSeconds = secondsSince(t0);
+                p.message = q[layerOf[size_t(&t - todo.data())]].first;
+                progress(p);
+            });
+        if (!finished) {
+            restore();
+            return false;
         }
     } catch (...) {
-        for (auto& [name, layer] : q) layer->inputSink = nullptr;
+        restore();
         throw;
     }
-    for (size_t i = 0; i < q.size(); ++i) {
-        auto& layer = *q[i].second;
-        layer.inputSink = nullptr;
-        layer.weightQuant->calibrate(layer.weight.detach());
-        layer.actQuant->calibrate(torch::cat(sinks[i]));
-        sinks[i].clear();
-        layer.setting = saved[i];
-        if (progress) {
-            Progress p;
-            p.stage = "calibrate";
-            p.done = int64_t(i + 1);
-            p.total = int64_t(q.size());
-            p.elapsedSeconds = secondsSince(t0);
-            p.message = q[i].first;
-            progress(p);
-        }
-    }
-    d_->calibratedFlag.fill_(1);
-    d_->model->train(wasTraining);
+    restore();
+    net.calibratedFlag.fill_(1);
+    return true;
+}
+
+bool Supernet::calibrate(const Dataset& data, int64_t images, const ProgressFn& progress, const StopToken& stop) {
+    return calibrateSupernet(*d_, data, images, progress, stop, CalibrationMethod::Fast);
 }
 
 int Supernet::recalibrate(const Dataset& data, int64_t images, bool all, const ProgressFn& progress) {

@@ -40,6 +40,12 @@ std::vector<LayerInfo> describeLayers(models::QuantModelImpl& model,
 
 torch::Device parseDevice(const std::string& device);
 
+// Supernet::calibrate (Fast), or the calibration as it was before the vectorised search
+// (Reference: the tensor-operation search for every slot), which the benchmark compares.
+enum class CalibrationMethod { Fast, Reference };
+bool calibrateSupernet(Supernet::Impl& net, const Dataset& data, int64_t images, const ProgressFn& progress,
+                       const StopToken& stop, CalibrationMethod method);
+
 // Checkpoint archives: the supernet's parameters and metadata, plus whatever else a caller
 // (the trainer: optimizer, position) adds to the same archive, written atomically.
 void writeSupernetArchive(const Supernet& net, torch::serialize::OutputArchive& ar);

@@ -1,7 +1,8 @@
 #include "quant/elastic_quantizer.h"
 
-#include "quant/lp_calibration.h"
+#include <ATen/Parallel.h>
 
+#include <atomic>
 #include <cmath>
 #include <sstream>
 
@@ -115,18 +116,51 @@ torch::Tensor WeightQuantizerImpl::forward(const torch::Tensor& w, int bits, Gra
     return fakeQuantize(w, s, z, r, lsqGradScale(r, perStep));
 }
 
-void WeightQuantizerImpl::calibrate(const torch::Tensor& w) {
+bool runClipSearches(std::vector<SlotSearch>& todo, ClipSearch search, const std::function<bool()>& stopped,
+                     const std::function<void(const SlotSearch&, size_t done)>& onDone) {
     torch::NoGradGuard ng;
+    // Searches differ in cost (a low bit-width drops fewer candidates early): each thread takes
+    // the next one when it is free, rather than a fixed share. Only the calling thread (task 0)
+    // reports progress.
+    std::atomic<size_t> next{0}, done{0};
+    std::atomic<bool> stop{false};
+    const int64_t threads = std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), int64_t(todo.size())));
+    at::parallel_for(0, threads, 1, [&](int64_t b, int64_t e) {
+        for (int64_t w = b; w < e; ++w)
+            for (size_t k = next++; k < todo.size() && !stop; k = next++) {
+                auto& t = todo[k];
+                t.choice = search(t.x, t.range, t.symmetric, t.perChannel, kClipCandidates);
+                const size_t d = ++done;
+                if (w == 0) {
+                    if (onDone) onDone(t, d);
+                    if (stopped && stopped()) stop = true;
+                }
+            }
+    });
+    if (stop) return false;
+    for (auto& t : todo) {
+        t.bank->set(t.bits, t.choice.scale, t.symmetric ? torch::Tensor() : t.choice.zero);
+        if (t.sameChoice) t.sameChoice->set(t.bits, t.choice.scale, t.choice.zero);
+    }
+    return true;
+}
+
+std::vector<SlotSearch> WeightQuantizerImpl::clipSearches(const torch::Tensor& w) {
+    std::vector<SlotSearch> todo;
+    const auto x = w.detach();
     for (int bits = kMinBits; bits <= kMaxBits; ++bits) {
         const QuantRange r = quantRange(bits, false);
         for (bool perChannel : {true, false}) {
             const Granularity g = perChannel ? Granularity::PerChannel : Granularity::PerTensor;
-            const auto sym = searchClipRange(w, r, true, perChannel);
-            const auto asym = searchClipRange(w, r, false, perChannel);
-            bank(g, true).set(bits, sym.scale, torch::Tensor());
-            bank(g, false).set(bits, asym.scale, asym.zero);
+            for (bool symmetric : {true, false}) todo.push_back({&bank(g, symmetric), x, bits, r, symmetric, perChannel, {}});
         }
     }
+    return todo;
+}
+
+void WeightQuantizerImpl::calibrate(const torch::Tensor& w, ClipSearch search) {
+    auto todo = clipSearches(w);
+    runClipSearches(todo, search, {}, {});
 }
 
 ActQuantizerImpl::ActQuantizerImpl(bool isUnsigned)
@@ -147,14 +181,24 @@ torch::Tensor ActQuantizerImpl::forward(const torch::Tensor& x, int bits, bool s
     return fakeQuantize(x, s, z, r, lsqGradScale(r, perImage));
 }
 
-void ActQuantizerImpl::calibrate(const torch::Tensor& sample) {
-    torch::NoGradGuard ng;
+std::vector<SlotSearch> ActQuantizerImpl::clipSearches(const torch::Tensor& sample, bool shareUnsigned) {
+    std::vector<SlotSearch> todo;
+    const auto x = sample.detach();
+    const bool shared = shareUnsigned && unsigned_ && x.numel() > 0 && x.min().item<float>() >= 0.0f;
     for (int bits = kMinBits; bits <= kMaxBits; ++bits) {
         const QuantRange r = quantRange(bits, unsigned_);
-        sym_.set(bits, searchClipRange(sample, r, true, false).scale, torch::Tensor());
-        const auto asym = searchClipRange(sample, r, false, false);
-        asym_.set(bits, asym.scale, asym.zero);
+        if (shared) {
+            todo.push_back({&bank(true), x, bits, r, true, false, {}, &bank(false)});
+            continue;
+        }
+        for (bool symmetric : {true, false}) todo.push_back({&bank(symmetric), x, bits, r, symmetric, false, {}});
     }
+    return todo;
+}
+
+void ActQuantizerImpl::calibrate(const torch::Tensor& sample, ClipSearch search) {
+    auto todo = clipSearches(sample);
+    runClipSearches(todo, search, {}, {});
 }
 
 } // namespace eqnet::quant

@@ -17,10 +17,12 @@
 //   it nor decays its moments, exactly as in PyTorch with set_to_none gradients.
 #include "eqnet/quant_types.h"
 #include "quant/fake_quant.h"
+#include "quant/lp_calibration.h"
 
 #include <torch/torch.h>
 
 #include <array>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -75,6 +77,26 @@ private:
     std::array<torch::Tensor, kNumBitSlots> logStep_, zero_;
 };
 
+// One clipping search of a calibration: the slot it is for, the tensor, and what it found.
+struct SlotSearch {
+    SlotBank* bank;
+    torch::Tensor x;
+    int bits;
+    QuantRange range;
+    bool symmetric, perChannel;
+    ClipChoice choice;
+    // A second slot that gets the same choice: an unsigned range over non-negative values gives
+    // the asymmetric setting exactly the symmetric one's candidates (lower bound 0, zero point 0).
+    SlotBank* sameChoice = nullptr;
+};
+
+// Runs the searches on LibTorch's threads (each search single-threaded, the next one taken by
+// whichever thread is free), then stores every choice in its slot. `onDone` is called on the
+// calling thread after each of its searches, with the count done so far; when `stopped`
+// returns true there, the rest is skipped, no slot is changed, and the result is false.
+bool runClipSearches(std::vector<SlotSearch>& todo, ClipSearch search, const std::function<bool()>& stopped,
+                     const std::function<void(const SlotSearch&, size_t done)>& onDone);
+
 // Weights: per-channel [C_out] and per-tensor (0-dim) slots, each symmetric and asymmetric.
 class WeightQuantizerImpl : public torch::nn::Module {
 public:
@@ -85,8 +107,10 @@ public:
     std::pair<torch::Tensor, torch::Tensor> slot(int bits, Granularity g, bool symmetric) const;
     SlotBank& bank(Granularity g, bool symmetric);
     const SlotBank& bank(Granularity g, bool symmetric) const;
-    // Lp clipping search (§2) for every slot, from the FP weights.
-    void calibrate(const torch::Tensor& w);
+    // Lp clipping search (§2) for every slot, from the FP weights: the 28 searches, and all of
+    // them run.
+    std::vector<SlotSearch> clipSearches(const torch::Tensor& w);
+    void calibrate(const torch::Tensor& w, ClipSearch search = searchClipRange);
     std::vector<SlotBank*> banks() { return {&pcSym_, &pcAsym_, &ptSym_, &ptAsym_}; }
 
 private:
@@ -103,7 +127,11 @@ public:
     std::pair<torch::Tensor, torch::Tensor> slot(int bits, bool symmetric) const;
     SlotBank& bank(bool symmetric) { return symmetric ? sym_ : asym_; }
     const SlotBank& bank(bool symmetric) const { return symmetric ? sym_ : asym_; }
-    void calibrate(const torch::Tensor& sample);
+    // The same for both activation slot banks (14 searches) from a sample of inputs.
+    // shareUnsigned: one search for both settings of an unsigned range over non-negative values
+    // (see SlotSearch::sameChoice); false searches every slot (the reference calibration).
+    std::vector<SlotSearch> clipSearches(const torch::Tensor& sample, bool shareUnsigned = true);
+    void calibrate(const torch::Tensor& sample, ClipSearch search = searchClipRange);
     std::vector<SlotBank*> banks() { return {&sym_, &asym_}; }
     bool isUnsigned() const { return unsigned_; }
 

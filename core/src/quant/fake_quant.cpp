@@ -1,22 +1,10 @@
 #include "quant/fake_quant.h"
+#include "quant/simd_kernel.h"
 
 #include <ATen/Parallel.h>
 
 #include <algorithm>
 #include <cmath>
-
-// The element loops below are compiled twice (AVX2 and the baseline ISA) and picked at load
-// time: the distribution builds for plain x86-64, where they would otherwise run on SSE2.
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
-#define EQ_TARGET_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define EQ_TARGET_CLONES
-#endif
-#if defined(__GNUC__)
-#define EQ_ALWAYS_INLINE __attribute__((always_inline))
-#else
-#define EQ_ALWAYS_INLINE
-#endif
 
 namespace eqnet::quant {
 
@@ -32,19 +20,8 @@ double lsqGradScale(const QuantRange& r, int64_t elementsPerStep) {
 
 namespace {
 
-// Round half to even for |v| < 2^22 without a libm call, so the loops vectorise; callers
-// clamp v first (values far outside the range quantize to a bound either way).
-inline float roundEven(float v) {
-    const float magic = 12582912.0f; // 1.5 * 2^23
-    return (v + magic) - magic;
-}
-
-// Written as compare-and-select (not std::min/max) so that GCC turns it into min/max
-// instructions; with -fno-trapping-math (set for this file) the loops then vectorise.
-inline float clampf(float v, float lo, float hi) {
-    v = v < lo ? lo : v;
-    return v > hi ? hi : v;
-}
+using simd::clampf;
+using simd::roundEven;
 
 // One contiguous run of elements sharing step s and zero point zr.
 EQ_TARGET_CLONES

@@ -437,7 +437,14 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
         net->setFullPrecision();
         net->save(runFpCheckpointPath(d.dir));
         say("calibrating the quantizer on " + std::to_string(cfg.calibImages) + " training images");
-        net->calibrate(data, cfg.calibImages);
+        if (!net->calibrate(data, cfg.calibImages, {}, stop)) {
+            // Nothing of the search is kept: the same command calibrates again, then goes on.
+            d.appendMetric(metricsEventLine("stopped", "calibrate", pos.step));
+            say("stopped during calibration; run the same command to calibrate again and go on");
+            outcome.fpSteps = pos.fpSteps;
+            outcome.seconds = secondsSince(t0);
+            return outcome;
+        }
         pos.stage = "main";
         pos.step = pos.epoch = pos.batch = 0;
         d.saveCheckpoint(*net, nullptr, pos, runCheckpointPath(d.dir));
