@@ -90,16 +90,14 @@ void orderedNonZero(const float* row, int64_t width, std::vector<float>& out) {
         if (row[i] != 0.0f) out[size_t(start[size_t(kOrderBuckets - 1 - bucket(row[i]))]++)] = row[i];
 }
 
-// The candidates in the order they are tried: every 8th first (a good best error early makes
-// the others stop early), then the rest nearest the best of those first.
-std::vector<int> candidateOrder(int candidates, const std::vector<double>& probeErrors, std::vector<int>& probes) {
+// Every 8th candidate is tried first (a good best error early makes the others stop early);
+// then the rest, nearest `centre` (the best of those) first.
+constexpr int kProbeStride = 8;
+
+std::vector<int> remainingCandidates(int candidates, int centre) {
     std::vector<int> order;
-    int bestProbe = 0;
-    for (size_t k = 0; k < probes.size(); ++k)
-        if (probeErrors[k] < probeErrors[size_t(bestProbe)]) bestProbe = int(k);
-    const int centre = probes.empty() ? 0 : probes[size_t(bestProbe)];
     for (int i = 0; i < candidates; ++i)
-        if (i % 8 != 0) order.push_back(i);
+        if (i % kProbeStride != 0) order.push_back(i);
     std::stable_sort(order.begin(), order.end(),
                      [centre](int a, int b) { return std::abs(a - centre) < std::abs(b - centre); });
     return order;
@@ -137,15 +135,9 @@ ClipChoice searchClipRange(const torch::Tensor& x, QuantRange r, bool symmetric,
                 bestS = s;
                 bestZ = z;
             }
-            return sum;
         };
-        std::vector<int> probes;
-        std::vector<double> probeErrors;
-        for (int i = 0; i < candidates; i += 8) {
-            probes.push_back(i);
-            probeErrors.push_back(tryCandidate(i));
-        }
-        for (int i : candidateOrder(candidates, probeErrors, probes)) tryCandidate(i);
+        for (int i = 0; i < candidates; i += kProbeStride) tryCandidate(i);
+        for (int i : remainingCandidates(candidates, std::max(bestIndex, 0))) tryCandidate(i);
         scale.data_ptr<float>()[c] = bestS;
         zero.data_ptr<float>()[c] = bestZ;
         error.data_ptr<float>()[c] = width ? float(best / double(width)) : 0.0f;
