@@ -740,9 +740,15 @@ bool ParetoTab::verifySelected() {
     verifying_ = cfg;
     setStatus(tr("Verifying the selected subnet…"));
     const std::string device = doc_->computeDevice();
-    const bool started = verifyRunner_->start(tr("Verify subnet"), [this, cfg, dir, layers, storedName,
-                                                                  device](JobContext& ctx) {
-        const SubnetMeasurement m = measureRunSubnet(dir, cfg, true, device, ctx.progress, ctx.stop);
+    // The opened run is reused while it is this run on this device with the same checkpoint.
+    std::shared_ptr<RunSubnetMeter> meter = meter_;
+    if (meter && (meter->runDir() != dir || meter->device() != device)) meter.reset();
+    meter_.reset(); // handed to the job; it comes back with the measurement
+    const bool started = verifyRunner_->start(tr("Verify subnet"), [this, cfg, dir, layers, storedName, device,
+                                                                  meter](JobContext& ctx) mutable {
+        if (!meter || !meter->current()) meter = std::make_shared<RunSubnetMeter>(dir, device);
+        const SubnetMeasurement m = meter->measure(cfg, true, ctx.progress, ctx.stop);
+        ctx.post([this, meter] { meter_ = meter; });
         if (ctx.stop.stopRequested()) return;
         // Into the stored front too, when it holds this subnet and was searched on this checkpoint.
         const bool fileUpdated = !storedName.empty() && recordFrontMeasurement(dir, storedName, layers, cfg, m);

@@ -11,6 +11,7 @@
 #include <QPoint>
 #include <QWidget>
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -26,6 +27,7 @@ class QPushButton;
 class QTableWidget;
 
 namespace eqnet {
+class RunSubnetMeter;
 namespace ui {
 
 class RunDocument;
@@ -108,6 +110,9 @@ private:
     ConstraintsDock* constraints_ = nullptr;
     JobRunner* searchRunner_ = nullptr;
     JobRunner* verifyRunner_ = nullptr;
+    // The run opened for Verify, kept between measurements (used on the verify job's thread
+    // only: the runner runs one job at a time).
+    std::shared_ptr<RunSubnetMeter> meter_;
 
     QCustomPlot* plot_ = nullptr;
     QCPItemText* placeholder_ = nullptr;

@@ -1,4 +1,5 @@
-// eqnet bench fakequant | train-step | calibration | decode | measurement | search: micro-benchmarks
+// eqnet bench fakequant | train-step | calibration | subnet-measure | decode | measurement | search:
+// micro-benchmarks
 // (figures, not tests).
 #include "commands.h"
 #include "shared_options.h"
@@ -54,12 +55,13 @@ struct TrainStepArgs {
     int64_t batch = 128;
     int subnets = 3;
     double seconds = 2.0;
+    int rounds = 4;
     RuntimeOptions rt;
 };
 
 int runBenchTrainStep(const TrainStepArgs& a) {
     applyRuntime(a.rt);
-    const TrainStepBench b = benchTrainStep(a.model, a.rt.device, a.batch, a.subnets, a.seconds);
+    const TrainStepBench b = benchTrainStep(a.model, a.rt.device, a.batch, a.subnets, a.seconds, a.rounds);
     std::printf("training step, %s, batch %lld, device %s, %d threads\n\n", a.model.c_str(), (long long)b.batchSize,
                 a.rt.device.c_str(), b.threads);
     std::printf("| step | threads | ms (median) |\n|---|---:|---:|\n");
@@ -71,6 +73,10 @@ int runBenchTrainStep(const TrainStepArgs& a) {
     std::printf("| floor: 3 plain FP steps | %d | %.1f |\n", b.threads, b.fpMs);
     if (b.threads > 1) std::printf("\nsupernet step, 1 thread / %d threads: %.2fx\n", b.threads, b.threadScaling);
     std::printf("ratio supernet / floor: %.3f\n", b.ratio);
+    if (b.fpPeakMegabytes > 0)
+        std::printf("resident memory (MB): %.0f before the steps, peak %.0f over 3 FP steps, peak %.0f with a "
+                    "supernet step after them\n",
+                    b.setupMegabytes, b.fpPeakMegabytes, b.supernetPeakMegabytes);
     return 0;
 }
 
@@ -96,6 +102,36 @@ int runBenchCalibration(const CalibrationArgs& a) {
                 "%.3g%s%s\n",
                 (long long)b.steps, (long long)b.differingSteps, b.maxRelativeStepDifference,
                 b.worstStep.empty() ? "" : " at ", b.worstStep.c_str());
+    return 0;
+}
+
+// ---- bench subnet-measure ------------------------------------------------------------------
+struct SubnetMeasureArgs {
+    std::string model = kDefaultModel;
+    std::string run;
+    int subnets = 8;
+    int64_t bnImages = 0;
+    int64_t batchSize = 0;
+    int workers = 0;
+    RuntimeOptions rt;
+};
+
+int runBenchSubnetMeasure(const SubnetMeasureArgs& a) {
+    applyRuntime(a.rt);
+    const SubnetMeasureBench b = benchSubnetMeasure(a.model, a.run, a.rt.device, a.subnets, a.bnImages, a.batchSize, a.workers);
+    std::printf("measuring subnets, %s, %s, %d subnets, BN re-estimated on %lld training images, %lld validation "
+                "and %lld test images in batches of %lld, device %s, %d threads, %d workers\n\n",
+                b.model.c_str(), a.run.empty() ? "initial weights, synthetic images" : a.run.c_str(), b.subnets,
+                (long long)b.bnImages, (long long)b.valImages, (long long)b.testImages, (long long)b.batchSize,
+                a.rt.device.c_str(), b.threads,
+                b.workers);
+    std::printf("| measurement | one at a time, s/subnet | pool, s/subnet | speed-up |\n|---|---:|---:|---:|\n");
+    std::printf("| verification (validation + test) | %.2f | %.2f | %.2fx |\n", b.verifyBeforeSeconds,
+                b.verifyNowSeconds, b.verifyBeforeSeconds / b.verifyNowSeconds);
+    std::printf("| CQAP sample (validation) | %.2f | %.2f | %.2fx |\n", b.sampleOneSeconds, b.samplePoolSeconds,
+                b.sampleOneSeconds / b.samplePoolSeconds);
+    std::printf("\none at a time, verification: a BN estimate per split; pool: one shared by both splits\n");
+    std::printf("largest difference of any accuracy between the two ways: %.4f points\n", b.maxDifferencePoints);
     return 0;
 }
 
@@ -225,6 +261,9 @@ void registerBench(CLI::App& app, CommandSet& set) {
     tsCmd->add_option("--batch-size", ts->batch)->capture_default_str();
     tsCmd->add_option("--subnets", ts->subnets)->capture_default_str();
     tsCmd->add_option("--seconds", ts->seconds, "minimum time per measurement")->capture_default_str();
+    tsCmd->add_option("--rounds", ts->rounds, "rounds the settings take turns in (each at least twice a round)")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
     addRuntimeOptions(tsCmd, ts->rt);
     set.add(tsCmd, [ts] { return runBenchTrainStep(*ts); });
 
@@ -236,6 +275,24 @@ void registerBench(CLI::App& app, CommandSet& set) {
     calCmd->add_option("--images", cal->images, "calibration images")->capture_default_str()->check(CLI::PositiveNumber);
     addRuntimeOptions(calCmd, cal->rt);
     set.add(calCmd, [cal] { return runBenchCalibration(*cal); });
+
+    auto sm = std::make_shared<SubnetMeasureArgs>();
+    auto* smCmd = bench->add_subcommand(
+        "subnet-measure", "per-subnet measurement time: one subnet at a time vs the measurement pool");
+    smCmd->add_option("--model", sm->model, "built-in network (freshly initialised, synthetic images)")
+        ->capture_default_str();
+    smCmd->add_option("--run", sm->run, "use this run's trained weights, data and BN setting instead");
+    smCmd->add_option("--subnets", sm->subnets, "subnets of the CQAP sequence measured each way")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    smCmd->add_option("--bn-images", sm->bnImages, "BN re-estimation images (0: the run's setting)")
+        ->check(CLI::NonNegativeNumber);
+    smCmd->add_option("--batch-size", sm->batchSize, "images per forward pass of a measurement (0: the run's setting)")
+        ->check(CLI::NonNegativeNumber);
+    smCmd->add_option("--workers", sm->workers, "subnets measured at once (0: one per thread, at most 8)")
+        ->capture_default_str();
+    addRuntimeOptions(smCmd, sm->rt);
+    set.add(smCmd, [sm] { return runBenchSubnetMeasure(*sm); });
 
     auto dec = std::make_shared<DecodeArgs>();
     auto* decCmd = bench->add_subcommand("decode", "how fast an image folder streams from disk (decode + fit)");
@@ -262,7 +319,7 @@ void registerBench(CLI::App& app, CommandSet& set) {
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
     meCmd->add_option("--bn-seeds", agree.bnSeeds, "one measurement per seed")->capture_default_str();
-    meCmd->add_option("--workers", agree.workers, "subnets measured at once (0: one per core, at most 4)")
+    meCmd->add_option("--workers", agree.workers, "subnets measured at once (0: one per thread, at most 8)")
         ->capture_default_str();
     addRuntimeOptions(meCmd, me->rt);
     set.add(meCmd, [me] { return runBenchMeasurement(me->run, me->options, me->rt); });

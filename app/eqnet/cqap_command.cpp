@@ -125,7 +125,7 @@ void registerCqap(CLI::App& app, CommandSet& set) {
     cmd->add_flag("--sample-only", cq.sampleOnly, "measure, do not fit");
     cmd->add_flag("!--no-ablation", cq.ablation, "skip the unconditional predictor");
     addRuntimeOptions(cmd, a->rt);
-    cmd->add_option("--workers", cq.sampling.workers, "subnets measured at once (0: one per core, at most 4)")
+    cmd->add_option("--workers", cq.workers, "subnets measured at once (0: one per thread, at most 8)")
         ->capture_default_str();
     cmd->add_option("--score", a->score, "only score the fitted predictors on the subnets of this samples file");
     set.add(cmd, [a] {

@@ -5,6 +5,7 @@
 #include "eqnet/cqap.h"
 #include "eqnet/error.h"
 #include "eqnet/files.h"
+#include "eqnet/measurement_pool.h"
 #include "eqnet/supernet.h"
 
 #include <nlohmann/json.hpp>
@@ -306,7 +307,8 @@ EQ_TEST(sampling_appends_resumes_and_reuses) {
     // Stop after two measurements: the file holds exactly those two.
     StopToken stop;
     int seen = 0;
-    auto r1 = sampleCqap(net, data, path, "ck", o, [&](const Progress&) { if (++seen == 2) stop.requestStop(); }, stop);
+    MeasurementPool pool(net);
+    auto r1 = sampleCqap(pool, data, path, "ck", o, [&](const Progress&) { if (++seen == 2) stop.requestStop(); }, stop);
     EQ_VERIFY(!r1.finished);
     EQ_COMPARE(r1.measured, int64_t(2));
     EQ_COMPARE(readCqapSamples(path, net.layers(), "ck").size(), size_t(2));
@@ -314,7 +316,7 @@ EQ_TEST(sampling_appends_resumes_and_reuses) {
     EQ_VERIFY(r1.samples[0].config.form != r1.samples[1].config.form);
 
     // Going on measures the other four; the sequence is the deterministic one.
-    auto r2 = sampleCqap(net, data, path, "ck", o);
+    auto r2 = sampleCqap(pool, data, path, "ck", o);
     EQ_VERIFY(r2.finished);
     EQ_COMPARE(r2.reused, int64_t(2));
     EQ_COMPARE(r2.measured, int64_t(4));
@@ -330,18 +332,18 @@ EQ_TEST(sampling_appends_resumes_and_reuses) {
 
     // A larger budget reuses the six; another checkpoint reuses none.
     o.perForm = 4;
-    auto r3 = sampleCqap(net, data, path, "ck", o);
+    auto r3 = sampleCqap(pool, data, path, "ck", o);
     EQ_COMPARE(r3.reused, int64_t(6));
     EQ_COMPARE(r3.measured, int64_t(2));
     o.perForm = 1;
-    auto r4 = sampleCqap(net, data, path, "other", o);
+    auto r4 = sampleCqap(pool, data, path, "other", o);
     EQ_COMPARE(r4.reused, int64_t(0));
     EQ_COMPARE(readCqapSamples(path, net.layers(), "ck").size(), size_t(8));
 
     // Another measurement protocol (more BN estimates per subnet) neither reuses nor fits on
     // the samples of this one: their noise differs.
     o.eval.bnRepeats = 2;
-    auto r5 = sampleCqap(net, data, path, "ck", o);
+    auto r5 = sampleCqap(pool, data, path, "ck", o);
     EQ_COMPARE(r5.reused, int64_t(0));
     EQ_COMPARE(r5.measured, int64_t(2));
     EQ_COMPARE(r5.samples.size(), size_t(2));
@@ -350,7 +352,7 @@ EQ_TEST(sampling_appends_resumes_and_reuses) {
     // and the first protocol still finds its own eight
     o.eval.bnRepeats = 1;
     o.perForm = 4;
-    auto r6 = sampleCqap(net, data, path, "ck", o);
+    auto r6 = sampleCqap(pool, data, path, "ck", o);
     EQ_COMPARE(r6.reused, int64_t(8));
     EQ_COMPARE(r6.samples.size(), size_t(8));
 }

@@ -240,7 +240,7 @@ void trainSearchExportAndCompare(const std::string& file) {
 
     CqapStageOptions co;
     co.sampling.perForm = 3;
-    co.sampling.workers = 1;
+    co.workers = 1;
     co.sampling.eval.bnImages = 256;
     co.sampling.eval.maxImages = 500;
     EQ_VERIFY(runCqapStage(run, co).fitted);

@@ -49,7 +49,7 @@ CqapStageOptions tinyCqap() {
     o.sampling.perForm = 3; // 24 subnets
     o.sampling.eval.bnImages = 32;
     o.sampling.eval.maxImages = 96;
-    o.sampling.workers = 2;
+    o.workers = 2;
     o.fit.maxEpochs = 60;
     return o;
 }

@@ -4,6 +4,7 @@
 #include "engine/supernet_impl.h"
 #include "eqnet/error.h"
 #include "eqnet/fp_training.h"
+#include "eqnet/measurement_pool.h"
 #include "eqnet/supernet.h"
 
 #include <filesystem>
@@ -186,6 +187,80 @@ EQ_TEST(repeated_bn_estimates_average_their_measurements) {
     EQ_COMPARE(describeBn(two), std::string("BN re-estimated on 128 training images, mean of 2 estimates"));
     two.bnRepeats = 0;
     EQ_THROWS(net.evaluate(synth(), synth().val, two), Error, "at least 1");
+}
+
+EQ_TEST(validation_and_test_share_one_bn_estimate_with_the_same_figures) {
+    // evaluateSubnet gives exactly what two evaluate() calls give (the test split under
+    // deployedEval), with one BN estimate instead of two; with 2 estimates the test split takes
+    // the first one.
+    Supernet& net = trained();
+    net.setSubnet(net.uniform(3, 2, QuantForm{Granularity::PerChannel, true, false}));
+    for (int repeats : {1, 2}) {
+        EvalOptions o;
+        o.bnImages = 128;
+        o.bnSeed = 5;
+        o.bnRepeats = repeats;
+        o.maxImages = 300;
+        const EvalResult val = net.evaluate(synth(), synth().val, o);
+        const EvalResult test = net.evaluate(synth(), synth().test, deployedEval(o));
+        const SubnetEvaluation e = net.evaluateSubnet(synth(), o, true);
+        EQ_COMPARE(e.validation.accuracy, val.accuracy);
+        EQ_COMPARE(e.validation.loss, val.loss);
+        EQ_VERIFY(e.validation.correct == val.correct);
+        EQ_VERIFY(e.test.has_value());
+        EQ_COMPARE(e.test->accuracy, test.accuracy);
+        EQ_COMPARE(e.test->loss, test.loss);
+        EQ_COMPARE(e.test->images, int64_t(300));
+        EQ_VERIFY(e.test->correct == test.correct);
+        EQ_COMPARE(e.test->correct.size(), size_t(300));
+        EQ_VERIFY(!net.evaluateSubnet(synth(), o, false).test.has_value());
+    }
+}
+
+EQ_TEST(measurement_pool_measures_every_subnet_once_like_one_worker) {
+    Supernet& net = trained();
+    const std::string ckpt = eqtest::scratchDir() + "/net.pt";
+    net.save(ckpt);
+    std::vector<SubnetConfig> configs;
+    for (int b = 2; b <= 7; ++b) configs.push_back(net.uniform(b, 9 - b, QuantForm{Granularity::PerTensor, true, true}));
+    EvalOptions o;
+    o.bnImages = 64;
+    o.maxImages = 200;
+    std::vector<double> one(configs.size()), pooled(configs.size(), -1.0);
+    for (size_t i = 0; i < configs.size(); ++i) {
+        net.setSubnet(configs[i]);
+        one[i] = net.evaluate(synth(), synth().val, o).loss;
+    }
+    int copies = 0;
+    MeasurementPool pool(net, [&] { ++copies; return Supernet::load(ckpt); }, 3);
+    EQ_COMPARE(pool.workers(), 3);
+    std::vector<int> doneCount(configs.size(), 0);
+    EQ_VERIFY(pool.run(configs.size(),
+                       [&](Supernet& w, size_t i) {
+                           w.setSubnet(configs[i]);
+                           pooled[i] = w.evaluate(synth(), synth().val, o).loss;
+                       },
+                       [&](size_t i) { ++doneCount[i]; }));
+    EQ_COMPARE(copies, 2); // the first worker is `net` itself
+    for (size_t i = 0; i < configs.size(); ++i) {
+        EQ_COMPARE(doneCount[i], 1);
+        EQ_NEAR(pooled[i], one[i], 1e-5); // another thread count may round differently
+    }
+    // The copies are reused by the next run.
+    EQ_VERIFY(pool.run(4, [](Supernet&, size_t) {}, {}));
+    EQ_COMPARE(copies, 2);
+
+    // A stop ends the run early; an exception ends it and is rethrown.
+    StopToken stop;
+    size_t measured = 0;
+    EQ_VERIFY(!pool.run(50, [&](Supernet&, size_t) { stop.requestStop(); },
+                        [&](size_t) { ++measured; }, stop));
+    EQ_VERIFY(measured >= 1 && measured <= 3);
+    EQ_THROWS(pool.run(10, [](Supernet&, size_t i) { if (i == 4) throw Error("subnet 4 failed"); }, {}), Error,
+              "subnet 4 failed");
+
+    // Without a way to copy the supernet there is one worker.
+    EQ_COMPARE(MeasurementPool(net).workers(), 1);
 }
 
 EQ_TEST(checkpoint_round_trip) {

@@ -29,13 +29,19 @@ struct TrainStepBench {
     int threads = 0;                // LibTorch's intra-op threads for "all threads"
     int subnets = 0;
     int64_t batchSize = 0;
+    // Resident memory of the process (host memory, MB): held after building the network,
+    // calibrating it and making the batch; the peak over three FP steps; the peak over those
+    // and one supernet step after them (never below the FP figure). All 0 where the kernel
+    // cannot reset the peak (calibration's would be counted).
+    double setupMegabytes = 0, fpPeakMegabytes = 0, supernetPeakMegabytes = 0;
 };
 
 // The supernet step (WDR + K sandwich subnets + optimizer step) on one thread and on all of
 // them, and against its floor, three plain FP steps of the same network and batch
-// (docs/performance.md). The settings take turns in rounds within `minSeconds`.
+// (docs/performance.md). The settings take turns in `rounds` rounds within `minSeconds` (each
+// at least twice a round).
 TrainStepBench benchTrainStep(const std::string& model, const std::string& device, int64_t batchSize,
-                              int subnets, double minSeconds);
+                              int subnets, double minSeconds, int rounds = 4);
 
 struct CalibrationBench {
     std::string model;
@@ -56,6 +62,26 @@ struct CalibrationBench {
 // synthetic images.
 CalibrationBench benchCalibration(const std::string& model, const std::string& run, const std::string& device,
                                   int64_t images);
+
+struct SubnetMeasureBench {
+    std::string model;
+    int subnets = 0, threads = 0, workers = 0;
+    int64_t bnImages = 0, valImages = 0, testImages = 0, batchSize = 0;
+    // Verification of one subnet (validation + test), seconds per subnet: one subnet at a time
+    // on every thread with a BN estimate per split (as verification measured before), and
+    // on the measurement pool with one BN estimate for both splits (as it measures now).
+    double verifyBeforeSeconds = 0, verifyNowSeconds = 0;
+    // CQAP sampling (validation only), seconds per subnet: one at a time vs the pool.
+    double sampleOneSeconds = 0, samplePoolSeconds = 0;
+    // Largest |difference| of any accuracy between the two ways (0: the same figures), in points.
+    double maxDifferencePoints = 0;
+};
+
+// Measuring subnets (§4) both ways in one process, on `subnets` subnets of the CQAP
+// sequence: from a run's checkpoint and data when `run` is given, else a freshly initialised
+// and calibrated `model` on synthetic images.
+SubnetMeasureBench benchSubnetMeasure(const std::string& model, const std::string& run, const std::string& device,
+                                      int subnets, int64_t bnImages, int64_t batchSize, int workers);
 
 struct DecodeBenchLine {
     int threads = 0;

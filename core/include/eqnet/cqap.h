@@ -17,6 +17,8 @@
 
 namespace eqnet {
 
+class MeasurementPool;
+
 // One measured subnet.
 struct CqapSample {
     SubnetConfig config;
@@ -138,9 +140,6 @@ struct CqapSamplingOptions {
     std::vector<QuantForm> forms = allForms();
     uint64_t seed = 0;
     EvalOptions eval;                        // §4 measurement on the validation split
-    // Subnets measured at once, each by its own copy of the supernet (a measurement keeps
-    // about one core busy). 0: one per core, at most 4. Needs `makeWorker` beyond 1.
-    int workers = 0;
 };
 
 // The index-th subnet of a form's sample sequence: deterministic in (seed, form, index). Its
@@ -168,11 +167,9 @@ struct CqapSamplingOutcome {
 // Measures the samples the file does not hold yet, appending each line as soon as it is
 // measured (so a stop or a crash loses at most the subnet being measured, and a larger
 // budget reuses what exists). Forms are interleaved, so a partial run is balanced.
-// `makeWorker` builds another copy of `net` (e.g. loads the same checkpoint) for each worker
-// beyond the first.
-CqapSamplingOutcome sampleCqap(Supernet& net, const Dataset& data, const std::string& samplesPath,
+// The subnets are measured on the pool's workers (measurement_pool.h).
+CqapSamplingOutcome sampleCqap(MeasurementPool& pool, const Dataset& data, const std::string& samplesPath,
                                const std::string& checkpointId, const CqapSamplingOptions& opt,
-                               const ProgressFn& progress = {}, const StopToken& stop = {},
-                               const std::function<Supernet()>& makeWorker = {});
+                               const ProgressFn& progress = {}, const StopToken& stop = {});
 
 } // namespace eqnet

@@ -18,6 +18,7 @@ struct CqapStageOptions {
     // (the studio's Refit); otherwise such a fit is kept.
     bool refit = false;
     std::string device = "cpu";
+    int workers = 0; // subnets measured at once (MeasurementPool; 0: one per thread)
 };
 
 struct CqapStageResult {

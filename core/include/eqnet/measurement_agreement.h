@@ -18,7 +18,7 @@ struct MeasurementAgreementOptions {
     uint64_t sampleSeed = 0;             // which sequence
     EvalOptions eval;                    // the protocol; bnSeed is replaced by each of bnSeeds
     std::vector<uint64_t> bnSeeds{0, 1}; // one repetition each: the seed draws the BN images
-    int workers = 0;                     // as CQAP sampling
+    int workers = 0;                     // subnets measured at once (MeasurementPool)
     std::string device = "cpu";
 };
 

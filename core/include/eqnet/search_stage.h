@@ -28,6 +28,7 @@ struct SearchStageOptions {
     int refineRounds = 0;
     int refinePoints = 16;
     std::string device = "cpu";
+    int workers = 0; // subnets measured at once (MeasurementPool; 0: one per thread)
 };
 
 // Searches the run's space for the profile with its CQAP predictor, writes the front, then

@@ -4,6 +4,7 @@
 #include "eqnet/front.h"
 #include "eqnet/job.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,27 @@ struct SubnetMeasurement {
 SubnetMeasurement measureRunSubnet(const std::string& runDir, const SubnetConfig& cfg, bool test = true,
                                    const std::string& device = "cpu", const ProgressFn& progress = {},
                                    const StopToken& stop = {});
+
+// A run opened once to measure many subnets (the studio's Verify): the checkpoint and the data
+// set stay loaded between measurements. Not thread-safe: one measurement at a time.
+class RunSubnetMeter {
+public:
+    // Throws eqnet::Error as openTrainedRun / loadDataset do.
+    RunSubnetMeter(const std::string& runDir, const std::string& device);
+    ~RunSubnetMeter();
+    // The measurement of measureRunSubnet.
+    SubnetMeasurement measure(const SubnetConfig& cfg, bool test = true, const ProgressFn& progress = {},
+                              const StopToken& stop = {});
+    // False once the run's checkpoint is not the one loaded (training went on): open again.
+    bool current() const;
+    const std::string& runDir() const { return runDir_; }
+    const std::string& device() const { return device_; }
+
+private:
+    struct Loaded;
+    std::string runDir_, device_;
+    std::unique_ptr<Loaded> d_;
+};
 
 // Writes a measurement of `cfg` into the stored front of `profileName` (every point and
 // baseline with exactly that subnet), summarises the verification again and replaces the file

@@ -8,6 +8,7 @@
 #include "eqnet/quant_types.h"
 
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -35,7 +36,7 @@ std::string libtorchVersion();
 struct EvalOptions {
     int64_t bnImages = 512;     // training images used to re-estimate BN statistics (0: keep)
     int64_t bnBatchSize = 128;
-    int64_t batchSize = 500;
+    int64_t batchSize = 128;    // eval batches: 128 keeps activations in cache (eqnet bench subnet-measure)
     int64_t maxImages = 0;      // 0: the whole split
     uint64_t bnSeed = 0;        // which training images re-estimate BN
     // BN estimates averaged per measurement (docs/method.md §4): repetition r re-estimates BN
@@ -61,6 +62,12 @@ struct EvalResult {
     double seconds = 0;
     std::vector<uint8_t> correct; // per image of the split, in its order (1 = right): for paired
                                   // comparisons; empty when the accuracy averages several BN estimates
+};
+
+struct SubnetEvaluation {
+    EvalResult validation;
+    std::optional<EvalResult> test;
+    double seconds = 0;
 };
 
 class Supernet {
@@ -102,6 +109,11 @@ public:
     // Measures the current subnet on `split` (BN re-estimated on data.train first, then put
     // back as it was, so measuring never changes the supernet).
     EvalResult evaluate(const Dataset& data, const ImageSet& split, const EvalOptions& opt = {});
+    // The current subnet measured as verification measures it: data.val under `opt` and, when
+    // `test`, data.test under deployedEval(opt). Identical to two evaluate() calls, but the
+    // test split reuses the validation's first BN estimate (the same training images, so the
+    // same statistics) instead of estimating it again.
+    SubnetEvaluation evaluateSubnet(const Dataset& data, const EvalOptions& opt, bool test);
 
     // Atomic save (temporary file + rename); load throws eqnet::Error naming the file when it
     // is truncated, foreign or made for another model.

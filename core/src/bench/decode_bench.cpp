@@ -3,6 +3,8 @@
 #include "eqnet/error.h"
 #include "eqnet/image_folder.h"
 
+#include "bench/peak_memory.h"
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -10,18 +12,6 @@
 #include <thread>
 
 namespace eqnet {
-namespace {
-
-// VmHWM from /proc/self/status (Linux), in MB; 0 where unavailable.
-double peakRssMegabytes() {
-    std::ifstream in("/proc/self/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
-    return 0;
-}
-
-} // namespace
 
 DecodeBench benchDecode(const std::string& folder, int64_t channels, int64_t size, int64_t pictures,
                         double minSeconds) {
@@ -70,7 +60,7 @@ DecodeBench benchDecode(const std::string& folder, int64_t channels, int64_t siz
         }
         b.lines.push_back({threads, double(done) / seconds, read / 1e6 / seconds});
     }
-    b.peakRssMegabytes = peakRssMegabytes();
+    b.peakRssMegabytes = bench::peakRssMegabytes();
     return b;
 }
 

@@ -1,6 +1,7 @@
 #include "eqnet/bench.h"
 #include "eqnet/timing.h"
 
+#include "bench/peak_memory.h"
 #include "engine/batches.h"
 #include "engine/supernet_impl.h"
 #include "train/sandwich_trainer.h"
@@ -37,7 +38,7 @@ void sample(std::vector<double>& out, Fn&& fn, double seconds, int minSamples, b
 } // namespace
 
 TrainStepBench benchTrainStep(const std::string& model, const std::string& device, int64_t batchSize,
-                              int subnets, double minSeconds) {
+                              int subnets, double minSeconds, int rounds) {
     // Synthetic images of the model's geometry: the step's cost does not depend on the pixels.
     const ModelSpec spec = defaultModelSpec(model);
     Dataset data;
@@ -75,8 +76,18 @@ TrainStepBench benchTrainStep(const std::string& model, const std::string& devic
     b.subnets = subnets;
     b.batchSize = batchSize;
     b.threads = at::get_num_threads();
+    // Memory first, in the order FP, supernet: the peak only grows, so the supernet's figure
+    // is the larger of the two steps' peaks. The first call of each also warms up.
+    // Without a reset the FP figure would include calibration's peak: then none is reported.
+    if (bench::resetPeakRss()) {
+        b.setupMegabytes = bench::rssMegabytes();
+        fpSteps();
+        b.fpPeakMegabytes = bench::peakRssMegabytes();
+        supernetStep();
+        b.supernetPeakMegabytes = bench::peakRssMegabytes();
+    }
     // The machine is shared: the settings take turns in rounds, so a busy spell slows both.
-    constexpr int kRounds = 4;
+    const int kRounds = std::max(1, rounds);
     const double perRound = minSeconds / kRounds;
     std::vector<double> one, all, fp;
     for (int r = 0; r < kRounds; ++r) {

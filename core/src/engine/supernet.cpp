@@ -283,51 +283,101 @@ std::string describeBn(const EvalOptions& opt) {
     return s;
 }
 
-EvalResult Supernet::evaluate(const Dataset& data, const ImageSet& split, const EvalOptions& opt) {
-    if (!d_->fullPrecision && !calibrated())
+namespace {
+// What one measurement of a split adds up (over its BN estimates).
+struct SplitTally {
+    const ImageSet* split = nullptr;
+    int64_t images = 0; // the split's images measured (maxImages)
+    int64_t correct = 0;
+    double lossSum = 0;
+    int estimates = 0;
+    std::vector<uint8_t> perImage; // kept with one estimate only
+};
+
+void measureSplit(models::QuantModelImpl& model, SplitTally& t, int64_t batchSize, const Normalization& norm,
+                  const torch::Device& device, bool keepPerImage) {
+    torch::NoGradGuard ng;
+    if (keepPerImage) t.perImage.reserve(size_t(t.images));
+    for (int64_t b = 0; b < t.images; b += batchSize) {
+        std::vector<int64_t> idx;
+        for (int64_t i = b; i < std::min(t.images, b + batchSize); ++i) idx.push_back(i);
+        auto logits = model.forward(imagesTensor(*t.split, idx, norm, device));
+        auto y = labelsTensor(*t.split, idx, device);
+        t.lossSum += torch::nn::functional::cross_entropy(
+                         logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+                         .item<double>();
+        const auto hit = logits.argmax(1).eq(y).to(torch::kCPU, torch::kUInt8).contiguous();
+        if (keepPerImage) t.perImage.insert(t.perImage.end(), hit.data_ptr<uint8_t>(), hit.data_ptr<uint8_t>() + hit.numel());
+        t.correct += hit.sum().item<int64_t>();
+    }
+    ++t.estimates;
+}
+
+EvalResult tallyResult(SplitTally& t) {
+    EvalResult r;
+    r.images = t.images;
+    r.correct = std::move(t.perImage);
+    const double n = double(t.images) * std::max(1, t.estimates);
+    r.accuracy = t.images ? double(t.correct) / n : 0.0;
+    r.loss = t.images ? t.lossSum / n : 0.0;
+    return r;
+}
+
+int64_t imagesOf(const ImageSet& split, const EvalOptions& opt) {
+    return opt.maxImages > 0 ? std::min(opt.maxImages, split.size()) : split.size();
+}
+
+// One BN estimate per repetition r of `opt`; `second` (when given) is measured under the first
+// estimate only, which is deployedEval(opt)'s.
+void measureSplits(Supernet& net, const Dataset& data, const EvalOptions& opt, SplitTally& first,
+                   SplitTally* second) {
+    if (!net.isFullPrecision() && !net.calibrated())
         throw Error("the quantizer is not calibrated: run calibration (or load a calibrated "
                     "checkpoint) before measuring a quantized subnet");
     if (opt.bnRepeats < 1) throw Error("BN repetitions per measurement must be at least 1");
-    const auto t0 = std::chrono::steady_clock::now();
-    auto& model = *d_->model;
+    auto& model = *net.impl().model;
+    const torch::Device device = net.impl().device;
     const bool wasTraining = model.is_training();
     const auto snapshot = saveBatchNorm(model);
     const Normalization norm{data.mean, data.std};
-    const int64_t total = opt.maxImages > 0 ? std::min(opt.maxImages, split.size()) : split.size();
     const int repeats = opt.bnImages > 0 ? opt.bnRepeats : 1; // without re-estimation all agree
-    int64_t correct = 0;
-    std::vector<uint8_t> perImage;
-    if (repeats == 1) perImage.reserve(size_t(total));
-    double lossSum = 0;
     for (int r = 0; r < repeats; ++r) {
-        reestimateBatchNorm(model, data.train, norm, opt.bnImages, opt.bnBatchSize, bnEstimateSeed(opt, r),
-                            d_->device);
+        reestimateBatchNorm(model, data.train, norm, opt.bnImages, opt.bnBatchSize, bnEstimateSeed(opt, r), device);
         model.eval();
-        torch::NoGradGuard ng;
-        for (int64_t b = 0; b < total; b += opt.batchSize) {
-            std::vector<int64_t> idx;
-            for (int64_t i = b; i < std::min(total, b + opt.batchSize); ++i) idx.push_back(i);
-            auto logits = model.forward(imagesTensor(split, idx, norm, d_->device));
-            auto y = labelsTensor(split, idx, d_->device);
-            lossSum += torch::nn::functional::cross_entropy(
-                           logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
-                           .item<double>();
-            const auto hit = logits.argmax(1).eq(y).to(torch::kCPU, torch::kUInt8).contiguous();
-            if (repeats == 1)
-                perImage.insert(perImage.end(), hit.data_ptr<uint8_t>(), hit.data_ptr<uint8_t>() + hit.numel());
-            correct += hit.sum().item<int64_t>();
-        }
+        measureSplit(model, first, opt.batchSize, norm, device, repeats == 1);
+        if (r == 0 && second) measureSplit(model, *second, opt.batchSize, norm, device, true);
     }
     restoreBatchNorm(model, snapshot);
     model.train(wasTraining);
-    EvalResult r;
-    r.images = total;
-    r.correct = std::move(perImage);
-    const double n = double(total) * repeats;
-    r.accuracy = total ? double(correct) / n : 0.0;
-    r.loss = total ? lossSum / n : 0.0;
+}
+} // namespace
+
+EvalResult Supernet::evaluate(const Dataset& data, const ImageSet& split, const EvalOptions& opt) {
+    const auto t0 = std::chrono::steady_clock::now();
+    SplitTally t;
+    t.split = &split;
+    t.images = imagesOf(split, opt);
+    measureSplits(*this, data, opt, t, nullptr);
+    EvalResult r = tallyResult(t);
     r.seconds = secondsSince(t0);
     return r;
+}
+
+SubnetEvaluation Supernet::evaluateSubnet(const Dataset& data, const EvalOptions& opt, bool test) {
+    const auto t0 = std::chrono::steady_clock::now();
+    SplitTally v, t;
+    v.split = &data.val;
+    v.images = imagesOf(data.val, opt);
+    t.split = &data.test;
+    t.images = imagesOf(data.test, opt);
+    measureSplits(*this, data, opt, v, test ? &t : nullptr);
+    SubnetEvaluation e;
+    e.validation = tallyResult(v);
+    if (test) e.test = tallyResult(t);
+    e.seconds = secondsSince(t0);
+    e.validation.seconds = e.seconds;
+    if (e.test) e.test->seconds = e.seconds;
+    return e;
 }
 
 } // namespace eqnet

@@ -2,6 +2,7 @@
 
 #include "eqnet/error.h"
 #include "eqnet/files.h"
+#include "eqnet/measurement_pool.h"
 #include "eqnet/run_layout.h"
 #include "eqnet/training.h"
 #include "pipeline/trained_run.h"
@@ -39,8 +40,8 @@ CqapStageResult runCqapStage(const std::string& runDir, const CqapStageOptions& 
     CqapStageResult res;
     CqapSamplingOptions so = opt.sampling;
     const std::string device = opt.device;
-    res.sampling = sampleCqap(net, data, cqapSamplesPath(runDir), id, so, progress, stop,
-                              [&ckpt, device] { return Supernet::load(ckpt, device); });
+    MeasurementPool pool(net, [&ckpt, device] { return Supernet::load(ckpt, device); }, opt.workers);
+    res.sampling = sampleCqap(pool, data, cqapSamplesPath(runDir), id, so, progress, stop);
     if (!res.sampling.finished || opt.sampleOnly) return res;
 
     // Already fitted on exactly these samples with these settings: keep it.

@@ -92,7 +92,7 @@ std::vector<SubnetConfig> spreadOverFront(const std::vector<SearchCandidate>& fr
 RefinementResult refinePredictor(const std::string& model, const std::vector<LayerInfo>& layers,
                                  const HardwareProfile& profile, const CqapPredictor& start,
                                  const std::vector<CqapSample>& samples, const RefinementOptions& opt,
-                                 const std::function<double(const SubnetConfig&)>& measure,
+                                 const MeasureSubnets& measure,
                                  const ProgressFn& progress, const StopToken& stop) {
     RefinementResult res;
     res.predictor = start;
@@ -143,17 +143,18 @@ RefinementResult refinePredictor(const std::string& model, const std::vector<Lay
         pr.doneAtStart = pr.done = int64_t(round) * opt.points + (round > 0 ? int64_t(anchors.size()) : 0);
         for (const SubnetConfig& c : picks)
             pr.doneAtStart = pr.done += inRound(round, c);
-        for (const SubnetConfig& c : picks) {
-            if (inRound(round, c)) continue;
-            if (stop.stopRequested()) {
-                res.stopped = true;
-                return res;
-            }
-            const auto m0 = std::chrono::steady_clock::now();
+        std::vector<SubnetConfig> todo;
+        for (const SubnetConfig& c : picks)
+            if (!inRound(round, c)) todo.push_back(c);
+        if (stop.stopRequested() && !todo.empty()) {
+            res.stopped = true;
+            return res;
+        }
+        const auto done = [&](size_t i, double accuracy, double seconds) {
             CqapSample s;
-            s.config = c;
-            s.accuracy = measure(c);
-            s.seconds = secondsSince(m0);
+            s.config = todo[i];
+            s.accuracy = accuracy;
+            s.seconds = seconds;
             s.index = round;
             appendLine(opt.path, measurementLine(s, opt.checkpointId, opt.eval, round));
             res.measured.push_back(s);
@@ -161,13 +162,17 @@ RefinementResult refinePredictor(const std::string& model, const std::vector<Lay
             ++pr.done;
             if (progress) {
                 pr.elapsedSeconds = secondsSince(t0);
-                pr.values["predicted"] = res.predictor.predict(c);
+                pr.values["predicted"] = res.predictor.predict(s.config);
                 pr.values["measured"] = s.accuracy;
                 pr.values["round"] = round + 1;
                 pr.message = "round " + std::to_string(round + 1) + " of " + std::to_string(opt.rounds) + ", " +
-                             formatBitops(subnetCost(layers, c).bitops);
+                             formatBitops(subnetCost(layers, s.config).bitops);
                 progress(pr);
             }
+        };
+        if (!todo.empty() && !measure(todo, done)) {
+            res.stopped = true;
+            return res;
         }
         std::vector<CqapSample> all = samples;
         for (const auto& m : res.measured)

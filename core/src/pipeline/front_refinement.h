@@ -41,13 +41,19 @@ std::vector<CqapSample> readRefinementMeasurements(const std::string& path, cons
 std::vector<SubnetConfig> spreadOverFront(const std::vector<SearchCandidate>& front, int k,
                                           const std::function<bool(const SubnetConfig&)>& known);
 
+// Measures subnets on the validation split: done(i, accuracy 0..1, seconds) for each of
+// `configs` as it is measured, one call at a time, in any order. False when stopped before
+// every one was measured.
+using MeasureSubnets = std::function<bool(const std::vector<SubnetConfig>& configs,
+                                          const std::function<void(size_t, double, double)>& done)>;
+
 // Runs the rounds. Measurements already in the file are reused (a stopped refinement goes on
-// where it stopped). `measure` measures one subnet on the validation split (0..1).
-// Progress: stage "refine", done/total = measurements.
+// where it stopped). Each round's points are measured by one `measure` call (in parallel when
+// it measures on a MeasurementPool). Progress: stage "refine", done/total = measurements.
 RefinementResult refinePredictor(const std::string& model, const std::vector<LayerInfo>& layers,
                                  const HardwareProfile& profile, const CqapPredictor& start,
                                  const std::vector<CqapSample>& samples, const RefinementOptions& opt,
-                                 const std::function<double(const SubnetConfig&)>& measure,
+                                 const MeasureSubnets& measure,
                                  const ProgressFn& progress = {}, const StopToken& stop = {});
 
 } // namespace eqnet

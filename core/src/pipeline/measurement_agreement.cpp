@@ -2,6 +2,7 @@
 
 #include "eqnet/cqap.h"
 #include "eqnet/error.h"
+#include "eqnet/measurement_pool.h"
 #include "eqnet/timing.h"
 #include "pipeline/trained_run.h"
 
@@ -24,6 +25,7 @@ MeasurementAgreement measureAgreement(const std::string& runDir, const Measureme
     const Dataset data = loadDataset(run.config.data);
     const std::string ckpt = run.checkpoint, device = opt.device;
 
+    MeasurementPool pool(run.net, [&ckpt, device] { return Supernet::load(ckpt, device); }, opt.workers);
     MeasurementAgreement out;
     std::vector<std::map<std::pair<int, int64_t>, double>> byKey;
     for (uint64_t seed : opt.bnSeeds) {
@@ -32,13 +34,11 @@ MeasurementAgreement measureAgreement(const std::string& runDir, const Measureme
         so.seed = opt.sampleSeed;
         so.eval = opt.eval;
         so.eval.bnSeed = seed;
-        so.workers = opt.workers;
         const std::string file = (fs::path(runDir) / "bench" /
                                   ("measurement-bn" + std::to_string(opt.eval.bnImages) +
                                    (opt.eval.bnRepeats > 1 ? "x" + std::to_string(opt.eval.bnRepeats) : "") + "-seed" +
                                    std::to_string(seed) + ".jsonl")).string();
-        const auto r = sampleCqap(run.net, data, file, run.checkpointId, so, progress, stop,
-                                  [&ckpt, device] { return Supernet::load(ckpt, device); });
+        const auto r = sampleCqap(pool, data, file, run.checkpointId, so, progress, stop);
         if (!r.finished) return out;
         std::map<std::pair<int, int64_t>, double> m;
         for (const auto& s : r.samples)

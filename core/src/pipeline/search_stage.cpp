@@ -6,6 +6,7 @@
 
 #include "eqnet/error.h"
 #include "eqnet/files.h"
+#include "eqnet/measurement_pool.h"
 #include "eqnet/run_layout.h"
 #include "eqnet/timing.h"
 #include "eqnet/uniform_baselines.h"
@@ -19,6 +20,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <optional>
 #include <set>
 
 namespace eqnet {
@@ -70,6 +72,15 @@ FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& op
         if (!dataStore) dataStore = loadDataset(cfg.data);
         return *dataStore;
     };
+    // Every measurement of the stage (refinement, verification) on one pool of workers.
+    std::optional<MeasurementPool> poolStore;
+    const auto pool = [&]() -> MeasurementPool& {
+        if (!poolStore) {
+            const std::string ckpt = run.checkpoint, device = opt.device;
+            poolStore.emplace(net, [ckpt, device] { return Supernet::load(ckpt, device); }, opt.workers);
+        }
+        return *poolStore;
+    };
 
     FrontFile f;
     bool reuse = false;
@@ -106,13 +117,20 @@ FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& op
             ro.checkpointId = id;
             if (opt.uniformBaselines) ro.anchors = baselines; // measured for verification anyway
             const auto samples = readCqapSamples(cqapSamplesPath(runDir), layers, id);
-            RefinementResult rr = refinePredictor(
-                net.spec().name, layers, profile, predictor, samples, ro,
-                [&](const SubnetConfig& c) {
-                    net.setSubnet(c);
-                    return net.evaluate(data(), data().val, eval).accuracy;
-                },
-                progress, stop);
+            const MeasureSubnets measure = [&](const std::vector<SubnetConfig>& configs,
+                                               const std::function<void(size_t, double, double)>& done) {
+                const Dataset& d = data();
+                std::vector<EvalResult> results(configs.size());
+                return pool().run(
+                    configs.size(),
+                    [&](Supernet& w, size_t i) {
+                        w.setSubnet(configs[i]);
+                        results[i] = w.evaluate(d, d.val, eval);
+                    },
+                    [&](size_t i) { done(i, results[i].accuracy, results[i].seconds); }, stop);
+            };
+            RefinementResult rr =
+                refinePredictor(net.spec().name, layers, profile, predictor, samples, ro, measure, progress, stop);
             if (rr.stopped) return f; // the measurements are kept in refine.jsonl
             predictor = std::move(rr.predictor);
             predictor.save(frontPredictorPath(runDir, profile.name));
@@ -181,27 +199,46 @@ FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& op
     pr.done = done;
     pr.doneAtStart = done;
     const auto t0 = std::chrono::steady_clock::now();
-    for (FrontPoint* p : todo) {
-        if (stop.stopRequested()) break;
-        if (!pending(p)) continue;
-        net.setSubnet(p->config);
-        if (!p->validation) p->validation = net.evaluate(data(), data().val, eval).accuracy;
-        if (opt.verifyTest && (!p->test || p->testCorrect.empty())) {
-            const EvalResult t = net.evaluate(data(), data().test, testEval);
-            p->test = t.accuracy;
-            p->testCorrect = packCorrect(t.correct);
-        }
-        f.verification = summariseVerification(f);
-        writeFileAtomic(path, frontToJson(f, layers));
-        ++pr.done;
-        if (progress) {
-            pr.elapsedSeconds = secondsSince(t0);
-            pr.values["predicted"] = p->predicted;
-            pr.values["measured"] = *p->validation;
-            pr.message = p->label.empty() ? formatBitops(p->cost.bitops) : p->label;
-            progress(pr);
-        }
-    }
+    // What each pending point lacks, fixed before the workers start.
+    struct Pending {
+        FrontPoint* point;
+        bool validation, test;
+        SubnetEvaluation result;
+    };
+    std::vector<Pending> work;
+    for (FrontPoint* p : todo)
+        if (pending(p)) work.push_back({p, !p->validation, opt.verifyTest && (!p->test || p->testCorrect.empty()), {}});
+    const Dataset& d = data();
+    pool().run(
+        work.size(),
+        [&](Supernet& w, size_t i) {
+            Pending& m = work[i];
+            w.setSubnet(m.point->config);
+            if (m.validation) // one BN estimate for both splits (Supernet::evaluateSubnet)
+                m.result = w.evaluateSubnet(d, eval, m.test);
+            else
+                m.result.test = w.evaluate(d, d.test, testEval);
+        },
+        [&](size_t i) {
+            Pending& m = work[i];
+            FrontPoint* p = m.point;
+            if (m.validation) p->validation = m.result.validation.accuracy;
+            if (m.test) {
+                p->test = m.result.test->accuracy;
+                p->testCorrect = packCorrect(m.result.test->correct);
+            }
+            f.verification = summariseVerification(f);
+            writeFileAtomic(path, frontToJson(f, layers));
+            ++pr.done;
+            if (progress) {
+                pr.elapsedSeconds = secondsSince(t0);
+                pr.values["predicted"] = p->predicted;
+                pr.values["measured"] = *p->validation;
+                pr.message = p->label.empty() ? formatBitops(p->cost.bitops) : p->label;
+                progress(pr);
+            }
+        },
+        stop);
     return f;
 }
 

@@ -11,35 +11,64 @@
 
 namespace eqnet {
 
-SubnetMeasurement measureRunSubnet(const std::string& runDir, const SubnetConfig& cfg, bool test,
-                                   const std::string& device, const ProgressFn& progress, const StopToken& stop) {
-    const auto t0 = std::chrono::steady_clock::now();
+struct RunSubnetMeter::Loaded {
+    TrainedRun run;
+    Dataset data;
+};
+
+RunSubnetMeter::RunSubnetMeter(const std::string& runDir, const std::string& device)
+    : runDir_(runDir), device_(device) {
     TrainedRun run = openTrainedRun(runDir, device);
-    run.net.validate(cfg);
-    const Dataset data = loadDataset(run.config.data);
-    run.net.setSubnet(cfg);
-    SubnetMeasurement m;
-    const auto report = [&](int64_t done) {
-        if (!progress) return;
+    Dataset data = loadDataset(run.config.data);
+    d_ = std::make_unique<Loaded>(Loaded{std::move(run), std::move(data)});
+}
+
+RunSubnetMeter::~RunSubnetMeter() = default;
+
+bool RunSubnetMeter::current() const {
+    try {
+        return fileIdentity(d_->run.checkpoint) == d_->run.checkpointId;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+SubnetMeasurement RunSubnetMeter::measure(const SubnetConfig& cfg, bool test, const ProgressFn& progress,
+                                          const StopToken& stop) {
+    const auto t0 = std::chrono::steady_clock::now();
+    Supernet& net = d_->run.net;
+    net.validate(cfg);
+    net.setSubnet(cfg);
+    if (progress) {
         Progress p;
         p.stage = "verify";
-        p.done = done;
-        p.total = test ? 2 : 1;
-        p.elapsedSeconds = secondsSince(t0);
+        p.total = 1;
         progress(p);
-    };
-    report(0);
-    m.validation = run.net.evaluate(data, data.val, run.config.eval).accuracy;
-    report(1);
-    if (test && !stop.stopRequested()) {
-        const EvalResult t = run.net.evaluate(data, data.test, deployedEval(run.config.eval));
-        m.test = t.accuracy;
-        m.testCorrect = packCorrect(t.correct);
-        report(2);
+    }
+    SubnetMeasurement m;
+    if (stop.stopRequested()) return m;
+    // Validation and test under one BN estimate (Supernet::evaluateSubnet).
+    SubnetEvaluation e = net.evaluateSubnet(d_->data, d_->run.config.eval, test);
+    m.validation = e.validation.accuracy;
+    if (e.test) {
+        m.test = e.test->accuracy;
+        m.testCorrect = packCorrect(e.test->correct);
     }
     m.seconds = secondsSince(t0);
-    m.checkpointId = run.checkpointId;
+    m.checkpointId = d_->run.checkpointId;
+    if (progress) {
+        Progress p;
+        p.stage = "verify";
+        p.done = p.total = 1;
+        p.elapsedSeconds = m.seconds;
+        progress(p);
+    }
     return m;
+}
+
+SubnetMeasurement measureRunSubnet(const std::string& runDir, const SubnetConfig& cfg, bool test,
+                                   const std::string& device, const ProgressFn& progress, const StopToken& stop) {
+    return RunSubnetMeter(runDir, device).measure(cfg, test, progress, stop);
 }
 
 bool recordFrontMeasurement(const std::string& runDir, const std::string& profileName,

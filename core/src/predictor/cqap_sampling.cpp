@@ -5,6 +5,7 @@
 #include "common/random.h"
 #include "eqnet/error.h"
 #include "eqnet/files.h"
+#include "eqnet/measurement_pool.h"
 #include "eqnet/timing.h"
 #include "io/subnet_bits_json.h"
 
@@ -15,11 +16,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 #include <set>
-#include <thread>
-
-#include <torch/torch.h>
 
 namespace eqnet {
 
@@ -138,10 +135,10 @@ std::vector<CqapSample> readCqapSamples(const std::string& path, const std::vect
     return out;
 }
 
-CqapSamplingOutcome sampleCqap(Supernet& net, const Dataset& data, const std::string& samplesPath,
+CqapSamplingOutcome sampleCqap(MeasurementPool& pool, const Dataset& data, const std::string& samplesPath,
                                const std::string& checkpointId, const CqapSamplingOptions& opt,
-                               const ProgressFn& progress, const StopToken& stop,
-                               const std::function<Supernet()>& makeWorker) {
+                               const ProgressFn& progress, const StopToken& stop) {
+    Supernet& net = pool.primary();
     if (opt.perForm < 0) throw Error("CQAP: the number of samples per form must not be negative");
     if (opt.forms.empty()) throw Error("CQAP: no form to sample");
     if (!net.calibrated()) throw Error("CQAP: the supernet is not calibrated (train it first)");
@@ -187,74 +184,40 @@ CqapSamplingOutcome sampleCqap(Supernet& net, const Dataset& data, const std::st
     pr.done = outcome.reused;
     pr.doneAtStart = outcome.reused;
 
-    int workers = opt.workers > 0 ? opt.workers : std::clamp(int(std::thread::hardware_concurrency()), 1, 4);
-    if (!makeWorker) workers = 1;
-    workers = std::max(1, std::min<int>(workers, int(todo.size())));
-    std::vector<Supernet> extra;
-    for (int w = 1; w < workers; ++w) extra.push_back(makeWorker());
-    std::vector<Supernet*> nets{&net};
-    for (auto& e : extra) nets.push_back(&e);
-
-    // The queue, the file and the outcome are shared; a measurement runs unlocked.
-    std::mutex mutex;
-    size_t next = 0;
-    std::exception_ptr failure;
     const bool wasFp = net.isFullPrecision();
-    const int threadsBefore = torch::get_num_threads();
-    const int perWorker = std::max(1, threadsBefore / workers);
-    auto work = [&](Supernet& wnet) {
-        // Each worker measures on its share of the cores (OpenMP's thread count is per thread).
-        if (workers > 1) torch::set_num_threads(perWorker);
-        try {
-            for (;;) {
-                size_t k;
-                {
-                    std::lock_guard<std::mutex> lock(mutex);
-                    if (failure || stop.stopRequested() || next >= todo.size()) return;
-                    k = next++;
-                }
-                const auto& [form, index] = todo[k];
-                CqapSample s;
-                s.config = cqapSampleConfig(layers, form, opt.seed, index);
-                s.index = index;
-                wnet.setSubnet(s.config);
-                const EvalResult r = wnet.evaluate(data, data.val, opt.eval);
-                s.accuracy = r.accuracy;
-                s.loss = r.loss;
-                s.seconds = r.seconds;
-                std::lock_guard<std::mutex> lock(mutex);
-                {
-                    std::ofstream out(samplesPath, std::ios::app);
-                    out << sampleLine(s, checkpointId, opt.seed, opt.eval).dump() << "\n";
-                    out.flush();
-                    if (!out) throw Error(samplesPath + ": cannot append (disk full?)");
-                }
-                outcome.samples.push_back(s);
-                ++outcome.measured;
-                if (progress) {
-                    pr.done = outcome.reused + outcome.measured;
-                    pr.elapsedSeconds = secondsSince(t0);
-                    pr.values["accuracy"] = s.accuracy;
-                    pr.values["avg_w_bits"] = s.config.averageWeightBits();
-                    pr.message = formName(form) + " #" + std::to_string(index);
-                    progress(pr);
-                }
-            }
-        } catch (...) {
-            std::lock_guard<std::mutex> lock(mutex);
-            if (!failure) failure = std::current_exception();
+    std::vector<CqapSample> measured(todo.size());
+    // Measured unlocked on the pool's workers; appended to the file in the order they finish.
+    const auto measure = [&](Supernet& wnet, size_t k) {
+        const auto& [form, index] = todo[k];
+        CqapSample& s = measured[k];
+        s.config = cqapSampleConfig(layers, form, opt.seed, index);
+        s.index = index;
+        wnet.setSubnet(s.config);
+        const EvalResult r = wnet.evaluate(data, data.val, opt.eval);
+        s.accuracy = r.accuracy;
+        s.loss = r.loss;
+        s.seconds = r.seconds;
+    };
+    const auto done = [&](size_t k) {
+        const CqapSample& s = measured[k];
+        {
+            std::ofstream out(samplesPath, std::ios::app);
+            out << sampleLine(s, checkpointId, opt.seed, opt.eval).dump() << "\n";
+            out.flush();
+            if (!out) throw Error(samplesPath + ": cannot append (disk full?)");
+        }
+        outcome.samples.push_back(s);
+        ++outcome.measured;
+        if (progress) {
+            pr.done = outcome.reused + outcome.measured;
+            pr.elapsedSeconds = secondsSince(t0);
+            pr.values["accuracy"] = s.accuracy;
+            pr.values["avg_w_bits"] = s.config.averageWeightBits();
+            pr.message = formName(s.config.form) + " #" + std::to_string(s.index);
+            progress(pr);
         }
     };
-    if (workers == 1) {
-        work(net);
-    } else {
-        std::vector<std::thread> threads;
-        for (size_t w = 1; w < nets.size(); ++w) threads.emplace_back(work, std::ref(*nets[w]));
-        work(net);
-        for (auto& t : threads) t.join();
-        torch::set_num_threads(threadsBefore);
-    }
-    if (failure) std::rethrow_exception(failure);
+    pool.run(todo.size(), measure, done, stop);
     if (wasFp) net.setFullPrecision();
     outcome.finished = int64_t(outcome.reused + outcome.measured) == pr.total;
     outcome.seconds = secondsSince(t0);
