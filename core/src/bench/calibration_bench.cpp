@@ -1,6 +1,7 @@
 #include "eqnet/bench.h"
 #include "eqnet/timing.h"
 
+#include "bench/bench_images.h"
 #include "engine/supernet_impl.h"
 #include "pipeline/trained_run.h"
 
@@ -32,7 +33,7 @@ BenchNets benchNets(const std::string& model, const std::string& run, const std:
     }
     const ModelSpec spec = defaultModelSpec(model);
     n.data.name = "synthetic";
-    n.data.train = makeSynthetic(1024, spec.inChannels, spec.imageSize, spec.imageSize, spec.numClasses, 1);
+    n.data.train = bench::benchImages(spec, 1024, 1);
     channelStats(n.data.train, n.data.mean, n.data.std);
     n.a.emplace(spec, device, 0);
     n.b.emplace(spec, device, 0);

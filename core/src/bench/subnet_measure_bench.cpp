@@ -5,6 +5,7 @@
 #include "eqnet/cqap.h"
 #include "eqnet/measurement_pool.h"
 #include "eqnet/timing.h"
+#include "bench/bench_images.h"
 #include "pipeline/trained_run.h"
 
 #include <ATen/Parallel.h>
@@ -31,9 +32,9 @@ SubnetMeasureBench benchSubnetMeasure(const std::string& model, const std::strin
     } else {
         const ModelSpec spec = defaultModelSpec(model);
         data.name = "synthetic";
-        data.train = makeSynthetic(2048, spec.inChannels, spec.imageSize, spec.imageSize, spec.numClasses, 1);
-        data.val = makeSynthetic(2000, spec.inChannels, spec.imageSize, spec.imageSize, spec.numClasses, 2);
-        data.test = makeSynthetic(2000, spec.inChannels, spec.imageSize, spec.imageSize, spec.numClasses, 3);
+        data.train = bench::benchImages(spec, 2048, 1);
+        data.val = bench::benchImages(spec, 2000, 2);
+        data.test = bench::benchImages(spec, 2000, 3);
         channelStats(data.train, data.mean, data.std);
         net.emplace(spec, device, 0);
         net->calibrate(data, 256);

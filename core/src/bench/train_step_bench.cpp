@@ -1,6 +1,7 @@
 #include "eqnet/bench.h"
 #include "eqnet/timing.h"
 
+#include "bench/bench_images.h"
 #include "bench/peak_memory.h"
 #include "engine/batches.h"
 #include "engine/supernet_impl.h"
@@ -39,12 +40,10 @@ void sample(std::vector<double>& out, Fn&& fn, double seconds, int minSamples, b
 
 TrainStepBench benchTrainStep(const std::string& model, const std::string& device, int64_t batchSize,
                               int subnets, double minSeconds, int rounds) {
-    // Synthetic images of the model's geometry: the step's cost does not depend on the pixels.
     const ModelSpec spec = defaultModelSpec(model);
     Dataset data;
     data.name = "synthetic";
-    data.train = makeSynthetic(std::max<int64_t>(batchSize, 256), spec.inChannels, spec.imageSize, spec.imageSize,
-                               spec.numClasses, 1);
+    data.train = bench::benchImages(spec, std::max<int64_t>(batchSize, 256), 1);
     channelStats(data.train, data.mean, data.std);
     Supernet net(spec, device, 0);
     net.calibrate(data, 256);
