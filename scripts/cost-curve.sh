@@ -10,7 +10,8 @@
 #   pipeline  the quick preset at 25, 50 and 100 CQAP subnets per form, and `eqnet search`
 #             verifying 10, 20 and 40 front points of the demo run: stage times
 #   published the supernet step of the published EQ-Net code (PyTorch, scripts/published-step.py)
-#             and ours, on one thread, taking turns three times: PUBLISHED=DIR (a checkout of
+#             and ours, on one thread, taking turns three times (MODELS, default mbv2-28):
+#             PUBLISHED=DIR (a checkout of
 #             https://github.com/xuke225/EQ-Net), python3-torch and python3-torchvision
 set -euo pipefail
 EQ=${EQNET:-build/app/eqnet/eqnet}
@@ -72,7 +73,7 @@ pipeline() {
 published() {
   local f="$OUT/published-step.txt" dir=${PUBLISHED:?set PUBLISHED to a checkout of the published EQ-Net code}
   : > "$f"
-  for model in mbv2-28 fmnist-cnn; do
+  for model in ${MODELS:-mbv2-28}; do
     for round in 1 2 3; do
       echo "\$ eqnet bench train-step --model $model --threads 1 --seconds 5 --rounds 1  # round $round" >> "$f"
       "$EQ" bench train-step --model "$model" --threads 1 --seconds 5 --rounds 1 | grep "supernet:" >> "$f"
