@@ -579,10 +579,6 @@
         <translation>用户指南(&amp;U)</translation>
     </message>
     <message>
-        <source>The user guide is docs/user-guide.md in EQ-Net Studio&apos;s sources</source>
-        <translation>用户指南为 EQ-Net Studio 源代码中的 docs/user-guide.md</translation>
-    </message>
-    <message>
         <source>&amp;Training</source>
         <translation>训练(&amp;T)</translation>
     </message>
@@ -688,10 +684,6 @@
     <message>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
-    </message>
-    <message>
-        <source>Detect (IDX or CIFAR-10)</source>
-        <translation>自动检测（IDX 或 CIFAR-10）</translation>
     </message>
     <message>
         <source>IDX (MNIST, Fashion-MNIST)</source>
@@ -820,6 +812,94 @@
     <message>
         <source>De&amp;vice:</source>
         <translation>设备(&amp;V)：</translation>
+    </message>
+    <message>
+        <source>A built-in network, or your own trained network as an FP ONNX file (docs/user-guide.md, &quot;Your own model&quot;)</source>
+        <translation>内置网络，或您自己训练好的 FP ONNX 文件形式的网络（docs/user-guide.md，“您自己的模型”）</translation>
+    </message>
+    <message>
+        <source>ONNX file…</source>
+        <translation>ONNX 文件…</translation>
+    </message>
+    <message>
+        <source>Your FP network</source>
+        <translation>您的 FP 网络</translation>
+    </message>
+    <message>
+        <source>ONNX models (*.onnx)</source>
+        <translation>ONNX 模型 (*.onnx)</translation>
+    </message>
+    <message>
+        <source>Detect (IDX, CIFAR-10 or image folder)</source>
+        <translation>自动检测（IDX、CIFAR-10 或图像文件夹）</translation>
+    </message>
+    <message>
+        <source>Image folder (train/&lt;class&gt;/*.png, *.jpg)</source>
+        <translation>图像文件夹（train/&lt;类别&gt;/*.png、*.jpg）</translation>
+    </message>
+    <message>
+        <source>the training images&apos;</source>
+        <translation>训练图像的</translation>
+    </message>
+    <message>
+        <source>Subtracted from the pixels scaled to [0, 1]: one value, or one per channel (0.485,0.456,0.406). An imported network needs the values it was trained with.</source>
+        <translation>从缩放到 [0, 1] 的像素中减去：一个值，或每个通道一个值（0.485,0.456,0.406）。导入的网络需要其训练时使用的值。</translation>
+    </message>
+    <message>
+        <source>The pixels are divided by it after the mean: one value, or one per channel.</source>
+        <translation>减去均值后像素除以该值：一个值，或每个通道一个值。</translation>
+    </message>
+    <message>
+        <source>mean</source>
+        <translation>均值</translation>
+    </message>
+    <message>
+        <source>std</source>
+        <translation>标准差</translation>
+    </message>
+    <message>
+        <source>&amp;Preprocessing:</source>
+        <translation>预处理(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>no random crop</source>
+        <translation>不随机裁剪</translation>
+    </message>
+    <message>
+        <source> px padding</source>
+        <translation> 像素填充</translation>
+    </message>
+    <message>
+        <source>Training augmentation: pad each training image by this many black pixels and cut it back out at a random offset</source>
+        <translation>训练增强：在每张训练图像四周填充这么多黑色像素，再以随机偏移裁剪回原尺寸</translation>
+    </message>
+    <message>
+        <source>Flip half the training images horizontally</source>
+        <translation>将一半训练图像水平翻转</translation>
+    </message>
+    <message>
+        <source>&amp;Augmentation:</source>
+        <translation>数据增强(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>The model file %1 does not exist.</source>
+        <translation>模型文件 %1 不存在。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is neither a built-in network nor an .onnx file.</source>
+        <translation>“%1”既不是内置网络，也不是 .onnx 文件。</translation>
+    </message>
+    <message>
+        <source>The preprocessing %1 &quot;%2&quot; is not a number or a list of numbers.</source>
+        <translation>预处理 %1“%2”不是数字或数字列表。</translation>
+    </message>
+    <message>
+        <source>Every preprocessing std must be positive.</source>
+        <translation>每个预处理标准差都必须为正。</translation>
+    </message>
+    <message>
+        <source>The image folder %1 has no train/ folder (it needs train/&lt;class&gt;/*.png or *.jpg, and optionally val/).</source>
+        <translation>图像文件夹 %1 没有 train/ 文件夹（需要 train/&lt;类别&gt;/*.png 或 *.jpg，val/ 可选）。</translation>
     </message>
 </context>
 <context>
@@ -1096,6 +1176,14 @@
         <source>; on test %1 of %2 beaten with the 95 % interval above zero</source>
         <translation>；测试集上胜过 %2 个中的 %1 个（95% 置信区间高于零）</translation>
     </message>
+    <message>
+        <source>; predicted by the stored search&apos;s refined predictor</source>
+        <translation>；由已保存搜索的精化预测器预测</translation>
+    </message>
+    <message>
+        <source>; refined predictor unreadable, the run&apos;s predictor used: %1</source>
+        <translation>；精化预测器无法读取，改用该运行的预测器：%1</translation>
+    </message>
 </context>
 <context>
     <name>eqnet::ui::PredictorTab</name>
@@ -1347,6 +1435,14 @@ and fit CQAP on them.</source>
         <source>Fitting failed: %1</source>
         <translation>拟合失败：%1</translation>
     </message>
+    <message>
+        <source>MLPs fitted from different initial weights and averaged per prediction: a little better ranking, that many times slower predictions</source>
+        <translation>从不同初始权重拟合多个 MLP 并对每次预测取平均：排序略好，预测慢相应倍数</translation>
+    </message>
+    <message>
+        <source>Ensemble:</source>
+        <translation>集成：</translation>
+    </message>
 </context>
 <context>
     <name>eqnet::ui::RunDocument</name>
@@ -1532,6 +1628,17 @@ and fit CQAP on them.</source>
     <message>
         <source>Not running (last record: %1).</source>
         <translation>未在运行（最后记录：%1）。</translation>
+    </message>
+</context>
+<context>
+    <name>eqnet::ui::UserGuideWindow</name>
+    <message>
+        <source>EQ-Net Studio user guide</source>
+        <translation>EQ-Net Studio 用户指南</translation>
+    </message>
+    <message>
+        <source>The user guide was not found next to the program. It is docs/user-guide.md in EQ-Net Studio&apos;s sources and in /usr/share/doc/eqnet-studio when installed.</source>
+        <translation>在程序旁未找到用户指南。它位于 EQ-Net Studio 源码的 docs/user-guide.md，安装后位于 /usr/share/doc/eqnet-studio。</translation>
     </message>
 </context>
 <context>

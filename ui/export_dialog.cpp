@@ -28,6 +28,7 @@
 #include <QPushButton>
 #include <QRadioButton>
 #include <QRegularExpression>
+#include <QSettings>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -123,6 +124,9 @@ ExportDialog::ExportDialog(RunDocument* doc, const SubnetChoice& choice, QWidget
     closeButton_->setObjectName(QStringLiteral("closeButton"));
     layout->addWidget(buttons);
 
+    // The format chosen last time (only after the widgets exist: setFormat updates them).
+    if (QSettings().value(QLatin1String(kFormatKey)).toString() == suffixOf(Format::Onnx)) setFormat(Format::Onnx);
+
     connect(jsonRadio_, &QRadioButton::toggled, this, [this](bool on) {
         if (on) setFormat(Format::Json);
     });
@@ -199,7 +203,7 @@ void ExportDialog::buildSummary(QWidget* parent, QVBoxLayout* layout) {
                                      QString::fromStdString(formDescription(cfg.form)))
                           : none,
         "formValue");
-    add(tr("Profile:"), choice_.profileName.isEmpty() ? none : choice_.profileName, "profileValue");
+    add(tr("Profile:"), choice_.profile.name.isEmpty() ? none : choice_.profile.displayName(), "profileValue");
     if (!choice_.label.isEmpty()) add(tr("Uniform:"), choice_.label, "labelValue");
     add(tr("BitOps:"), choice_.cost.bitops > 0 ? QString::fromStdString(formatBitops(choice_.cost.bitops)) : none,
         "bitopsValue");
@@ -220,7 +224,7 @@ void ExportDialog::buildSummary(QWidget* parent, QVBoxLayout* layout) {
 }
 
 QString ExportDialog::defaultPath(Format f) const {
-    QString base = choice_.profileName.isEmpty() ? QStringLiteral("subnet") : choice_.profileName;
+    QString base = choice_.profile.name.isEmpty() ? QStringLiteral("subnet") : choice_.profile.fileStem();
     base.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]+")), QStringLiteral("-"));
     const qint64 mbitops = qRound64(choice_.cost.bitops / 1e6);
     const QString name = QStringLiteral("%1-%2mbitops.%3").arg(base).arg(mbitops).arg(suffixOf(f));
@@ -235,6 +239,13 @@ bool ExportDialog::setFormat(Format f) {
     QRadioButton* radio = f == Format::Onnx ? onnxRadio_ : jsonRadio_;
     if (!radio->isChecked()) radio->setChecked(true); // re-enters with the same format
     if (old != f) {
+        QSettings().setValue(QLatin1String(kFormatKey), suffixOf(f));
+        // What was said about the other format (its success, its error) no longer applies.
+        if (!isExporting()) {
+            error_.clear();
+            message_->clear();
+            exportButton_->setText(tr("Export"));
+        }
         QString p = pathEdit_->text().trimmed();
         const QString oldSuffix = QLatin1Char('.') + suffixOf(old);
         if (p.endsWith(oldSuffix, Qt::CaseInsensitive))
@@ -327,8 +338,9 @@ bool ExportDialog::exportNow() {
 
     SubnetExportOptions opt;
     (format_ == Format::Onnx ? opt.onnxPath : opt.jsonPath) = target.toStdString();
-    opt.profile = choice_.profileName.toStdString();
-    opt.profileFile = choice_.profileFile.toStdString();
+    opt.profile = choice_.profile.recordedName();
+    opt.profileFile = choice_.profile.file.toStdString();
+    opt.constraints = choice_.profile.constraints;
     opt.predicted = choice_.predicted;
     opt.validation = choice_.validation.value_or(-1);
     opt.test = choice_.test.value_or(-1);

@@ -28,13 +28,16 @@ class ExportDialog : public QDialog {
     Q_OBJECT
 public:
     enum class Format { Json, Onnx };
+    // QSettings key of the last format chosen: the next dialog opens with it ("json", "onnx").
+    static constexpr const char* kFormatKey = "export/format";
 
     ExportDialog(RunDocument* doc, const SubnetChoice& choice, QWidget* parent = nullptr);
     ~ExportDialog() override;
 
     Format format() const { return format_; }
-    // Switches the format; the path's .json/.onnx suffix follows. ONNX is refused (false)
-    // when this build cannot export it.
+    // Switches the format; the path's .json/.onnx suffix follows, the message of an export in
+    // the other format goes, and the choice is remembered for the next dialog. ONNX is
+    // refused (false) when this build cannot export it.
     bool setFormat(Format f);
     void setPath(const QString& path);
     QString path() const;

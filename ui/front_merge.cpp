@@ -5,36 +5,34 @@
 namespace eqnet {
 namespace ui {
 
-SubnetChoice choiceFromCandidate(const SearchCandidate& c, const QString& profileName, const QString& profileFile) {
+SubnetChoice choiceFromCandidate(const SearchCandidate& c, const ChoiceProfile& profile) {
     SubnetChoice s;
     s.config = c.config;
     s.cost = c.cost;
     s.predicted = c.predicted;
-    s.profileName = profileName;
-    s.profileFile = profileFile;
+    s.profile = profile;
     return s;
 }
 
-SubnetChoice choiceFromPoint(const FrontPoint& p, const QString& profileName, const QString& profileFile) {
+SubnetChoice choiceFromPoint(const FrontPoint& p, const ChoiceProfile& profile) {
     SubnetChoice s;
     s.config = p.config;
     s.cost = p.cost;
     s.predicted = p.predicted;
     s.validation = p.validation;
     s.test = p.test;
-    s.profileName = profileName;
-    s.profileFile = profileFile;
+    s.profile = profile;
     s.label = QString::fromStdString(p.label);
     return s;
 }
 
 MergedFront mergeFronts(const std::vector<SearchCandidate>& front, const std::vector<SearchCandidate>& uniform,
                         const std::vector<QString>& uniformLabels, const FrontFile* stored,
-                        const QString& profileName, const QString& profileFile) {
+                        const ChoiceProfile& profile) {
     MergedFront m;
-    for (const SearchCandidate& c : front) m.front.push_back(choiceFromCandidate(c, profileName, profileFile));
+    for (const SearchCandidate& c : front) m.front.push_back(choiceFromCandidate(c, profile));
     for (size_t i = 0; i < uniform.size(); ++i) {
-        m.baselines.push_back(choiceFromCandidate(uniform[i], profileName, profileFile));
+        m.baselines.push_back(choiceFromCandidate(uniform[i], profile));
         if (i < uniformLabels.size()) m.baselines.back().label = uniformLabels[i];
     }
     if (!stored) return m;
@@ -48,7 +46,7 @@ MergedFront mergeFronts(const std::vector<SearchCandidate>& front, const std::ve
             it->validation = p.validation;
             it->test = p.test;
         } else {
-            m.stored.push_back(choiceFromPoint(p, profileName, profileFile));
+            m.stored.push_back(choiceFromPoint(p, profile));
         }
     }
     for (const FrontPoint& p : stored->uniform) {
@@ -59,7 +57,7 @@ MergedFront mergeFronts(const std::vector<SearchCandidate>& front, const std::ve
                 it->test = p.test;
             }
         } else {
-            m.baselines.push_back(choiceFromPoint(p, profileName, profileFile));
+            m.baselines.push_back(choiceFromPoint(p, profile));
         }
     }
     return m;

@@ -22,15 +22,15 @@ struct MergedFront {
     std::vector<SubnetChoice> stored;    // measured stored points off the searched front
 };
 
-// A searched subnet or baseline as a choice of the profile (profileFile "": edited, unsaved).
-SubnetChoice choiceFromCandidate(const SearchCandidate& c, const QString& profileName, const QString& profileFile);
+// A searched subnet or baseline as a choice of the profile.
+SubnetChoice choiceFromCandidate(const SearchCandidate& c, const ChoiceProfile& profile);
 // A point of a stored front, with its measurements.
-SubnetChoice choiceFromPoint(const FrontPoint& p, const QString& profileName, const QString& profileFile);
+SubnetChoice choiceFromPoint(const FrontPoint& p, const ChoiceProfile& profile);
 
 // `uniformLabels[i]` names `uniform[i]`; `stored` may be null (no stored front).
 MergedFront mergeFronts(const std::vector<SearchCandidate>& front, const std::vector<SearchCandidate>& uniform,
                         const std::vector<QString>& uniformLabels, const FrontFile* stored,
-                        const QString& profileName, const QString& profileFile);
+                        const ChoiceProfile& profile);
 
 } // namespace ui
 } // namespace eqnet

@@ -12,6 +12,7 @@
 #include "run_document.h"
 #include "subnet_choice.h"
 #include "training_tab.h"
+#include "user_guide_window.h"
 #include "weights_tab.h"
 
 #include "eqnet/quant_types.h"
@@ -42,17 +43,6 @@ namespace {
 
 QString normalizedFolder(const QString& folder) {
     return QDir::cleanPath(QFileInfo(folder).absoluteFilePath());
-}
-
-// docs/user-guide.md: installed with the documentation, or in the source tree.
-QString userGuidePath() {
-    const QStringList candidates = {
-        QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("../share/doc/eqnet-studio/user-guide.md")),
-        QStringLiteral(EQNET_SOURCE_DOCS "/user-guide.md"),
-    };
-    for (const QString& c : candidates)
-        if (QFileInfo(c).isFile()) return QDir::cleanPath(QFileInfo(c).absoluteFilePath());
-    return QString();
 }
 
 } // namespace
@@ -184,11 +174,13 @@ void MainWindow::createActions() {
     aboutQtAction_->setMenuRole(QAction::AboutQtRole);
     connect(aboutQtAction_, &QAction::triggered, qApp, &QApplication::aboutQt);
     guideAction_ = new QAction(QIcon::fromTheme(QStringLiteral("help-contents")), tr("&User guide"), this);
+    guideAction_->setObjectName(QStringLiteral("userGuideAction"));
     guideAction_->setShortcut(QKeySequence::HelpContents);
     connect(guideAction_, &QAction::triggered, this, [this] {
-        const QString guide = userGuidePath();
-        if (guide.isEmpty() || !QDesktopServices::openUrl(QUrl::fromLocalFile(guide)))
-            statusBar()->showMessage(tr("The user guide is docs/user-guide.md in EQ-Net Studio's sources"), 8000);
+        if (!guideWindow_) guideWindow_ = new UserGuideWindow(UserGuideWindow::findGuide(), this);
+        guideWindow_->show();
+        guideWindow_->raise();
+        guideWindow_->activateWindow();
     });
 }
 

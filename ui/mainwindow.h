@@ -6,6 +6,8 @@
 #include "eqnet/training.h"
 
 #include <QMainWindow>
+#include <QDialog>
+#include <QPointer>
 #include <QStringList>
 
 class QAction;
@@ -114,6 +116,7 @@ private:
     QAction* aboutAction_ = nullptr;
     QAction* aboutQtAction_ = nullptr;
     QAction* guideAction_ = nullptr;
+    QPointer<QDialog> guideWindow_; // Help > User guide, while open
     QActionGroup* languageGroup_ = nullptr;
     QString lastError_;
 };

@@ -9,6 +9,7 @@
 
 #include "eqnet/cost_model.h"
 #include "eqnet/files.h"
+#include "eqnet/profile.h"
 #include "eqnet/search.h"
 #include "eqnet/search_stage.h"
 #include "eqnet/subnet_measurement.h"
@@ -359,12 +360,15 @@ void ParetoTab::startPendingSearch() {
             if (generation != requestGeneration_) return; // a newer request is on its way
             profile_ = profile;
             profileModified_ = modified;
-            const QString profileFile = modified ? QString() : QString::fromStdString(profile.source);
-            const QString profileName = QString::fromStdString(profile.name);
+            ChoiceProfile searched;
+            searched.name = QString::fromStdString(profile.name);
+            searched.file = modified ? QString() : QString::fromStdString(profile.source);
+            searched.modified = modified;
+            searched.constraints = profileToJson(profile);
             const SubnetConfig previous = selectedSubnet().config;
             hasStoredFront_ = out->hasStored;
             MergedFront merged = mergeFronts(out->front, out->uniform, out->uniformLabels,
-                                             out->hasStored ? &out->stored : nullptr, profileName, profileFile);
+                                             out->hasStored ? &out->stored : nullptr, searched);
             front_ = std::move(merged.front);
             baselines_ = std::move(merged.baselines);
             stored_ = std::move(merged.stored);
@@ -374,7 +378,7 @@ void ParetoTab::startPendingSearch() {
                 if (front_[i].config == previous) selected_ = PlotRef{PointKind::Front, int(i)};
             placeholder_->setVisible(false);
             QString text = tr("%n subnet(s) on the front of %1", "", int(front_.size()))
-                               .arg(modified ? tr("%1 (modified)").arg(profileName) : profileName);
+                               .arg(searched.displayName());
             text += out->exhaustive ? tr(" (every subnet predicted, %1 s)").arg(out->seconds, 0, 'f', 2)
                                     : tr(" (%1 predictions, %2 s)").arg(out->evaluations).arg(out->seconds, 0, 'f', 2);
             if (out->hasStored) {

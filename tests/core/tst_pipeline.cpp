@@ -414,6 +414,8 @@ EQ_TEST(export_stage_writes_json_with_provenance_and_onnx) {
     const SubnetProvenance prov = subnetProvenanceFromJson(fileText(r.jsonPath), r.jsonPath);
     EQ_COMPARE(prov.checkpointId, fileIdentity(runCheckpointPath(run)));
     EQ_COMPARE(prov.profile, std::string("tiny-flex"));
+    // The constraints searched under are recorded, not only the profile's name.
+    EQ_COMPARE(profileToJson(profileFromJson(prov.constraints, r.jsonPath)), profileToJson(findProfile(eo.profile)));
     EQ_NEAR(prov.validation, *r.point.validation, 1e-12);
     EQ_NEAR(prov.predicted, r.point.predicted, 1e-12);
     const auto j = nlohmann::json::parse(fileText(r.jsonPath));

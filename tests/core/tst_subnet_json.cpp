@@ -115,3 +115,23 @@ EQ_TEST(uniform_bits_and_form_names) {
     }
     EQ_THROWS(parseForm("pc-sym"), Error, "allowed: pc-sym-sym");
 }
+
+EQ_TEST(provenance_records_the_constraints_searched_under) {
+    SubnetProvenance p;
+    p.profile = "int8-pc-sym (modified)";
+    p.constraints = R"({"name": "int8-pc-sym", "budget_mbitops": 12.5, "weight_bits": [2, 4]})";
+    const std::string text = subnetToJson(sample(), "fmnist-cnn", net().layers(), &p);
+    const json j = json::parse(text);
+    EQ_VERIFY(j["provenance"]["constraints"].is_object()); // an object in the file, not a string
+    EQ_COMPARE(j["provenance"]["constraints"]["budget_mbitops"].get<double>(), 12.5);
+    EQ_VERIFY(!j["provenance"].contains("profile_file")); // edited, unsaved: no file
+    const SubnetProvenance back = subnetProvenanceFromJson(text, "s.json");
+    EQ_COMPARE(back.profile, p.profile);
+    EQ_COMPARE(json::parse(back.constraints), json::parse(p.constraints));
+    // Without constraints nothing is written; a wrong type is an error naming the field.
+    const SubnetProvenance none;
+    EQ_VERIFY(!json::parse(subnetToJson(sample(), "fmnist-cnn", net().layers(), &none)).at("provenance").contains("constraints"));
+    json bad = j;
+    bad["provenance"]["constraints"] = "int8";
+    EQ_THROWS(subnetProvenanceFromJson(bad.dump(), "s.json"), Error, "provenance.constraints");
+}

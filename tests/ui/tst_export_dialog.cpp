@@ -18,6 +18,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableWidget>
@@ -95,9 +96,13 @@ private slots:
         choice_.predicted = point_.predicted;
         choice_.validation = point_.validation;
         choice_.test = point_.test;
-        choice_.profileName = QString::fromStdString(front.profile.name);
-        choice_.profileFile = QString();
+        choice_.profile.name = QString::fromStdString(front.profile.name);
+        choice_.profile.file = QString::fromStdString(eqnet::findProfile(kProfile).source);
+        choice_.profile.constraints = eqnet::profileToJson(eqnet::findProfile(kProfile));
     }
+
+    // Every dialog starts from the shipped default format unless a test chooses otherwise.
+    void init() { QSettings().remove(QLatin1String(ExportDialog::kFormatKey)); }
 
     void summaryAndDefaultPath() {
         ExportDialog dlg(doc_, choice_);
@@ -158,12 +163,68 @@ private slots:
             eqnet::subnetProvenanceFromJson(readAll(path).toStdString(), path.toStdString());
         QCOMPARE(prov.predicted, point_.predicted);
         QCOMPARE(prov.profile, kProfile);
+        QCOMPARE(prov.profileFile, choice_.profile.file.toStdString());
+        QCOMPARE(eqnet::profileFromJson(prov.constraints, "provenance").bitopsBudget,
+                 eqnet::findProfile(kProfile).bitopsBudget);
         if (point_.validation) QCOMPARE(prov.validation, *point_.validation);
         if (point_.test) QCOMPARE(prov.test, *point_.test);
         QVERIFY(partFiles(run_).isEmpty());
         // The run document sees the new export.
         QVERIFY(std::find(doc_->summary().exports.begin(), doc_->summary().exports.end(),
                           QFileInfo(path).fileName().toStdString()) != doc_->summary().exports.end());
+    }
+
+    // After a JSON export, switching to ONNX drops the JSON success message (it described
+    // another file) and the Export button's "again"; the next dialog opens in the format
+    // chosen last.
+    void formatSwitchClearsTheMessageAndIsRemembered() {
+        if (!eqnet::onnxExportAvailable()) QSKIP("this build has no ONNX export");
+        {
+            ExportDialog dlg(doc_, choice_);
+            dlg.setConfirmOverwrite(false);
+            QCOMPARE(dlg.format(), ExportDialog::Format::Json);
+            dlg.setPath(QDir(run_).filePath(QStringLiteral("exports/switch.json")));
+            QVERIFY2(runExport(dlg), qPrintable(dlg.errorText()));
+            QVERIFY(dlg.messageText().contains(QStringLiteral("switch.json")));
+            dlg.findChild<QRadioButton*>(QStringLiteral("formatOnnx"))->setChecked(true);
+            QCOMPARE(dlg.format(), ExportDialog::Format::Onnx);
+            QVERIFY2(dlg.messageText().isEmpty(), qPrintable(dlg.messageText()));
+            QCOMPARE(dlg.findChild<QPushButton*>(QStringLiteral("exportButton"))->text(), QStringLiteral("Export"));
+            QVERIFY(dlg.path().endsWith(QStringLiteral("switch.onnx")));
+        }
+        ExportDialog next(doc_, choice_);
+        QCOMPARE(next.format(), ExportDialog::Format::Onnx);
+        QVERIFY(next.findChild<QRadioButton*>(QStringLiteral("formatOnnx"))->isChecked());
+        QVERIFY(next.path().endsWith(QStringLiteral("mbitops.onnx")));
+        next.findChild<QRadioButton*>(QStringLiteral("formatJson"))->setChecked(true);
+        ExportDialog third(doc_, choice_);
+        QCOMPARE(third.format(), ExportDialog::Format::Json);
+    }
+
+    // Constraints edited in the dock and not saved: the dialog, the file name and the JSON say
+    // so, and the JSON records the constraints themselves, not the shipped profile's.
+    void editedConstraintsAreRecorded() {
+        eqnet::HardwareProfile edited = eqnet::findProfile(kProfile);
+        edited.bitopsBudget = 12.5e6;
+        edited.weightBits = {2, 3, 4};
+        SubnetChoice c = choice_;
+        c.profile.file.clear();
+        c.profile.modified = true;
+        c.profile.constraints = eqnet::profileToJson(edited);
+        ExportDialog dlg(doc_, c);
+        dlg.setConfirmOverwrite(false);
+        QCOMPARE(dlg.findChild<QLabel*>(QStringLiteral("profileValue"))->text(),
+                 QStringLiteral("flex-2to8-pt (modified)"));
+        const QString path = dlg.path();
+        QVERIFY2(QFileInfo(path).fileName().startsWith(QStringLiteral("flex-2to8-pt-modified-")), qPrintable(path));
+        QVERIFY2(runExport(dlg), qPrintable(dlg.errorText()));
+        const eqnet::SubnetProvenance prov =
+            eqnet::subnetProvenanceFromJson(readAll(path).toStdString(), path.toStdString());
+        QCOMPARE(prov.profile, std::string("flex-2to8-pt (modified)"));
+        QVERIFY(prov.profileFile.empty());
+        const eqnet::HardwareProfile back = eqnet::profileFromJson(prov.constraints, path.toStdString());
+        QCOMPARE(back.bitopsBudget, std::optional<double>(12.5e6));
+        QCOMPARE(back.weightBits, (std::vector<int>{2, 3, 4}));
     }
 
     void onnxExport() {

@@ -7,6 +7,7 @@
 #include "i18n.h"
 #include "job_runner.h"
 #include "mainwindow.h"
+#include "user_guide_window.h"
 #include "new_run_dialog.h"
 #include "onnx_examples.h"
 #include "plot_utils.h"
@@ -28,6 +29,8 @@
 #include <QLabel>
 #include <QMenu>
 #include <QSettings>
+#include <QTextBrowser>
+#include <QTextDocument>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -150,6 +153,28 @@ private slots:
         auto* found = window.findChild<QAction*>(action);
         QVERIFY(found);
         QCOMPARE(found->shortcut(), shortcut);
+    }
+
+    // F1 shows the user guide inside the studio, rendered, with its sections and pictures.
+    void userGuideOpensInTheStudio() {
+        MainWindow window;
+        auto* guide = window.findChild<QAction*>("userGuideAction");
+        QVERIFY(guide);
+        QCOMPARE(guide->shortcut(), QKeySequence(QKeySequence::HelpContents));
+        QVERIFY(!eqnet::ui::UserGuideWindow::findGuide().isEmpty());
+        guide->trigger();
+        auto* browser = window.findChild<QTextBrowser*>("userGuideBrowser");
+        QVERIFY(browser);
+        QVERIFY(browser->window()->isVisible());
+        const QString text = browser->toPlainText();
+        QVERIFY2(text.contains(QStringLiteral("Export")) && text.contains(QStringLiteral("Pareto")), qPrintable(text.left(200)));
+        QVERIFY(!text.contains(QStringLiteral("## "))); // rendered, not shown as Markdown source
+        // Its pictures resolve against the guide's folder.
+        const QVariant image = browser->document()->resource(
+            QTextDocument::ImageResource, browser->source().resolved(QUrl(QStringLiteral("images/studio-export.png"))));
+        QVERIFY(!image.isNull());
+        guide->trigger(); // a second F1 shows the same window
+        QCOMPARE(window.findChildren<QTextBrowser*>("userGuideBrowser").size(), qsizetype(1));
     }
 
     void actionsFollowTheRun() {

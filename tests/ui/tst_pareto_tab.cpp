@@ -94,7 +94,7 @@ private slots:
         stored.uniform = {point(4, 4, 0.80, "W4A4"), point(2, 2, std::nullopt, "W2A2"), point(8, 8, 0.9, "W8A8")};
         const auto m = eqnet::ui::mergeFronts({cand(4, 4, 0.8), cand(6, 6, 0.85)}, {cand(4, 4, 0.79), cand(2, 2, 0.4)},
                                               {QStringLiteral("W4A4"), QStringLiteral("W2A2")}, &stored,
-                                              QStringLiteral("p"), QString());
+                                              eqnet::ui::ChoiceProfile{QStringLiteral("p"), QString(), false, "{}"});
         QCOMPARE(m.front.size(), size_t(2));
         QCOMPARE(m.front[0].validation.value_or(-1), 0.81); // measured, on the new front
         QCOMPARE(m.front[0].predicted, 0.8);                 // the new prediction kept
@@ -107,8 +107,9 @@ private slots:
         QVERIFY(!m.baselines[1].validation);
         QCOMPARE(m.baselines[2].label, QStringLiteral("W8A8"));
         QCOMPARE(m.baselines[2].validation.value_or(-1), 0.9);
-        QCOMPARE(m.baselines[2].profileName, QStringLiteral("p"));
-        const auto none = eqnet::ui::mergeFronts({cand(4, 4, 0.8)}, {}, {}, nullptr, QStringLiteral("p"), QString());
+        QCOMPARE(m.baselines[2].profile.name, QStringLiteral("p"));
+        const auto none = eqnet::ui::mergeFronts({cand(4, 4, 0.8)}, {}, {}, nullptr,
+                                                 eqnet::ui::ChoiceProfile{QStringLiteral("p"), QString(), false, "{}"});
         QCOMPARE(none.front.size(), size_t(1));
         QVERIFY(none.stored.empty() && none.baselines.empty());
     }
@@ -147,8 +148,8 @@ private slots:
         QVERIFY2(front.size() >= 20, qPrintable(QString::number(front.size())));
         for (size_t i = 0; i < front.size(); ++i) {
             QVERIFY(eqnet::allows(profile, front[i].config, doc_->layers()));
-            QCOMPARE(front[i].profileName, QStringLiteral("flex-2to8-pt"));
-            QCOMPARE(front[i].profileFile, QString::fromStdString(profile.source));
+            QCOMPARE(front[i].profile.name, QStringLiteral("flex-2to8-pt"));
+            QCOMPARE(front[i].profile.file, QString::fromStdString(profile.source));
             QVERIFY(front[i].predicted > 0.5 && front[i].predicted <= 1);
             if (i > 0) QVERIFY(front[i - 1].cost.bitops <= front[i].cost.bitops);
             for (size_t j = 0; j < front.size(); ++j)
@@ -274,8 +275,8 @@ private slots:
         QVERIFY(c.config == p0.config);
         QCOMPARE(c.cost.bitops, p0.cost.bitops);
         QCOMPARE(c.predicted, p0.predicted);
-        QCOMPARE(c.profileName, QStringLiteral("flex-2to8-pt"));
-        QVERIFY(c.profileFile.endsWith(QStringLiteral("flex-2to8-pt.json")));
+        QCOMPARE(c.profile.name, QStringLiteral("flex-2to8-pt"));
+        QVERIFY(c.profile.file.endsWith(QStringLiteral("flex-2to8-pt.json")));
     }
 
     void verifyWritesTheStoredFront() {
@@ -362,7 +363,10 @@ private slots:
                 QVERIFY(b.w == 4 || b.w == 8);
                 QVERIFY(b.a == 4 || b.a == 8);
             }
-            QVERIFY(c.profileFile.isEmpty()); // an edited profile has no file
+            QVERIFY(c.profile.file.isEmpty()); // an edited profile has no file ...
+            QVERIFY(c.profile.modified);       // ... is marked as edited, and carries the edits
+            QCOMPARE(eqnet::profileFromJson(c.profile.constraints, "choice").weightBits,
+                     dock_->profile().weightBits);
             QVERIFY(!c.validation);
         }
         // No stored front for an edited profile; the baselines are every allowed pair, as on

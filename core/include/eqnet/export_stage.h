@@ -50,6 +50,7 @@ struct SubnetExportOptions {
     std::string onnxPath;
     std::string profile;      // provenance: the hardware profile's name ...
     std::string profileFile;  // ... and file ("" for one edited in the studio)
+    std::string constraints;  // ... and content (profileToJson(); SubnetProvenance::constraints)
     double predicted = -1;    // accuracies to record (< 0: none)
     double validation = -1;
     double test = -1;

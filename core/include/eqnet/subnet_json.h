@@ -27,8 +27,11 @@ struct SubnetProvenance {
     std::string run;          // run folder
     std::string checkpoint;   // checkpoint file
     std::string checkpointId; // fileIdentity() of the checkpoint (size + CRC-32)
-    std::string profile;      // hardware profile name
-    std::string profileFile;  // where the profile was read from
+    std::string profile;      // hardware profile name ("<name> (modified)" when edited, unsaved)
+    std::string profileFile;  // where the profile was read from ("" when edited, unsaved)
+    // The constraints the subnet was searched under: the profile's content as profileToJson()
+    // writes it (written as the object "provenance.constraints"; "" = not recorded).
+    std::string constraints;
     double predicted = -1;    // CQAP prediction, 0..1 (< 0: none)
     double validation = -1;   // measured on the validation split (< 0: not measured)
     double test = -1;         // measured on the test split (< 0: not measured)

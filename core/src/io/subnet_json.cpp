@@ -57,6 +57,7 @@ std::string subnetToJson(const SubnetConfig& cfg, const std::string& model,
         put("checkpoint_id", prov->checkpointId);
         put("profile", prov->profile);
         put("profile_file", prov->profileFile);
+        if (!prov->constraints.empty()) pv["constraints"] = json::parse(prov->constraints);
 #ifdef EQNET_VERSION
         pv["eqnet_version"] = EQNET_VERSION;
 #endif
@@ -176,6 +177,10 @@ SubnetProvenance subnetProvenanceFromJson(const std::string& text, const std::st
         p.checkpointId = str(*it, "checkpoint_id", "provenance.");
         p.profile = str(*it, "profile", "provenance.");
         p.profileFile = str(*it, "profile_file", "provenance.");
+        if (auto c = it->find("constraints"); c != it->end()) {
+            if (!c->is_object()) fail(source, "field \"provenance.constraints\" must be an object");
+            p.constraints = c->dump(2);
+        }
     }
     return p;
 }

@@ -30,6 +30,7 @@ SubnetExportResult exportSubnet(const std::string& runDir, TrainedRun& run, cons
     prov.checkpointId = run.checkpointId;
     prov.profile = opt.profile;
     prov.profileFile = opt.profileFile;
+    prov.constraints = opt.constraints;
     prov.predicted = opt.predicted;
     prov.validation = opt.validation;
     prov.test = opt.test;
@@ -134,6 +135,7 @@ ExportStageResult runExportStage(const std::string& runDir, const ExportStageOpt
     eo.onnxPath = opt.onnx ? (dir / (name + ".onnx")).string() : std::string();
     eo.profile = profile.name;
     eo.profileFile = profile.source;
+    eo.constraints = profileToJson(profile);
     eo.predicted = res.point.predicted;
     eo.validation = res.point.validation.value_or(-1.0);
     eo.test = res.point.test.value_or(-1.0);
