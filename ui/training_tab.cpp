@@ -379,12 +379,24 @@ void TrainingTab::doReplot() {
                 p->yAxis2->scaleRange(1.1);
             }
             if (p == accPlot_) {
-                // Accuracy points are few and drawn with markers: keep them off the frame.
-                const QCPRange x = p->xAxis->range(), y = p->yAxis->range();
+                // Accuracy points are few and drawn with markers: keep them off the frame. The
+                // value range comes from the data: rescaleAxes() widens a single value to
+                // 0..2x (0..150 % for one FP epoch at 75 %); accuracies stay within 0..100 %.
+                QCPRange y;
+                bool found = false;
+                for (int g = 0; g < p->graphCount(); ++g) {
+                    bool ok = false;
+                    const QCPRange r = p->graph(g)->getValueRange(ok);
+                    if (!ok) continue;
+                    if (found) y.expand(r);
+                    else y = r;
+                    found = true;
+                }
+                const QCPRange x = p->xAxis->range();
                 const double padX = std::max(1.0, 0.05 * x.size());
                 const double padY = std::max(0.5, 0.1 * y.size());
                 p->xAxis->setRange(std::max(0.0, x.lower - padX), x.upper + padX);
-                p->yAxis->setRange(y.lower - padY, y.upper + padY);
+                if (found) p->yAxis->setRange(std::max(0.0, y.lower - padY), std::min(100.5, y.upper + padY));
             } else {
                 p->yAxis->scaleRange(1.1);
             }

@@ -201,13 +201,21 @@ void TstTrainingTab::followsGrowthTornLinesAndRewrites() {
     QCOMPARE(pointsOf(tab.momentsPlot(), TrainingTab::tr("mean kurtosis")), 0);
     QCOMPARE(tab.fpStepOffset(), qint64(100));
 
-    // ... and go on growing from there.
+    // ... and go on growing from there. (A range left over from what was drawn before, as
+    // the studio had after a run with more points: one new point must not inherit its size.)
+    tab.accuracyPlot()->yAxis->setRange(0, 150);
     QByteArray rest;
     for (int i = 101; i < 313; ++i) rest += lines[i] + '\n'; // FP steps 101..311 and the eval of epoch 1
     QVERIFY(appendText(metrics, rest));
     tab.pollNow();
     QCOMPARE(pointsOf(tab.lossPlot(), "fp"), 311);
     QCOMPARE(pointsOf(tab.accuracyPlot(), "fp"), 1);
+    // One accuracy point: the axis frames it closely inside 0..100 %, not 0..150 %.
+    QCoreApplication::processEvents(); // the queued replot rescales the axes
+    const double only = graphNamed(tab.accuracyPlot(), "fp")->data()->at(0)->value;
+    const QCPRange y = tab.accuracyPlot()->yAxis->range();
+    QVERIFY2(y.lower >= 0 && y.upper <= 101 && y.contains(only) && y.size() <= 5,
+             qPrintable(QStringLiteral("%1 .. %2 for %3").arg(y.lower).arg(y.upper).arg(only)));
 }
 
 void TstTrainingTab::trainsPausesStopsAndResumesInTheApp() {
