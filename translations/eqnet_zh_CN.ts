@@ -205,6 +205,18 @@
         <source>%1 exists. Replace it?</source>
         <translation>%1 已存在。要替换吗？</translation>
     </message>
+    <message>
+        <source>Reading the run&apos;s layers…</source>
+        <translation>正在读取该运行的层…</translation>
+    </message>
+    <message>
+        <source>This run has no checkpoint yet: the profile is checked against its layers once training writes one.</source>
+        <translation>该运行还没有检查点：训练写出检查点后，将按其各层检查此配置。</translation>
+    </message>
+    <message>
+        <source>The run&apos;s layers could not be read: %1</source>
+        <translation>无法读取该运行的层：%1</translation>
+    </message>
 </context>
 <context>
     <name>eqnet::ui::ExportDialog</name>

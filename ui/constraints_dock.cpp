@@ -352,8 +352,16 @@ void ConstraintsDock::updateStatus() {
         problem = true;
         text = !w ? tr("Invalid profile: allow at least one weight bit-width.")
                   : tr("Invalid profile: allow at least one activation bit-width.");
-    } else if (!doc_ || !doc_->isLoaded() || doc_->layers().empty()) {
+    } else if (!doc_ || !doc_->isOpen()) {
         text = tr("Open a run to check this profile against its layers.");
+    } else if (!doc_->isLoaded()) {
+        text = tr("Reading the run's layers…");
+    } else if (doc_->layers().empty()) {
+        // An open run without a checkpoint: one being trained (or about to be).
+        text = doc_->loadError().isEmpty()
+                   ? tr("This run has no checkpoint yet: the profile is checked against its layers once "
+                        "training writes one.")
+                   : tr("The run's layers could not be read: %1").arg(doc_->loadError());
     } else {
         const std::vector<LayerInfo>& layers = doc_->layers();
         const SubnetConfig cheapest = cheapestSubnet(p, layers);

@@ -211,6 +211,20 @@ private slots:
         doc.close();
     }
 
+    // A run being trained (run.json written, no checkpoint yet) is open: the dock says so
+    // instead of asking to open a run.
+    void runWithoutCheckpointYet() {
+        QTemporaryDir runDir;
+        QVERIFY(QFile::copy(uitest::demoRunDir() + QStringLiteral("/run.json"), runDir.filePath(QStringLiteral("run.json"))));
+        RunDocument doc;
+        ConstraintsDock dock(&doc);
+        QVERIFY(doc.open(runDir.path()));
+        QVERIFY(doc.waitUntilLoaded(60000));
+        QVERIFY(doc.layers().empty());
+        QVERIFY2(dock.feasibilityText().contains(QStringLiteral("no checkpoint yet")), qPrintable(dock.feasibilityText()));
+        QVERIFY(!dock.feasibilityText().contains(QStringLiteral("Open a run")));
+    }
+
     void saveUserProfile() {
         ConstraintsDock dock(nullptr);
         QVERIFY(dock.selectProfile(QStringLiteral("flex-2to8-pt")));
