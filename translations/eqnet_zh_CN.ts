@@ -1455,6 +1455,16 @@ and fit CQAP on them.</source>
         <source>Ensemble:</source>
         <translation>集成：</translation>
     </message>
+    <message numerus="yes">
+        <source>From only %n held-out subnet(s) of this form</source>
+        <translation>
+            <numerusform>仅来自该形式的 %n 个留出子网</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>* from fewer than %1 held-out subnets of that form: too few to compare forms (3 subnets rank perfectly by chance one time in 6). Sample more per form for a per-form τ that means something.</source>
+        <translation>* 来自该形式少于 %1 个留出子网：太少，不足以比较各形式（3 个子网有六分之一的概率偶然完全排对）。每种形式多采样一些，按形式的 τ 才有意义。</translation>
+    </message>
 </context>
 <context>
     <name>eqnet::ui::RunDocument</name>

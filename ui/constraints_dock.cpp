@@ -27,6 +27,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 
 namespace eqnet {
@@ -371,9 +372,15 @@ void ConstraintsDock::updateStatus() {
                                               QString::fromStdString(formatSizeBits(cost.sizeBits)));
         try {
             checkFeasible(p, layers);
-            const int64_t n = spaceSize(layers, p);
-            text = tr("Feasible for %1: %2 subnets; %3.")
-                       .arg(doc_->modelName(), QLocale().toString(qlonglong(n)), cheapestText);
+            // Beyond 10^12 the count is written as a power of ten (an int64 count saturates
+            // at 9.2·10^18, far below mbv2-28's 2..8-bit space).
+            const double log10n = spaceSizeLog10(layers, p);
+            const QString count =
+                log10n < 12 ? QLocale().toString(qlonglong(spaceSize(layers, p)))
+                            : QStringLiteral("%1·10^%2")
+                                  .arg(QLocale().toString(std::pow(10.0, log10n - std::floor(log10n)), 'f', 1))
+                                  .arg(int(std::floor(log10n)));
+            text = tr("Feasible for %1: %2 subnets; %3.").arg(doc_->modelName(), count, cheapestText);
         } catch (const std::exception& e) {
             problem = true;
             text = tr("Infeasible: %1 (%2)").arg(QString::fromStdString(e.what()), cheapestText);

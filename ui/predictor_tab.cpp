@@ -23,6 +23,8 @@
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <QScrollBar>
+#include <QSplitter>
 
 #include <algorithm>
 #include <cmath>
@@ -85,7 +87,10 @@ PredictorTab::PredictorTab(RunDocument* doc, QWidget* parent)
     scoresTable_->horizontalHeaderItem(0)->setToolTip(tr("The predictor with the quantization form as its condition"));
     scoresTable_->horizontalHeaderItem(1)->setToolTip(
         tr("The ablation: the same predictor without the form bits (cqap/predictor-unconditional.json)"));
-    scoresTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    // Columns as wide as their text: at 1280x800 a stretched header cut "Unconditional".
+    scoresTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    scoresTable_->horizontalHeader()->setStretchLastSection(true);
+    scoresTable_->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     scoresTable_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     scoresTable_->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
 
@@ -106,6 +111,11 @@ PredictorTab::PredictorTab(RunDocument* doc, QWidget* parent)
     scoresLayout->addWidget(scoresTable_);
     scoresLayout->addWidget(new QLabel(tr("Kendall τ per form (held out):"), scoresBox));
     scoresLayout->addWidget(perFormTable_, 1);
+    perFormNote_ = new QLabel(scoresBox);
+    perFormNote_->setObjectName(QStringLiteral("perFormNote"));
+    perFormNote_->setWordWrap(true);
+    perFormNote_->setVisible(false);
+    scoresLayout->addWidget(perFormNote_);
     scoresLayout->addWidget(samplesLabel_);
 
     // Fit options.
@@ -174,12 +184,24 @@ PredictorTab::PredictorTab(RunDocument* doc, QWidget* parent)
     fitLayout->addWidget(eta_);
     fitLayout->addWidget(status_);
 
-    auto* side = new QVBoxLayout;
+    // The plot and the side panel share the width through a splitter; the side panel is never
+    // narrower than its tables (fitTables()), the plot takes what is left.
+    side_ = new QWidget(this);
+    side_->setObjectName(QStringLiteral("predictorSide"));
+    auto* side = new QVBoxLayout(side_);
+    side->setContentsMargins(0, 0, 0, 0);
     side->addWidget(scoresBox, 1);
     side->addWidget(fitBox);
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->setObjectName(QStringLiteral("predictorSplitter"));
+    splitter->addWidget(plot_);
+    splitter->addWidget(side_);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    splitter->setChildrenCollapsible(false);
     auto* layout = new QHBoxLayout(this);
-    layout->addWidget(plot_, 3);
-    layout->addLayout(side, 2);
+    layout->addWidget(splitter);
+    fitTables();
 
     connect(fitButton_, &QPushButton::clicked, this, [this] { startFit(); });
     connect(stopButton_, &QPushButton::clicked, this, [this] {
@@ -516,6 +538,7 @@ void PredictorTab::updateScoreTables() {
         }
     perFormTable_->setRowCount(int(forms.size()));
     int row = 0;
+    bool anyFew = false;
     for (const auto& f : forms) {
         auto* name = cell(QString::fromStdString(f), Qt::AlignLeft | Qt::AlignVCenter);
         try {
@@ -531,10 +554,40 @@ void PredictorTab::updateScoreTables() {
                 const auto it = m.find(f);
                 if (it != m.end()) tau = it->second;
             }
-            perFormTable_->setItem(row, 2 + c, cell(number(tau, 3)));
+            // A tau over a handful of subnets says little: n points rank perfectly by chance
+            // one time in n! (3 points: 1 in 6). Marked, greyed, and explained below.
+            const bool few = heldOut[f] < kFewHeldOut && !std::isnan(tau);
+            auto* item = cell(few ? number(tau, 3) + QStringLiteral(" *") : number(tau, 3));
+            if (few) {
+                item->setForeground(palette().color(QPalette::Disabled, QPalette::Text));
+                item->setToolTip(tr("From only %n held-out subnet(s) of this form", "", heldOut[f]));
+                anyFew = true;
+            }
+            perFormTable_->setItem(row, 2 + c, item);
         }
         ++row;
     }
+    perFormNote_->setText(tr("* from fewer than %1 held-out subnets of that form: too few to compare forms "
+                             "(3 subnets rank perfectly by chance one time in 6). Sample more per form for a "
+                             "per-form τ that means something.")
+                              .arg(kFewHeldOut));
+    perFormNote_->setVisible(anyFew);
+    fitTables();
+}
+
+void PredictorTab::fitTables() {
+    // Each table's minimum width: every column of its header and the row labels, the frame and
+    // a vertical scroll bar, so that no column is ever cut; the side panel follows.
+    for (QTableWidget* t : {scoresTable_, perFormTable_}) {
+        QHeaderView* h = t->horizontalHeader();
+        h->setStretchLastSection(false); // else the last column spans whatever width there is
+        t->resizeColumnsToContents();
+        const int columns = h->length();
+        h->setStretchLastSection(true);
+        const int rows = t->verticalHeader()->isVisible() ? t->verticalHeader()->sizeHint().width() : 0;
+        t->setMinimumWidth(rows + columns + 2 * t->frameWidth() + t->verticalScrollBar()->sizeHint().width() + 4);
+    }
+    side_->setMinimumWidth(std::max(scoresTable_->minimumWidth(), perFormTable_->minimumWidth()) + 24);
 }
 
 void PredictorTab::updateFitButton() {

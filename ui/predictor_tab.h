@@ -66,6 +66,7 @@ signals:
     void fitFinished(bool ok, bool stopped, const QString& error);
 
 private:
+    void fitTables(); // widens the side panel to its tables
     void onOpened();
     void onLoaded();
     void onClosed();
@@ -92,7 +93,10 @@ private:
     QCustomPlot* plot_;
     QCPItemText* placeholder_ = nullptr;
     QTableWidget* scoresTable_;
+    QWidget* side_;                  // the scores and the fit form, right of the plot
     QTableWidget* perFormTable_;
+    QLabel* perFormNote_;             // the caveat under per-form taus from few subnets
+    static constexpr int kFewHeldOut = 10; // fewer held-out subnets of a form: its tau is marked
     QLabel* samplesLabel_;
     QSpinBox* perForm_;
     QSpinBox* valImages_;

@@ -10,6 +10,7 @@
 #include "eqnet/uniform_baselines.h"
 
 #include <algorithm>
+#include <limits>
 #include <cmath>
 #include <set>
 
@@ -216,11 +217,23 @@ EQ_TEST(form_and_allowed_bits_are_those_of_the_profile) {
     }
 }
 
+EQ_TEST(space_size_beyond_int64_is_counted_in_log10) {
+    // 60 searchable layers x 49 bit pairs: 49^60 = 10^101.4 subnets; the count saturates.
+    std::vector<LayerInfo> L = sevenLayers();
+    while (L.size() < 62) L.insert(L.begin() + 1, L[1]);
+    const HardwareProfile p = profile({2, 3, 4, 5, 6, 7, 8}, {2, 3, 4, 5, 6, 7, 8}, QuantForm{Granularity::PerTensor, true, true});
+    int searchable = 0;
+    for (const auto& l : L) searchable += !l.fixedBits;
+    EQ_COMPARE(spaceSize(L, p), std::numeric_limits<int64_t>::max());
+    EQ_NEAR(spaceSizeLog10(L, p), searchable * std::log10(49.0), 1e-9);
+}
+
 EQ_TEST(small_space_is_searched_exhaustively) {
     const auto L = sevenLayers();
     // 5 searchable layers with W4/W8 and A8 only: 32 subnets.
     const HardwareProfile p = profile({4, 8}, {8}, QuantForm{Granularity::PerChannel, true, false});
     EQ_COMPARE(spaceSize(L, p), int64_t(32));
+    EQ_NEAR(spaceSizeLog10(L, p), std::log10(32.0), 1e-12);
     Counter count;
     const ParetoResult r = paretoSearch(L, p, predictor(&count));
     EQ_VERIFY(r.exhaustive);

@@ -120,5 +120,7 @@ std::vector<SubnetConfig> enumerateSubnets(const std::vector<LayerInfo>& layers,
                                            int64_t limit = 1000000);
 // The number of subnets of the profile's space, ignoring budgets (saturates at INT64_MAX).
 int64_t spaceSize(const std::vector<LayerInfo>& layers, const HardwareProfile& profile);
+// Its base-10 logarithm, exact where spaceSize() saturates (mbv2-28's 2..8-bit space: 10^33.8).
+double spaceSizeLog10(const std::vector<LayerInfo>& layers, const HardwareProfile& profile);
 
 } // namespace eqnet

@@ -162,6 +162,13 @@ int64_t spaceSize(const std::vector<LayerInfo>& layers, const HardwareProfile& p
     return search::Space(layers, profile).size();
 }
 
+double spaceSizeLog10(const std::vector<LayerInfo>& layers, const HardwareProfile& profile) {
+    const search::Space sp(layers, profile);
+    double l = 0;
+    for (int g = 0; g < sp.genes(); ++g) l += std::log10(double(sp.options(g)));
+    return l;
+}
+
 std::vector<SubnetConfig> enumerateSubnets(const std::vector<LayerInfo>& layers, const HardwareProfile& profile,
                                            int64_t limit) {
     const search::Space sp(layers, profile);
