@@ -26,6 +26,18 @@ SubnetChoice choiceFromPoint(const FrontPoint& p, const ChoiceProfile& profile) 
     return s;
 }
 
+void mergeMeasuredBaselines(std::vector<SubnetChoice>& baselines, const std::vector<FrontPoint>& measured) {
+    for (SubnetChoice& b : baselines) {
+        if (b.validation) continue;
+        const auto it = std::find_if(measured.begin(), measured.end(), [&b](const FrontPoint& p) {
+            return p.validation && p.config == b.config;
+        });
+        if (it == measured.end()) continue;
+        b.validation = it->validation;
+        b.test = it->test;
+    }
+}
+
 MergedFront mergeFronts(const std::vector<SearchCandidate>& front, const std::vector<SearchCandidate>& uniform,
                         const std::vector<QString>& uniformLabels, const FrontFile* stored,
                         const ChoiceProfile& profile) {

@@ -27,6 +27,11 @@ SubnetChoice choiceFromCandidate(const SearchCandidate& c, const ChoiceProfile& 
 // A point of a stored front, with its measurements.
 SubnetChoice choiceFromPoint(const FrontPoint& p, const ChoiceProfile& profile);
 
+// Measurements of the same subnets made for other fronts of the run (a uniform subnet measures
+// the same whatever profile listed it): each baseline without a measurement takes the first
+// measured point of `measured` with its configuration. Nothing is added.
+void mergeMeasuredBaselines(std::vector<SubnetChoice>& baselines, const std::vector<FrontPoint>& measured);
+
 // `uniformLabels[i]` names `uniform[i]`; `stored` may be null (no stored front).
 MergedFront mergeFronts(const std::vector<SearchCandidate>& front, const std::vector<SearchCandidate>& uniform,
                         const std::vector<QString>& uniformLabels, const FrontFile* stored,

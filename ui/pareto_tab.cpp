@@ -49,6 +49,9 @@ struct SearchOutcome {
     std::vector<QString> uniformLabels;
     bool hasStored = false;
     FrontFile stored;
+    // Without a stored front of this profile (an edited one, or none searched yet): the measured
+    // uniform subnets of the run's other fronts, which measure the same here.
+    std::vector<FrontPoint> measuredUniform;
     QString storedError;
     // The stored search refined its predictor (search/<profile>/predictor.json): this search
     // predicts with it, so that the front and the stored front are the same predictions.
@@ -309,13 +312,14 @@ void ParetoTab::startPendingSearch() {
     const std::string dir = doc_->dirPath();
     const auto& fronts = doc_->summary().fronts;
     const bool readStored = !modified && std::find(fronts.begin(), fronts.end(), profile.name) != fronts.end();
+    const std::vector<std::string> otherFronts = readStored ? std::vector<std::string>() : fronts;
 
     progress_->setValue(0);
     progress_->setVisible(true);
     setStatus(tr("Searching… (%1)").arg(QString::fromStdString(profile.name)));
 
     searchRunner_->start(tr("Pareto search"), [this, profile, modified, generation, layers, dir,
-                                               runPredictor = predictor, readStored](JobContext& ctx) {
+                                               runPredictor = predictor, readStored, otherFronts](JobContext& ctx) {
         auto out = std::make_shared<SearchOutcome>();
         std::shared_ptr<const CqapPredictor> predictor = runPredictor;
         const std::string refined = frontPredictorPath(dir, profile.name);
@@ -356,6 +360,14 @@ void ParetoTab::startPendingSearch() {
                 out->storedError = QString::fromStdString(e.what());
             }
         }
+        for (const std::string& name : otherFronts) {
+            try {
+                for (FrontPoint& p : readFront(dir, name, layers).uniform)
+                    if (p.validation) out->measuredUniform.push_back(std::move(p));
+            } catch (const std::exception&) {
+                // another profile's damaged front: its own search reports it
+            }
+        }
         ctx.post([this, out, profile, modified, generation] {
             if (generation != requestGeneration_) return; // a newer request is on its way
             profile_ = profile;
@@ -369,6 +381,7 @@ void ParetoTab::startPendingSearch() {
             hasStoredFront_ = out->hasStored;
             MergedFront merged = mergeFronts(out->front, out->uniform, out->uniformLabels,
                                              out->hasStored ? &out->stored : nullptr, searched);
+            mergeMeasuredBaselines(merged.baselines, out->measuredUniform);
             front_ = std::move(merged.front);
             baselines_ = std::move(merged.baselines);
             stored_ = std::move(merged.stored);

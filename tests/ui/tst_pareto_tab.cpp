@@ -112,6 +112,15 @@ private slots:
                                                  eqnet::ui::ChoiceProfile{QStringLiteral("p"), QString(), false, "{}"});
         QCOMPARE(none.front.size(), size_t(1));
         QVERIFY(none.stored.empty() && none.baselines.empty());
+
+        // Measurements from other fronts fill only unmeasured baselines of the same subnet.
+        auto b = m.baselines; // W4A4 measured (0.80), W2A2 not, W8A8 measured (0.9)
+        eqnet::ui::mergeMeasuredBaselines(
+            b, {point(2, 2, 0.41), point(4, 4, 0.5), point(6, 6, 0.7), point(8, 8, std::nullopt)});
+        QCOMPARE(b.size(), size_t(3));                  // nothing added (W6A6 is no baseline)
+        QCOMPARE(b[0].validation.value_or(-1), 0.80);   // kept its own
+        QCOMPARE(b[1].validation.value_or(-1), 0.41);   // filled
+        QCOMPARE(b[2].validation.value_or(-1), 0.9);
     }
 
     void initTestCase() {
@@ -376,6 +385,23 @@ private slots:
         for (const auto& b : tab_->baselines()) labels << b.label;
         QCOMPARE(labels, (QStringList{QStringLiteral("W4A4"), QStringLiteral("W4A8"), QStringLiteral("W8A4"),
                                       QStringLiteral("W8A8")}));
+        // W4A4 and W8A8 of this form were measured for the stored flex-2to8-pt front: the edit
+        // keeps their measurements on screen (they vanished before); W4A8 and W8A4 were never
+        // measured.
+        const eqnet::FrontFile stored = eqnet::readFront(run_.path().toStdString(), "flex-2to8-pt", doc_->layers());
+        for (const auto& b : tab_->baselines()) {
+            const auto it = std::find_if(stored.uniform.begin(), stored.uniform.end(),
+                                         [&b](const eqnet::FrontPoint& p) { return p.config == b.config; });
+            if (it == stored.uniform.end() || !it->validation) {
+                QVERIFY2(!b.validation, qPrintable(b.label));
+                continue;
+            }
+            QVERIFY2(b.validation && *b.validation == *it->validation, qPrintable(b.label));
+            QCOMPARE(b.test.value_or(-1), it->test.value_or(-1));
+        }
+        QVERIFY(tab_->baselines().front().validation); // W4A4
+        QVERIFY(!tab_->baselines()[1].validation);     // W4A8
+        QCOMPARE(graphNamed(QStringLiteral("Uniform (measured)"))->data()->size(), 2);
     }
 
     void rapidChangesEndWithTheLatest() {
