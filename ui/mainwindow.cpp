@@ -225,7 +225,13 @@ void MainWindow::createMenus() {
         languageGroup_->addAction(a);
         connect(a, &QAction::triggered, this, [this, code] { setLanguage(code); });
     };
-    addLanguage(QString(), tr("Follow the system (%1)").arg(QLocale::system().nativeLanguageName()));
+    // The system's language by name; the "C"/POSIX locale of a bare system has none (the menu
+    // read "Follow the system ()"): the studio then speaks English.
+    const QLocale system = QLocale::system();
+    QString systemName = system.nativeLanguageName();
+    if (systemName.isEmpty())
+        systemName = system.language() == QLocale::C ? QStringLiteral("English") : QLocale::languageToString(system.language());
+    addLanguage(QString(), tr("Follow the system (%1)").arg(systemName));
     for (const QString& code : availableLanguages()) {
         const QLocale l = localeForLanguage(code);
         QString name = l.nativeLanguageName();

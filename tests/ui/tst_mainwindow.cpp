@@ -353,6 +353,7 @@ private slots:
         for (QAction* a : menu->actions()) {
             codes << a->data().toString();
             if (a->data().toString() == "zh_CN") QVERIFY(a->isChecked());
+            QVERIFY2(!a->text().contains(QStringLiteral("()")), qPrintable(a->text())); // always a name
         }
         QCOMPARE(codes, (QStringList{QString(), "en", "zh_CN"}));
     }
