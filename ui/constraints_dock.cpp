@@ -27,7 +27,6 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
-#include <cmath>
 #include <sstream>
 
 namespace eqnet {
@@ -372,15 +371,9 @@ void ConstraintsDock::updateStatus() {
                                               QString::fromStdString(formatSizeBits(cost.sizeBits)));
         try {
             checkFeasible(p, layers);
-            // Beyond 10^12 the count is written as a power of ten (an int64 count saturates
-            // at 9.2·10^18, far below mbv2-28's 2..8-bit space).
-            const double log10n = spaceSizeLog10(layers, p);
-            const QString count =
-                log10n < 12 ? QLocale().toString(qlonglong(spaceSize(layers, p)))
-                            : QStringLiteral("%1·10^%2")
-                                  .arg(QLocale().toString(std::pow(10.0, log10n - std::floor(log10n)), 'f', 1))
-                                  .arg(int(std::floor(log10n)));
-            text = tr("Feasible for %1: %2 subnets; %3.").arg(doc_->modelName(), count, cheapestText);
+            // An int64 count saturates at 9.2·10^18, far below mbv2-28's 2..8-bit space.
+            text = tr("Feasible for %1: %2 subnets; %3.")
+                       .arg(doc_->modelName(), formatCountLog10(spaceSizeLog10(layers, p)), cheapestText);
         } catch (const std::exception& e) {
             problem = true;
             text = tr("Infeasible: %1 (%2)").arg(QString::fromStdString(e.what()), cheapestText);

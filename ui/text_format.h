@@ -1,6 +1,6 @@
 #pragma once
-// How the studio writes two things every tab writes: an error in a status line (one red) and
-// an accuracy (0..1) as a percentage in the UI's locale.
+// How the studio writes what several views write: an error in a status line (one red), an
+// accuracy (0..1) as a percentage, and a count too large for an integer, in the UI's locale.
 #include <QString>
 
 class QLabel;
@@ -12,6 +12,9 @@ namespace ui {
 void setErrorStyle(QLabel* label, bool error);
 // 0.8836 -> "88.36 %".
 QString formatPercent(double fraction);
+// A count given by its base-10 logarithm: exactly below 10^12 ("117,649"), else as a power of
+// ten ("2.7·10^30"), where an int64 count would have saturated.
+QString formatCountLog10(double log10n);
 
 } // namespace ui
 } // namespace eqnet
