@@ -70,8 +70,11 @@ int runBenchTrainStep(const TrainStepArgs& a) {
                     b.supernetOneThreadMs);
     std::printf("| supernet: WDR + %d subnets (largest, random, smallest) | %d | %.1f |\n", b.subnets, b.threads,
                 b.supernetMs);
+    if (b.threads > 1) std::printf("| floor: 3 plain FP steps | 1 | %.1f |\n", b.fpOneThreadMs);
     std::printf("| floor: 3 plain FP steps | %d | %.1f |\n", b.threads, b.fpMs);
-    if (b.threads > 1) std::printf("\nsupernet step, 1 thread / %d threads: %.2fx\n", b.threads, b.threadScaling);
+    if (b.threads > 1)
+        std::printf("\n1 thread / %d threads: supernet step %.2fx, plain FP steps %.2fx\n", b.threads,
+                    b.threadScaling, b.fpThreadScaling);
     std::printf("ratio supernet / floor: %.3f\n", b.ratio);
     if (b.fpPeakMegabytes > 0)
         std::printf("resident memory (MB): %.0f before the steps, peak %.0f over 3 FP steps, peak %.0f with a "

@@ -6,6 +6,9 @@
 #include "quant/fake_quant.h"
 #include "quant/lp_calibration.h"
 #include "quant/lp_error.h"
+#include "eqnet/supernet.h"
+
+#include <ATen/Parallel.h>
 
 #include <torch/torch.h>
 
@@ -203,6 +206,31 @@ EQ_TEST(fused_reduction_is_accurate_on_large_tensors) {
     const auto a = fused(true), b = fused(false);
     EQ_NEAR(a.first, b.first, 1e-3 * std::abs(b.first) + 1e-6);
     EQ_NEAR(a.second, b.second, 1e-3 * std::abs(b.second) + 1e-6);
+}
+
+EQ_TEST(engine_kernels_use_every_thread_with_the_same_result) {
+    // The fused kernels split work with at::parallel_for: it must reach the threads LibTorch
+    // has (it silently ran on one when the build lacked -fopenmp), and the per-chunk partial
+    // sums are added in a fixed order, so the result must not depend on the thread count.
+    const int before = at::get_num_threads();
+    torch::manual_seed(11);
+    auto x0 = torch::randn({64, 16, 28, 28});
+    const auto r = quantRange(3, false);
+    auto run = [&](int threads) {
+        at::set_num_threads(threads);
+        auto x = x0.clone().requires_grad_(true);
+        auto s = torch::tensor(0.3f).requires_grad_(true);
+        auto z = torch::tensor(1.0f).requires_grad_(true);
+        auto y = fakeQuantize(x, s, z, r, 1e-3);
+        y.backward(torch::cos(x0));
+        return std::vector<torch::Tensor>{y, x.grad(), s.grad(), z.grad()};
+    };
+    const auto one = run(1);
+    EQ_COMPARE(engineKernelThreads(), 1);
+    const auto two = run(2);
+    EQ_COMPARE(engineKernelThreads(), 2);
+    at::set_num_threads(before);
+    for (size_t i = 0; i < one.size(); ++i) EQ_VERIFY2(torch::equal(one[i], two[i]), "output " + std::to_string(i));
 }
 
 EQ_TEST(lp_search_exact_grid_keeps_full_range) {

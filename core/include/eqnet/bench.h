@@ -25,6 +25,8 @@ struct TrainStepBench {
     double supernetOneThreadMs = 0; // the same on one thread (CPU; = supernetMs on a GPU)
     double threadScaling = 0;       // supernetOneThreadMs / supernetMs
     double fpMs = 0;                // three plain FP steps of the same network (the floor), median
+    double fpOneThreadMs = 0;       // the same three FP steps on one thread (= fpMs on a GPU)
+    double fpThreadScaling = 0;     // fpOneThreadMs / fpMs: what the plain network's kernels allow
     double ratio = 0;               // supernetMs / fpMs
     int threads = 0;                // LibTorch's intra-op threads for "all threads"
     int subnets = 0;

@@ -28,6 +28,11 @@ int usableCores();
 // Threads when --threads is 0: LibTorch's choice when OMP_NUM_THREADS or MKL_NUM_THREADS is set,
 // else usableCores().
 int defaultThreads();
+// The threads a parallel loop of the engine's own kernels (fake quantization, calibration)
+// runs on at the current thread setting: one loop, the distinct threads that took part.
+// Below LibTorch's thread count when the build gets at::parallel_for wrong (compiled without
+// the intra-op backend's flags, as happened: every engine kernel ran on one thread).
+int engineKernelThreads();
 bool cudaAvailable();
 std::string libtorchVersion();
 

@@ -88,11 +88,12 @@ TrainStepBench benchTrainStep(const std::string& model, const std::string& devic
     // The machine is shared: the settings take turns in rounds, so a busy spell slows both.
     const int kRounds = std::max(1, rounds);
     const double perRound = minSeconds / kRounds;
-    std::vector<double> one, all, fp;
+    std::vector<double> one, all, fpOne, fp;
     for (int r = 0; r < kRounds; ++r) {
         if (!cuda && b.threads > 1) {
             at::set_num_threads(1);
             sample(one, supernetStep, perRound, 2, cuda);
+            sample(fpOne, fpSteps, perRound, 2, cuda);
             at::set_num_threads(b.threads);
         }
         sample(all, supernetStep, perRound, 2, cuda);
@@ -101,6 +102,8 @@ TrainStepBench benchTrainStep(const std::string& model, const std::string& devic
     b.supernetMs = median(all);
     b.supernetOneThreadMs = one.empty() ? b.supernetMs : median(one);
     b.fpMs = median(fp);
+    b.fpOneThreadMs = fpOne.empty() ? b.fpMs : median(fpOne);
+    b.fpThreadScaling = b.fpOneThreadMs / b.fpMs;
     b.ratio = b.supernetMs / b.fpMs;
     b.threadScaling = b.supernetOneThreadMs / b.supernetMs;
     return b;

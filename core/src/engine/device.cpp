@@ -14,9 +14,12 @@
 #include <sched.h>
 #endif
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -75,6 +78,19 @@ int defaultThreads() {
     // OMP_NUM_THREADS / MKL_NUM_THREADS are the user's word: LibTorch reads them itself.
     if (std::getenv("OMP_NUM_THREADS") || std::getenv("MKL_NUM_THREADS")) return at::get_num_threads();
     return usableCores();
+}
+
+int engineKernelThreads() {
+    std::mutex m;
+    std::set<std::thread::id> seen;
+    const int64_t n = std::max(1, at::get_num_threads());
+    at::parallel_for(0, n, 1, [&](int64_t, int64_t) {
+        // Long enough that no thread takes every chunk before the others start.
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        std::lock_guard<std::mutex> lock(m);
+        seen.insert(std::this_thread::get_id());
+    });
+    return int(seen.size());
 }
 
 void applyRuntime(const RuntimeOptions& rt) {
