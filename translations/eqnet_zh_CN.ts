@@ -941,10 +941,6 @@
         <translation>将所选子网导出为 JSON 和 ONNX</translation>
     </message>
     <message>
-        <source>BitOps per image</source>
-        <translation>每张图像的 BitOps</translation>
-    </message>
-    <message>
         <source>Accuracy (%)</source>
         <translation>准确率（%）</translation>
     </message>
@@ -1195,6 +1191,14 @@
     <message>
         <source>; refined predictor unreadable, the run&apos;s predictor used: %1</source>
         <translation>；精化预测器无法读取，改用该运行的预测器：%1</translation>
+    </message>
+    <message>
+        <source>MBitOps per image (log scale)</source>
+        <translation>每张图像的 MBitOps（对数刻度）</translation>
+    </message>
+    <message>
+        <source>budget %1 MBitOps</source>
+        <translation>预算 %1 MBitOps</translation>
     </message>
 </context>
 <context>
@@ -1730,10 +1734,6 @@ and fit CQAP on them.</source>
         <translation>%1（固定 8 位）</translation>
     </message>
     <message>
-        <source>Live: step %1 of the training in the studio</source>
-        <translation>实时：本软件中训练的第 %1 步</translation>
-    </message>
-    <message>
         <source>Open a run to see its weights.</source>
         <translation>打开一个运行以查看其权重。</translation>
     </message>
@@ -1770,10 +1770,6 @@ and fit CQAP on them.</source>
         <translation>实时运行</translation>
     </message>
     <message>
-        <source>%1 (step %2)</source>
-        <translation>%1（第 %2 步）</translation>
-    </message>
-    <message>
         <source>%1: skewness %2, kurtosis %3</source>
         <translation>%1：偏度 %2，峰度 %3</translation>
     </message>
@@ -1792,6 +1788,18 @@ and fit CQAP on them.</source>
     <message>
         <source>%1-bit levels (%2)</source>
         <translation>%1 位量化级别（%2）</translation>
+    </message>
+    <message>
+        <source>Live: %1 step %2 of the training in the studio</source>
+        <translation>实时：工作室中训练的%1第 %2 步</translation>
+    </message>
+    <message>
+        <source>%1 (%2 step %3)</source>
+        <translation>%1（%2第 %3 步）</translation>
+    </message>
+    <message>
+        <source>No quantization levels yet: the quantizer is calibrated when the supernet stage starts.</source>
+        <translation>尚无量化级别：量化器在超网络阶段开始时校准。</translation>
     </message>
 </context>
 </TS>

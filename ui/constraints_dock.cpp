@@ -1,5 +1,6 @@
 #include "constraints_dock.h"
 
+#include "bitops_axis.h"
 #include "run_document.h"
 #include "text_format.h"
 
@@ -36,7 +37,6 @@ namespace {
 constexpr int kNameRole = Qt::UserRole;
 constexpr int kBaseTextRole = Qt::UserRole + 1;
 constexpr double kBitsPerKiB = 8192.0;
-constexpr double kBitopsPerMega = 1e6;
 
 QString bitsLabel(const SubnetConfig& cfg) {
     // "W2A4" for the searchable layers of a cheapest/uniform-like subnet (first and last 8/8).

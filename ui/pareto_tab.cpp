@@ -1,8 +1,10 @@
 #include "pareto_tab.h"
 
+#include "bitops_axis.h"
 #include "constraints_dock.h"
 #include "front_merge.h"
 #include "job_runner.h"
+#include "label_placement.h"
 #include "plot_utils.h"
 #include "run_document.h"
 #include "text_format.h"
@@ -41,6 +43,9 @@ namespace ui {
 namespace {
 
 constexpr double kHoverPixels = 8.0;
+
+// Where a subnet sits on the x axis: MBitOps, the budgets' unit.
+double plotX(const SubnetChoice& c) { return c.cost.bitops / kBitopsPerMega; }
 
 // What a search hands to the UI thread.
 struct SearchOutcome {
@@ -108,7 +113,7 @@ ParetoTab::ParetoTab(RunDocument* doc, ConstraintsDock* constraints, QWidget* pa
     plot_ = createPlot(this, QStringLiteral("paretoPlot"));
     plot_->setMinimumHeight(260);
     plot_->setMouseTracking(true);
-    setupBitopsAxis(plot_->xAxis, tr("BitOps per image"));
+    setupMegaBitopsAxis(plot_->xAxis, tr("MBitOps per image (log scale)"));
     plot_->yAxis->setLabel(tr("Accuracy (%)"));
     placeholder_ = addPlaceholder(plot_, tr("Open a run with a CQAP predictor to see its Pareto front"));
 
@@ -141,8 +146,21 @@ ParetoTab::ParetoTab(RunDocument* doc, ConstraintsDock* constraints, QWidget* pa
     selectionGraph_->setLineStyle(QCPGraph::lsNone);
     selectionGraph_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(QColor(20, 20, 20), 2.5), Qt::NoBrush, 20));
     selectionGraph_->removeFromLegend();
+    budgetLine_ = new QCPItemStraightLine(plot_);
+    budgetLine_->setObjectName(QStringLiteral("bitopsBudgetLine"));
+    budgetLine_->setPen(QPen(QColor(200, 60, 60), 1.2, Qt::DashLine));
+    budgetLine_->setVisible(false);
+    budgetLabel_ = new QCPItemText(plot_);
+    budgetLabel_->setObjectName(QStringLiteral("bitopsBudgetLabel"));
+    budgetLabel_->position->setTypeX(QCPItemPosition::ptPlotCoords);
+    budgetLabel_->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    budgetLabel_->setPositionAlignment(Qt::AlignRight | Qt::AlignTop);
+    budgetLabel_->setPadding(QMargins(0, 2, 4, 0));
+    budgetLabel_->setColor(QColor(200, 60, 60));
+    budgetLabel_->setVisible(false);
     plot_->legend->setVisible(true);
     plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    connect(plot_, &QCustomPlot::afterLayout, this, &ParetoTab::placeBaselineLabels);
     connect(plot_, &QCustomPlot::mouseMove, this, &ParetoTab::onPlotMouseMove);
     connect(plot_, &QCustomPlot::mousePress, this, &ParetoTab::onPlotMousePress);
     connect(plot_, &QCustomPlot::mouseRelease, this, &ParetoTab::onPlotMouseRelease);
@@ -165,8 +183,9 @@ ParetoTab::ParetoTab(RunDocument* doc, ConstraintsDock* constraints, QWidget* pa
     aBars_->setPen(Qt::NoPen);
     aBars_->setWidth(0.35);
     aBars_->setBarsGroup(group);
-    bitsPlot_->legend->setVisible(true);
-    bitsPlot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    placeLegendAbove(bitsPlot_); // inside, it hid the last layers' bars
+    // Layer names are long ("block3.expand"): slanted, they no longer run into each other.
+    bitsPlot_->xAxis->setTickLabelRotation(45);
 
     table_ = new QTableWidget(0, 6);
     table_->setObjectName(QStringLiteral("layerTable"));
@@ -461,20 +480,20 @@ void ParetoTab::redraw(bool rescale) {
     const auto errorSegment = [&](const SubnetChoice& c) {
         if (c.predicted < 0 || !c.validation) return;
         const double nan = std::numeric_limits<double>::quiet_NaN();
-        ex << c.cost.bitops << c.cost.bitops << nan;
+        ex << plotX(c) << plotX(c) << nan;
         ey << c.predicted * 100.0 << *c.validation * 100.0 << nan;
     };
     for (const SubnetChoice& c : front_) {
-        fx << c.cost.bitops;
+        fx << plotX(c);
         fy << c.predicted * 100.0;
         if (c.validation) {
-            mx << c.cost.bitops;
+            mx << plotX(c);
             my << *c.validation * 100.0;
             errorSegment(c);
         }
     }
     for (const SubnetChoice& c : stored_) {
-        mx << c.cost.bitops;
+        mx << plotX(c);
         my << *c.validation * 100.0;
         errorSegment(c);
     }
@@ -483,19 +502,17 @@ void ParetoTab::redraw(bool rescale) {
     for (const SubnetChoice& c : baselines_) {
         const bool hasPredicted = c.predicted >= 0;
         if (hasPredicted) {
-            ux << c.cost.bitops;
+            ux << plotX(c);
             uy << c.predicted * 100.0;
         }
         if (c.validation) {
-            umx << c.cost.bitops;
+            umx << plotX(c);
             umy << *c.validation * 100.0;
             errorSegment(c);
         }
         auto* label = new QCPItemText(plot_);
         label->setText(c.label);
-        label->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
-        label->position->setCoords(c.cost.bitops, hasPredicted ? c.predicted * 100.0 : *c.validation * 100.0);
-        label->setPadding(QMargins(0, 0, 0, 6));
+        label->position->setCoords(plotX(c), hasPredicted ? c.predicted * 100.0 : *c.validation * 100.0);
         label->setColor(seriesColor(2).darker(140));
         QFont f = plot_->font();
         f.setPointSizeF(f.pointSizeF() * 0.85);
@@ -510,10 +527,21 @@ void ParetoTab::redraw(bool rescale) {
 
     QVector<double> sx, sy;
     if (const SubnetChoice* c = choiceAt(selected_)) {
-        sx << c->cost.bitops;
+        sx << plotX(*c);
         sy << (selected_.kind == PointKind::Stored || c->predicted < 0 ? *c->validation : c->predicted) * 100.0;
     }
     selectionGraph_->setData(sx, sy);
+
+    const bool budget = profile_.bitopsBudget && !fx.isEmpty();
+    budgetLine_->setVisible(budget);
+    budgetLabel_->setVisible(budget);
+    if (budget) {
+        const double bx = *profile_.bitopsBudget / kBitopsPerMega;
+        budgetLine_->point1->setCoords(bx, 0);
+        budgetLine_->point2->setCoords(bx, 1);
+        budgetLabel_->position->setCoords(bx, 0.0);
+        budgetLabel_->setText(tr("budget %1 MBitOps").arg(megaBitopsLabel(bx)));
+    }
 
     if (rescale) {
         double x0 = std::numeric_limits<double>::max(), x1 = 0, y0 = 100, y1 = 0;
@@ -529,16 +557,78 @@ void ParetoTab::redraw(bool rescale) {
         take(mx, my);
         take(ux, uy);
         take(umx, umy);
+        // The budget line in view unless it lies far right of every subnet.
+        if (profile_.bitopsBudget && x1 > 0) {
+            const double bx = *profile_.bitopsBudget / kBitopsPerMega;
+            if (bx <= 4 * x1) {
+                x0 = std::min(x0, bx);
+                x1 = std::max(x1, bx);
+            }
+        }
         if (x1 > 0) {
             plot_->xAxis->setRange(x0 / 1.25, x1 * 1.25);
             const double span = std::max(y1 - y0, 1.0);
             plot_->yAxis->setRange(y0 - 0.08 * span, y1 + 0.12 * span);
         } else {
-            plot_->xAxis->setRange(1e6, 1e9);
+            plot_->xAxis->setRange(1, 1000);
             plot_->yAxis->setRange(0, 100);
         }
     }
     plot_->replot();
+}
+
+void ParetoTab::placeBaselineLabels() {
+    if (labels_.empty()) return;
+    LabelObstacles o;
+    o.pointRadius = 6;
+    const auto add = [&](QCPGraph* g, bool joined) {
+        QPointF previous;
+        bool first = true;
+        for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it) {
+            const QPointF p(plot_->xAxis->coordToPixel(it->key), plot_->yAxis->coordToPixel(it->value));
+            if (!std::isfinite(p.x()) || !std::isfinite(p.y())) continue;
+            o.points.push_back(p);
+            if (joined && !first) o.lines.emplace_back(previous, p);
+            previous = p;
+            first = false;
+        }
+    };
+    add(frontGraph_, true);
+    add(measuredGraph_, false);
+    add(uniformGraph_, false);
+    add(uniformMeasuredGraph_, false);
+    if (plot_->legend->visible()) o.rects.push_back(plot_->legend->outerRect());
+    if (budgetLabel_->visible()) o.rects.push_back(QRectF(budgetLabel_->topLeft->pixelPosition(), budgetLabel_->bottomRight->pixelPosition()));
+    o.bounds = plot_->axisRect()->rect();
+    std::vector<QPointF> anchors;
+    std::vector<QSizeF> sizes;
+    for (QCPItemText* t : labels_) {
+        anchors.push_back(t->position->pixelPosition());
+        sizes.push_back(QFontMetricsF(t->font()).boundingRect(t->text()).size() + QSizeF(2, 2));
+    }
+    constexpr int kGap = 6;
+    const std::vector<LabelSide> sides = placeLabels(anchors, sizes, o, kGap);
+    for (size_t i = 0; i < sides.size(); ++i) {
+        QCPItemText* t = labels_[i];
+        switch (sides[i]) {
+        case LabelSide::Above:
+            t->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
+            t->setPadding(QMargins(0, 0, 0, kGap));
+            break;
+        case LabelSide::Below:
+            t->setPositionAlignment(Qt::AlignHCenter | Qt::AlignTop);
+            t->setPadding(QMargins(0, kGap, 0, 0));
+            break;
+        case LabelSide::Right:
+            t->setPositionAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+            t->setPadding(QMargins(kGap, 0, 0, 0));
+            break;
+        case LabelSide::Left:
+            t->setPositionAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            t->setPadding(QMargins(0, 0, kGap, 0));
+            break;
+        }
+    }
 }
 
 const SubnetChoice* ParetoTab::choiceAt(const PlotRef& ref) const {
@@ -595,17 +685,17 @@ ParetoTab::PlotRef ParetoTab::nearestPoint(const QPointF& pixel, double maxDista
         }
     };
     for (int i = 0; i < int(front_.size()); ++i) {
-        consider(PointKind::Front, i, front_[i].cost.bitops, front_[i].predicted, false);
-        if (front_[i].validation) consider(PointKind::Front, i, front_[i].cost.bitops, *front_[i].validation, true);
+        consider(PointKind::Front, i, plotX(front_[i]), front_[i].predicted, false);
+        if (front_[i].validation) consider(PointKind::Front, i, plotX(front_[i]), *front_[i].validation, true);
     }
     for (int i = 0; i < int(baselines_.size()); ++i) {
         if (baselines_[i].predicted >= 0)
-            consider(PointKind::Baseline, i, baselines_[i].cost.bitops, baselines_[i].predicted, false);
+            consider(PointKind::Baseline, i, plotX(baselines_[i]), baselines_[i].predicted, false);
         if (baselines_[i].validation)
-            consider(PointKind::Baseline, i, baselines_[i].cost.bitops, *baselines_[i].validation, true);
+            consider(PointKind::Baseline, i, plotX(baselines_[i]), *baselines_[i].validation, true);
     }
     for (int i = 0; i < int(stored_.size()); ++i)
-        consider(PointKind::Stored, i, stored_[i].cost.bitops, *stored_[i].validation, true);
+        consider(PointKind::Stored, i, plotX(stored_[i]), *stored_[i].validation, true);
     if (measuredPosition) *measuredPosition = bestMeasured;
     return best;
 }

@@ -17,6 +17,7 @@
 
 class QCPBars;
 class QCPGraph;
+class QCPItemStraightLine;
 class QCPItemText;
 class QCustomPlot;
 class QCPCurve;
@@ -95,6 +96,9 @@ private:
     void applyMeasurement(const SubnetConfig& cfg, double validation, std::optional<double> test, bool fileUpdated);
     void clearResults();
     void redraw(bool rescale);
+    // Moves each uniform baseline's label to a side of its marker where it covers no marker,
+    // line, legend or other label (label_placement.h); on every layout of the plot.
+    void placeBaselineLabels();
     void updateDetail();
     void updateButtons();
     void setStatus(const QString& text, bool error = false);
@@ -123,6 +127,8 @@ private:
     QCPGraph* uniformMeasuredGraph_ = nullptr;
     QCPGraph* selectionGraph_ = nullptr;
     std::vector<QCPItemText*> labels_;
+    QCPItemStraightLine* budgetLine_ = nullptr; // the profile's BitOps budget, when it has one
+    QCPItemText* budgetLabel_ = nullptr;
     QCustomPlot* bitsPlot_ = nullptr;
     QCPBars* wBars_ = nullptr;
     QCPBars* aBars_ = nullptr;

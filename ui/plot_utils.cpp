@@ -31,15 +31,6 @@ QCustomPlot* createPlot(QWidget* parent, const QString& objectName) {
     return plot;
 }
 
-void setupBitopsAxis(QCPAxis* axis, const QString& label) {
-    axis->setScaleType(QCPAxis::stLogarithmic);
-    axis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
-    axis->setNumberFormat(QStringLiteral("eb")); // 10^n with a superscript
-    axis->setNumberPrecision(0);
-    axis->setLabel(label);
-    axis->grid()->setSubGridVisible(true);
-}
-
 QCPItemText* addPlaceholder(QCustomPlot* plot, const QString& text) {
     auto* item = new QCPItemText(plot);
     item->position->setType(QCPItemPosition::ptAxisRectRatio);
@@ -50,6 +41,23 @@ QCPItemText* addPlaceholder(QCustomPlot* plot, const QString& text) {
     font.setPointSizeF(font.pointSizeF() * 1.15);
     item->setFont(font);
     return item;
+}
+
+void placeLegendAbove(QCustomPlot* plot) {
+    QCPLegend* legend = plot->legend;
+    if (plot->axisRect()->insetLayout()->take(legend)) plot->axisRect()->insetLayout()->simplify();
+    // Above the axis rect: below a title row when there is one.
+    QCPLayoutGrid* layout = plot->plotLayout();
+    int row = 0;
+    while (row < layout->rowCount() && layout->element(row, 0) != plot->axisRect()) ++row;
+    layout->insertRow(row);
+    layout->addElement(row, 0, legend);
+    layout->setRowStretchFactor(row, 0.001);
+    legend->setFillOrder(QCPLegend::foColumnsFirst);
+    legend->setBorderPen(Qt::NoPen);
+    legend->setBrush(Qt::NoBrush);
+    legend->setMargins(QMargins(4, 0, 4, 0));
+    legend->setVisible(true);
 }
 
 bool savePlot(QCustomPlot* plot, const QString& path, QString* error) {

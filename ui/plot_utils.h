@@ -1,7 +1,6 @@
 #pragma once
-// What every plot of the studio shares: a number locale that typesets 10^n, the BitOps log
-// axis, a placeholder text for "nothing to show yet", and a context menu that saves the plot
-// as PNG or PDF.
+// What every plot of the studio shares: a number locale that typesets 10^n, a placeholder
+// text for "nothing to show yet", and a context menu that saves the plot as PNG or PDF.
 #include <QColor>
 #include <QString>
 #include <QVector>
@@ -17,10 +16,11 @@ namespace ui {
 // A new plot with the studio's defaults: C number locale (so log axes show 10^n), antialiased
 // lines, drag and wheel zoom, and the save-as context menu.
 QCustomPlot* createPlot(QWidget* parent, const QString& objectName);
-// BitOps on a log axis with 10^n tick labels.
-void setupBitopsAxis(QCPAxis* axis, const QString& label);
 // A grey text in the middle of the plot, hidden with setVisible(false) once data arrives.
 QCPItemText* addPlaceholder(QCustomPlot* plot, const QString& text);
+// Moves the legend out of the axis rect into a row of its own above it, its entries side by
+// side: a legend inside covers curves, bars and markers whatever corner it takes.
+void placeLegendAbove(QCustomPlot* plot);
 // The context menu (right click): "Save as PNG…", "Save as PDF…", "Reset view".
 void installPlotContextMenu(QCustomPlot* plot);
 // Saves by extension (.png or .pdf); false with the reason in *error.

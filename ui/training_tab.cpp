@@ -26,12 +26,6 @@ constexpr int kPollMs = 300;
 // The file grew this recently without a job of ours: another process is training the run.
 constexpr int kForeignActiveMs = 10000;
 
-QString stageTitle(const QString& stage) {
-    if (stage == QLatin1String("fp")) return TrainingTab::tr("FP");
-    if (stage == QLatin1String("supernet")) return TrainingTab::tr("supernet");
-    if (stage == QLatin1String("static")) return TrainingTab::tr("static QAT");
-    return stage;
-}
 
 // A title row above the axis rect, the shared step axis, and the plot's own y label.
 void setupAxes(QCustomPlot* plot, const QString& title, const QString& yLabel) {
@@ -88,14 +82,11 @@ TrainingTab::TrainingTab(RunDocument* doc, QWidget* parent)
     setupAxes(lrPlot_, tr("Learning rate"), tr("learning rate"));
     setupAxes(momentsPlot_, tr("Weight moments (WDR)"), tr("mean skewness of the weights"));
     for (QCustomPlot* p : {lossPlot_, accPlot_, momentsPlot_}) {
-        p->legend->setVisible(true);
         QFont f = p->font();
         f.setPointSizeF(f.pointSizeF() * 0.85);
         p->legend->setFont(f);
-        p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+        placeLegendAbove(p); // inside, it hid curves and the stage boundary's "supernet" label
     }
-    // Accuracy rises: the last evaluation's points sit top right, the empty corner is top left.
-    accPlot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     lrGraph_ = lrPlot_->addGraph();
     lrGraph_->setName(tr("learning rate"));
     lrGraph_->setPen(QPen(seriesColor(0), 1.5));
@@ -147,7 +138,12 @@ TrainingTab::TrainingTab(RunDocument* doc, QWidget* parent)
     connect(pauseButton_, &QPushButton::toggled, this, [this](bool on) { setPaused(on); });
     connect(stopButton_, &QPushButton::clicked, this, &TrainingTab::stopTraining);
     connect(runner_, &JobRunner::progress, this, &TrainingTab::onJobProgress);
-    connect(runner_, &JobRunner::message, this, [this](const QString& m) { messageLabel_->setText(m); });
+    // The job's messages say what it is doing now ("calibrating…", "resuming at…"): each stays
+    // until the job reports a step past the one it came at, pauses or ends.
+    connect(runner_, &JobRunner::message, this, [this](const QString& m) {
+        messageLabel_->setText(m);
+        messageAt_ = lastJobPosition_;
+    });
     connect(runner_, &JobRunner::pausedChanged, this, [this](bool) {
         updateControls();
         updateStatus();
@@ -406,9 +402,11 @@ void TrainingTab::doReplot() {
 }
 
 void TrainingTab::onJobProgress(const JobProgress& p) {
+    lastJobPosition_ = p.stage + QLatin1Char(':') + QString::number(p.done);
+    if (lastJobPosition_ != messageAt_) messageLabel_->clear();
     if (p.total > 0) progressBar_->setValue(int(std::lround(1000.0 * p.fraction)));
-    QString text = p.total > 0 ? tr("%1 step %2 of %3").arg(stageTitle(p.stage)).arg(p.done).arg(p.total)
-                               : tr("%1 step %2").arg(stageTitle(p.stage)).arg(p.done);
+    QString text = p.total > 0 ? tr("%1 step %2 of %3").arg(trainingStageTitle(p.stage)).arg(p.done).arg(p.total)
+                               : tr("%1 step %2").arg(trainingStageTitle(p.stage)).arg(p.done);
     const QString eta = formatDuration(p.etaSeconds);
     if (!eta.isEmpty()) text += tr(" — ETA %1").arg(eta);
     progressLabel_->setText(text);
@@ -441,10 +439,10 @@ void TrainingTab::updateFollowedProgress() {
     if (total > 0) {
         const qint64 done = std::min(lastStep_, total);
         progressBar_->setValue(int(std::lround(1000.0 * double(done) / double(total))));
-        text = tr("%1 step %2 of %3").arg(stageTitle(lastStage_)).arg(lastStep_).arg(total);
+        text = tr("%1 step %2 of %3").arg(trainingStageTitle(lastStage_)).arg(lastStep_).arg(total);
     } else {
         progressBar_->setValue(0);
-        text = tr("%1 step %2").arg(stageTitle(lastStage_)).arg(lastStep_);
+        text = tr("%1 step %2").arg(trainingStageTitle(lastStage_)).arg(lastStep_);
     }
     if (!eta.isEmpty()) text += tr(" — ETA %1").arg(eta);
     progressLabel_->setText(text);
@@ -480,8 +478,9 @@ bool TrainingTab::startTraining() {
         TrainCallbacks cb;
         cb.onProgress = ctx.progress;
         cb.onMessage = [ctx](const std::string& m) { ctx.message(QString::fromStdString(m)); };
-        cb.onSnapshot = [ctx, self](int64_t step, const std::vector<LayerSnapshot>& layers) {
-            ctx.post([self, step, layers] { emit self->snapshotsReady(qint64(step), layers); });
+        cb.onSnapshot = [ctx, self](const std::string& stage, int64_t step, const std::vector<LayerSnapshot>& layers) {
+            const QString s = QString::fromStdString(stage);
+            ctx.post([self, s, step, layers] { emit self->snapshotsReady(s, qint64(step), layers); });
         };
         const TrainOutcome out = job->run(cb, ctx.stop, ctx.pause);
         ctx.post([self, out] { self->lastOutcome_ = out; });
@@ -498,6 +497,7 @@ bool TrainingTab::startTraining() {
 
 void TrainingTab::setPaused(bool paused) {
     runner_->setPaused(paused);
+    if (paused) messageLabel_->clear();
     updateControls();
     updateStatus();
 }
@@ -515,6 +515,8 @@ void TrainingTab::setSnapshotRequest(const SnapshotRequest& request) {
 
 void TrainingTab::onJobFinished(const QString&, bool ok, const QString& error, bool stopped) {
     job_.reset();
+    messageLabel_->clear(); // the status line says how it ended
+    lastJobPosition_.clear();
     readNewRecords(); // the job's last lines: ours, not another process's
     const bool finished = ok && lastOutcome_.finished;
     if (!ok)
@@ -546,7 +548,7 @@ void TrainingTab::updateControls() {
 
 void TrainingTab::updateStatus() {
     QString s;
-    const QString where = tr("%1 step %2").arg(stageTitle(lastStage_)).arg(lastStep_);
+    const QString where = tr("%1 step %2").arg(trainingStageTitle(lastStage_)).arg(lastStep_);
     if (!doc_ || !doc_->isOpen())
         s = tr("Open a run to see its training curves.");
     else if (runner_->isBusy() && runner_->stopRequested())

@@ -67,7 +67,7 @@ public slots:
 
 signals:
     // A weight snapshot of the job trained in this tab (on the UI thread).
-    void snapshotsReady(qint64 step, const std::vector<eqnet::LayerSnapshot>& layers);
+    void snapshotsReady(const QString& stage, qint64 step, const std::vector<eqnet::LayerSnapshot>& layers);
     // The in-app job ended: finished = the run is complete (false: stopped or failed).
     void trainingFinished(bool finished);
 
@@ -106,6 +106,8 @@ private:
     QLabel* progressLabel_;
     QLabel* statusLabel_;
     QLabel* messageLabel_;
+    QString lastJobPosition_; // "stage:step" of the job's last progress report
+    QString messageAt_;       // where the job was when the shown message came
 
     QCustomPlot* lossPlot_;
     QCustomPlot* accPlot_;

@@ -1,5 +1,7 @@
 #include "training_types.h"
 
+#include <QCoreApplication>
+
 namespace eqnet {
 namespace ui {
 
@@ -11,6 +13,14 @@ void registerTrainingMetaTypes() {
         return true;
     }();
     (void)done;
+}
+
+QString trainingStageTitle(const QString& stage) {
+    // The Training tab's translation context, where these strings have always been.
+    if (stage == QLatin1String("fp")) return QCoreApplication::translate("eqnet::ui::TrainingTab", "FP");
+    if (stage == QLatin1String("supernet")) return QCoreApplication::translate("eqnet::ui::TrainingTab", "supernet");
+    if (stage == QLatin1String("static")) return QCoreApplication::translate("eqnet::ui::TrainingTab", "static QAT");
+    return stage;
 }
 
 } // namespace ui

@@ -4,6 +4,7 @@
 #include "eqnet/training.h"
 
 #include <QMetaType>
+#include <QString>
 
 #include <vector>
 
@@ -15,5 +16,8 @@ namespace eqnet {
 namespace ui {
 // Registers the types above for queued connections and QSignalSpy (idempotent).
 void registerTrainingMetaTypes();
+// A training stage's name on screen ("fp" -> "FP", "supernet", "static" -> "static QAT"), the
+// same in the Training and the Weights tab.
+QString trainingStageTitle(const QString& stage);
 } // namespace ui
 } // namespace eqnet

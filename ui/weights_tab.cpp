@@ -325,9 +325,10 @@ void WeightsTab::chooseComparison() {
     if (!setComparisonRun(dir, &error)) QMessageBox::warning(this, tr("Compare with run"), error);
 }
 
-void WeightsTab::showSnapshots(qint64 step, const std::vector<LayerSnapshot>& layers) {
+void WeightsTab::showSnapshots(const QString& stage, qint64 step, const std::vector<LayerSnapshot>& layers) {
     ++mainGeneration_; // a checkpoint result still on its way is older than this
     liveStep_ = step;
+    liveStage_ = stage;
     setSnapshots(layers);
 }
 
@@ -362,6 +363,10 @@ bool WeightsTab::isFixedLayer(int index) const {
 
 QString WeightsTab::skewKurtText() const { return momentsLabel_->text(); }
 
+QString WeightsTab::liveText() const {
+    return tr("Live: %1 step %2 of the training in the studio").arg(trainingStageTitle(liveStage_)).arg(liveStep_);
+}
+
 void WeightsTab::redraw() {
     const int i = layerCombo_->currentIndex();
     const bool have = i >= 0 && i < int(snapshots_.size());
@@ -370,10 +375,9 @@ void WeightsTab::redraw() {
     // Where the data comes from.
     QString source;
     if (!doc_ || !doc_->isOpen())
-        source = liveStep_ >= 0 ? tr("Live: step %1 of the training in the studio").arg(liveStep_)
-                                : tr("Open a run to see its weights.");
+        source = liveStep_ >= 0 ? liveText() : tr("Open a run to see its weights.");
     else if (liveStep_ >= 0)
-        source = tr("Live: step %1 of the training in the studio").arg(liveStep_);
+        source = liveText();
     else if (!mainError_.isEmpty())
         source = tr("Could not read the weights of %1: %2").arg(runName, mainError_);
     else if (runner_->isBusy() && snapshots_.empty())
@@ -412,7 +416,8 @@ void WeightsTab::redraw() {
     double peak = 0;
     histGraph_->data()->set(densitySteps(s, &peak), true);
     const QString mainName = runName.isEmpty() ? tr("live run") : runName;
-    histGraph_->setName(liveStep_ >= 0 ? tr("%1 (step %2)").arg(mainName).arg(liveStep_) : mainName);
+    histGraph_->setName(liveStep_ >= 0 ? tr("%1 (%2 step %3)").arg(mainName, trainingStageTitle(liveStage_)).arg(liveStep_)
+                                       : mainName);
     histGraph_->addToLegend();
 
     QString moments = tr("%1: skewness %2, kurtosis %3")
@@ -440,6 +445,10 @@ void WeightsTab::redraw() {
     } else {
         compareGraph_->removeFromLegend();
     }
+    // Before calibration (the FP stage) the quantizer has no steps yet: no levels to draw.
+    if (s.levels.empty())
+        moments += QLatin1Char('\n') + tr("No quantization levels yet: the quantizer is calibrated when the "
+                                          "supernet stage starts.");
     momentsLabel_->setText(moments);
 
     // The quantization levels, as impulses reaching just above the histogram.
@@ -451,7 +460,10 @@ void WeightsTab::redraw() {
     const QString form = QString::fromStdString(formName(request_.form));
     levelsGraph_->setName(fixed ? tr("fixed 8-bit levels (%1)").arg(form)
                                 : tr("%1-bit levels (%2)").arg(request_.bits).arg(form));
-    levelsGraph_->addToLegend();
+    if (s.levels.empty())
+        levelsGraph_->removeFromLegend();
+    else
+        levelsGraph_->addToLegend();
 
     // The histograms' range and the grid's: whether the grid covers the weights is the point.
     double lo = s.edges.empty() ? 0 : s.edges.front(), hi = s.edges.empty() ? 1 : s.edges.back();

@@ -61,7 +61,7 @@ public:
 
 public slots:
     // Live snapshots of a training job (TrainingTab::snapshotsReady): replace what is shown.
-    void showSnapshots(qint64 step, const std::vector<eqnet::LayerSnapshot>& layers);
+    void showSnapshots(const QString& stage, qint64 step, const std::vector<eqnet::LayerSnapshot>& layers);
     void setCurrentLayer(int index);
     // Sets bits / form / bins as the person would (emits snapshotRequestChanged on a change).
     void setRequest(const eqnet::SnapshotRequest& request);
@@ -79,6 +79,7 @@ private:
     void fillLayerCombo();
     bool isFixedLayer(int index) const;
     void redraw();
+    QString liveText() const; // where live snapshots come from: stage and step
     void chooseComparison();
 
     RunDocument* doc_;
@@ -88,6 +89,7 @@ private:
     std::vector<LayerSnapshot> snapshots_;
     std::vector<LayerSnapshot> compareSnapshots_;
     qint64 liveStep_ = -1;
+    QString liveStage_; // "fp", "supernet": the step counts within it, as on the Training tab
     int mainGeneration_ = 0;
     bool mainPending_ = false;
     int compareGeneration_ = 0;

@@ -324,7 +324,7 @@ EQ_TEST(config_json_round_trip) {
 EQ_TEST(weight_snapshots_describe_each_layer) {
     const std::string dir = eqtest::scratchDir() + "/run";
     TrainConfig cfg = smallConfig();
-    cfg.fpEpochs = 0;
+    cfg.fpEpochs = 1;
     cfg.epochs = 1;
     cfg.snapshotEvery = 4;
     TrainingJob job = TrainingJob::create(dir, cfg);
@@ -333,15 +333,17 @@ EQ_TEST(weight_snapshots_describe_each_layer) {
     req.form = QuantForm{Granularity::PerTensor, false, false};
     req.bins = 20;
     job.setSnapshotRequest(req);
-    std::vector<int64_t> when;
+    std::vector<std::string> when;
     std::vector<LayerSnapshot> last;
     TrainCallbacks cb;
-    cb.onSnapshot = [&](int64_t step, const std::vector<LayerSnapshot>& s) {
-        when.push_back(step);
+    cb.onSnapshot = [&](const std::string& stage, int64_t step, const std::vector<LayerSnapshot>& s) {
+        when.push_back(stage + " " + std::to_string(step));
+        // No levels before calibration (the FP stage): its steps are placeholders.
+        for (const LayerSnapshot& l : s) EQ_VERIFY2(l.levels.empty() == (stage == "fp"), stage + " " + l.name);
         last = s;
     };
     job.run(cb);
-    EQ_COMPARE(when, (std::vector<int64_t>{4, 8}));
+    EQ_COMPARE(when, (std::vector<std::string>{"fp 4", "fp 8", "supernet 4", "supernet 8"}));
     EQ_COMPARE(last.size(), size_t(6));
     Supernet net = loadRunSupernet(dir);
     const int64_t params[6] = {144, 4608, 9216, 18432, 36864, 640};

@@ -3,7 +3,9 @@
 // search when a constraint changes, click selection with its layer table, Verify writing the
 // measurement into the stored front, Export handing over the full choice. Offscreen.
 #include "constraints_dock.h"
+#include "bitops_axis.h"
 #include "front_merge.h"
+#include "label_placement.h"
 #include "job_runner.h"
 #include "pareto_tab.h"
 #include "run_document.h"
@@ -61,7 +63,7 @@ class TestParetoTab : public QObject {
         return nullptr;
     }
     QPoint pixelOf(double bitops, double accuracy) const {
-        return QPoint(qRound(tab_->plot()->xAxis->coordToPixel(bitops)),
+        return QPoint(qRound(tab_->plot()->xAxis->coordToPixel(bitops / eqnet::ui::kBitopsPerMega)),
                       qRound(tab_->plot()->yAxis->coordToPixel(accuracy * 100.0)));
     }
     // Waits for the next searchFinished after `before` emissions.
@@ -71,7 +73,73 @@ class TestParetoTab : public QObject {
         return searched_->count() > before && tab_->searchRunner()->waitForIdle(60000);
     }
 
+    // Every baseline label's text box (its padding excluded) clear of the front's markers
+    // and of the line joining them.
+    void checkLabelsClearOfTheFront() {
+        QCustomPlot* plot = tab_->plot();
+        plot->replot();
+        QCPGraph* front = graphNamed(QStringLiteral("Pareto front (predicted)"));
+        eqnet::ui::LabelObstacles o;
+        o.pointRadius = 4; // the circle's radius (7 px wide)
+        QPointF previous;
+        for (auto it = front->data()->constBegin(); it != front->data()->constEnd(); ++it) {
+            const QPointF p(plot->xAxis->coordToPixel(it->key), plot->yAxis->coordToPixel(it->value));
+            if (it != front->data()->constBegin()) o.lines.emplace_back(previous, p);
+            o.points.push_back(previous = p);
+        }
+        int labels = 0;
+        for (int i = 0; i < plot->itemCount(); ++i) {
+            auto* t = qobject_cast<QCPItemText*>(plot->item(i));
+            if (!t || !t->visible() || !t->text().startsWith(QLatin1Char('W'))) continue;
+            ++labels;
+            const QRectF box = QRectF(t->topLeft->pixelPosition(), t->bottomRight->pixelPosition())
+                                   .marginsRemoved(QMarginsF(t->padding()));
+            QVERIFY2(eqnet::ui::labelCollisions(box, o) == 0, qPrintable(t->text()));
+            QVERIFY2(!box.intersects(plot->legend->outerRect()), qPrintable(t->text() + " under the legend"));
+        }
+        QCOMPARE(labels, int(tab_->baselines().size()));
+    }
+
 private slots:
+    // The x axis: MBitOps (the budgets' unit) with ticks labelled by the value they sit at, at
+    // any span; a front that spans less than a factor of two still gets at least three.
+    void bitopsAxisTicks() {
+        using eqnet::ui::megaBitopsLabel;
+        using eqnet::ui::megaBitopsTicks;
+        QCOMPARE(megaBitopsTicks(5, 800), (QVector<double>{5, 10, 20, 50, 100, 200, 500}));
+        QCOMPARE(megaBitopsTicks(1, 1e6), (QVector<double>{1, 10, 100, 1e3, 1e4, 1e5, 1e6}));
+        QCOMPARE(megaBitopsTicks(20, 35), (QVector<double>{20, 25, 30, 35}));
+        // A range within a factor of 1.6 (one profile's front can be that narrow): 1..9 per
+        // decade gives only 300 and 400, so evenly spaced ticks.
+        const QVector<double> narrow = megaBitopsTicks(280, 440);
+        QCOMPARE(narrow, (QVector<double>{300, 350, 400}));
+        for (double t : megaBitopsTicks(0.02, 3e7)) QCOMPARE(megaBitopsLabel(t).toDouble(), t);
+        for (double t : narrow) QCOMPARE(megaBitopsLabel(t).toDouble(), t);
+        QCOMPARE(megaBitopsLabel(12000), QStringLiteral("12000"));
+        QCOMPARE(megaBitopsLabel(0.35), QStringLiteral("0.35"));
+        QVERIFY(megaBitopsTicks(0, 10).isEmpty());
+    }
+
+    // Labels go to a side of their marker that covers nothing, else the least covered one.
+    void labelsAvoidObstacles() {
+        using eqnet::ui::LabelSide;
+        eqnet::ui::LabelObstacles o;
+        o.bounds = QRectF(0, 0, 400, 300);
+        const QPointF a(200, 150);
+        const QSizeF size(40, 14);
+        QCOMPARE(eqnet::ui::placeLabels({a}, {size}, o, 6), std::vector<LabelSide>{LabelSide::Above});
+        o.lines.emplace_back(QPointF(100, 140), QPointF(300, 140)); // a line just above the marker
+        QCOMPARE(eqnet::ui::placeLabels({a}, {size}, o, 6), std::vector<LabelSide>{LabelSide::Below});
+        o.points.push_back(QPointF(200, 165)); // and a marker just below
+        QCOMPARE(eqnet::ui::placeLabels({a}, {size}, o, 6), std::vector<LabelSide>{LabelSide::Right});
+        // Two labels at the same anchor: the second avoids the first.
+        const auto two = eqnet::ui::placeLabels({a, a}, {size, size}, o, 6);
+        QCOMPARE(two[0], LabelSide::Right);
+        QCOMPARE(two[1], LabelSide::Left);
+        // Near the right edge, "right" leaves the bounds.
+        QCOMPARE(eqnet::ui::placeLabels({QPointF(390, 150)}, {size}, o, 6), std::vector<LabelSide>{LabelSide::Left});
+    }
+
     // The merge of a new search with the stored front, as data (front_merge.h).
     void mergeFrontsKeepsEveryMeasurement() {
         const auto cfg = [](int w, int a) {
@@ -181,7 +249,7 @@ private slots:
             if (!p.validation) continue;
             bool onPlot = false;
             for (auto it = measuredGraph->data()->constBegin(); it != measuredGraph->data()->constEnd(); ++it)
-                onPlot = onPlot || (it->key == p.cost.bitops && qFuzzyCompare(it->value, *p.validation * 100));
+                onPlot = onPlot || (it->key == p.cost.bitops / eqnet::ui::kBitopsPerMega && qFuzzyCompare(it->value, *p.validation * 100));
             QVERIFY(onPlot);
         }
         const auto baselines = tab_->baselines();
@@ -198,6 +266,22 @@ private slots:
         }
         QCOMPARE(measuredBaselines, 7);
         QCOMPARE(graphNamed(QStringLiteral("Uniform (measured)"))->data()->size(), 7);
+
+        // The axis in MBitOps, every tick labelled with its value, and at least three of them
+        // (the demo front had none below 10^8 BitOps).
+        QCustomPlot* plot = tab_->plot();
+        plot->replot();
+        QVERIFY(plot->xAxis->label().contains(QStringLiteral("MBitOps")));
+        const QVector<double> ticks = plot->xAxis->tickVector();
+        const QVector<QString> tickLabels = plot->xAxis->tickVectorLabels();
+        QVERIFY2(ticks.size() >= 3, qPrintable(QString::number(ticks.size())));
+        for (int i = 0; i < ticks.size(); ++i) QCOMPARE(tickLabels[i].toDouble(), ticks[i]);
+        for (const auto& c : front) {
+            const double x = c.cost.bitops / eqnet::ui::kBitopsPerMega;
+            QVERIFY(x >= plot->xAxis->range().lower && x <= plot->xAxis->range().upper);
+        }
+        checkLabelsClearOfTheFront();
+        QVERIFY(!plot->findChild<QCPItemStraightLine*>(QStringLiteral("bitopsBudgetLine"))->visible());
     }
 
     void clickSelects() {
@@ -243,6 +327,15 @@ private slots:
         }
         QVERIFY(std::abs(shares - 100.0) < 0.05 * uitest::kDemoRunLayers); // each share rounded to 0.1
         QCOMPARE(tab_->bitsPlot()->plottableCount(), 2);
+        // The bit chart's legend above its bars (it hid the last layers'), and the layer names
+        // slanted with room between neighbours (they ran together).
+        QCustomPlot* bits = tab_->bitsPlot();
+        bits->replot();
+        QVERIFY(!bits->legend->outerRect().intersects(bits->axisRect()->rect()));
+        QCOMPARE(bits->xAxis->tickLabelRotation(), 45.0);
+        const double spacing = bits->xAxis->coordToPixel(2) - bits->xAxis->coordToPixel(1);
+        const double lineHeight = QFontMetricsF(bits->xAxis->tickLabelFont()).height();
+        QVERIFY2(spacing >= lineHeight * 1.42, qPrintable(QString("%1 px per layer").arg(spacing))); // h / sin 45°
 
         // A click far from every point keeps the selection.
         QTest::mouseClick(tab_->plot(), Qt::LeftButton, Qt::NoModifier, QPoint(3, 3));
@@ -442,6 +535,36 @@ private slots:
         QVERIFY(tab_->frontSize() >= 20);
         QCOMPARE(tab_->plot()->graph(0)->data()->size(), tab_->frontSize());
         qInfo("constraint edit to a new %d-point front on the plot: %lld ms", tab_->frontSize(), ms);
+    }
+
+    // A BitOps budget is a dashed line at the budget, in the axis' unit, with every front
+    // point left of it; none without a budget.
+    void budgetLineMarksTheBudget() {
+        QVERIFY(tab_->searchRunner()->waitForIdle(60000));
+        auto* line = tab_->plot()->findChild<QCPItemStraightLine*>(QStringLiteral("bitopsBudgetLine"));
+        auto* label = tab_->plot()->findChild<QCPItemText*>(QStringLiteral("bitopsBudgetLabel"));
+        QVERIFY(line && label);
+        const auto all = tab_->frontPoints();
+        QVERIFY(all.size() >= 4);
+        const double budget = all[all.size() / 2].cost.bitops / eqnet::ui::kBitopsPerMega; // MBitOps
+        int before = searched_->count();
+        dock_->bitopsBudgetCheck()->setChecked(true);
+        dock_->bitopsBudgetSpin()->setValue(budget);
+        QVERIFY(waitSearch(before));
+        const double entered = dock_->bitopsBudgetSpin()->value();
+        QVERIFY(line->visible() && label->visible());
+        QCOMPARE(line->point1->coords().x(), entered);
+        QCOMPARE(line->point2->coords().x(), entered);
+        QVERIFY(label->text().contains(eqnet::ui::megaBitopsLabel(entered)));
+        const QCPRange range = tab_->plot()->xAxis->range();
+        QVERIFY(entered > range.lower && entered < range.upper);
+        QVERIFY(!tab_->frontPoints().empty());
+        for (const auto& c : tab_->frontPoints()) QVERIFY(c.cost.bitops / eqnet::ui::kBitopsPerMega <= entered);
+        checkLabelsClearOfTheFront();
+        before = searched_->count();
+        dock_->bitopsBudgetCheck()->setChecked(false);
+        QVERIFY(waitSearch(before));
+        QVERIFY(!line->visible() && !label->visible());
     }
 
     // Verify front: an edited profile has no file to key a stored front by; once saved, the

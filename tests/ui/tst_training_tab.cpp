@@ -125,6 +125,17 @@ void TstTrainingTab::recordedRunDrawsEveryRecord() {
     QCOMPARE(graphNamed(moments, TrainingTab::tr("mean skewness"))->data()->at(0)->key, 313.0);
     QCOMPARE(graphNamed(moments, TrainingTab::tr("mean kurtosis"))->valueAxis(), moments->yAxis2);
 
+    // The legends sit above the plotting area, never over curves or the stage boundary's
+    // "supernet" label (the legend covered it).
+    tab.resize(1200, 800);
+    tab.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&tab));
+    for (QCustomPlot* p : {loss, acc, moments}) {
+        p->replot();
+        QVERIFY(p->legend->visible());
+        QVERIFY2(!p->legend->outerRect().intersects(p->axisRect()->rect()), qPrintable(QString("%1,%2 %3x%4 vs %5,%6 %7x%8").arg(p->legend->outerRect().x()).arg(p->legend->outerRect().y()).arg(p->legend->outerRect().width()).arg(p->legend->outerRect().height()).arg(p->axisRect()->rect().x()).arg(p->axisRect()->rect().y()).arg(p->axisRect()->rect().width()).arg(p->axisRect()->rect().height())));
+        QVERIFY(p->legend->outerRect().bottom() <= p->axisRect()->rect().top());
+    }
     if (qEnvironmentVariableIsSet("EQNET_TEST_SCREENSHOTS")) { // a look at the layout, for people
         tab.resize(1200, 800);
         QCoreApplication::processEvents();
@@ -279,6 +290,10 @@ void TstTrainingTab::trainsPausesStopsAndResumesInTheApp() {
     }
     QVERIFY(tab.runner()->isBusy());
     QVERIFY(tab.findChild<QLabel*>(QStringLiteral("trainingStatusLabel"))->text().startsWith(TrainingTab::tr("Paused")));
+    // The job's passing messages do not outlive what they describe (they stayed through pause).
+    auto* message = tab.findChild<QLabel*>(QStringLiteral("trainingMessageLabel"));
+    QVERIFY(message);
+    QVERIFY2(message->text().isEmpty(), qPrintable(message->text()));
 
     // Continue, then stop: the job writes a checkpoint and ends, resumable.
     tab.setPaused(false);
@@ -306,9 +321,16 @@ void TstTrainingTab::trainsPausesStopsAndResumesInTheApp() {
     req.bins = 30;
     tab.setSnapshotRequest(req);
     snapshots.clear();
+    QStringList messages;
+    connect(tab.runner(), &JobRunner::message, &tab, [&](const QString& m) { messages << m; });
     QVERIFY(tab.startTraining());
     QVERIFY(tab.runner()->waitForIdle(60000));
-    QCOMPARE(finished.count(), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 5000);
+    // "resuming at stage fp, step ..." and "calibrating ..." were shown, then cleared: a finished
+    // run shows no message of its job.
+    QVERIFY2(messages.join(QLatin1Char('|')).contains(QStringLiteral("resuming at stage")), qPrintable(messages.join(QLatin1Char('|'))));
+    QVERIFY2(messages.join(QLatin1Char('|')).contains(QStringLiteral("calibrating")), qPrintable(messages.join(QLatin1Char('|'))));
+    QVERIFY2(message->text().isEmpty(), qPrintable(message->text()));
     QCOMPARE(finished.last().first().toBool(), true);
     QVERIFY(doc.summary().trainingFinished);
     QVERIFY(!start->isEnabled());
@@ -316,8 +338,10 @@ void TstTrainingTab::trainsPausesStopsAndResumesInTheApp() {
 
     // Snapshots every 4 steps of each stage after the resume; the last one is supernet step 16.
     QVERIFY(snapshots.count() >= 4);
-    QCOMPARE(snapshots.last().at(0).toLongLong(), qint64(16));
-    const auto layers = snapshots.last().at(1).value<std::vector<eqnet::LayerSnapshot>>();
+    QCOMPARE(snapshots.last().at(0).toString(), QStringLiteral("supernet"));
+    QCOMPARE(snapshots.last().at(1).toLongLong(), qint64(16));
+    QCOMPARE(snapshots.first().at(0).toString(), QStringLiteral("fp"));
+    const auto layers = snapshots.last().at(2).value<std::vector<eqnet::LayerSnapshot>>();
     QSignalSpy loaded(&doc, &RunDocument::loaded);
     doc.reload(); // what MainWindow does on trainingFinished: the layers of the checkpoint
     QVERIFY(loaded.wait(30000));

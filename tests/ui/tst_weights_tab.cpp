@@ -171,10 +171,23 @@ void TstWeightsTab::checkpointHistogramsLevelsComparisonAndLive() {
     eqnet::LayerSnapshot b = a;
     b.name = "conv2";
     b.levels = {-1.0, 1.0};
-    tab.showSnapshots(42, {a, b});
+    // An FP-stage snapshot: no levels yet (before calibration), and none drawn or listed.
+    eqnet::LayerSnapshot fp = a;
+    fp.levels.clear();
+    tab.showSnapshots(QStringLiteral("fp"), 300, {fp, fp});
+    tab.setCurrentLayer(1);
+    QVERIFY(tab.levelsGraph()->data()->isEmpty());
+    QVERIFY(!tab.plot()->legend->hasItemWithPlottable(tab.levelsGraph()));
+    QVERIFY2(tab.skewKurtText().contains(QStringLiteral("No quantization levels yet")), qPrintable(tab.skewKurtText()));
+    QCOMPARE(source->text(), QStringLiteral("Live: FP step 300 of the training in the studio"));
+
+    // The supernet stage counts its own steps, and the source says which stage (it read "step
+    // 300" then "step 50", as if training had gone backwards).
+    tab.showSnapshots(QStringLiteral("supernet"), 42, {a, b});
     QCOMPARE(tab.liveStep(), qint64(42));
     QCOMPARE(tab.layerCount(), 2);
-    QVERIFY(source->text().contains(QStringLiteral("42")));
+    QCOMPARE(source->text(), QStringLiteral("Live: supernet step 42 of the training in the studio"));
+    QVERIFY(tab.plot()->legend->hasItemWithPlottable(tab.levelsGraph()));
     tab.setCurrentLayer(0);
     QCOMPARE(tab.histogramGraph()->data()->size(), 3);
     QCOMPARE(tab.histogramGraph()->data()->at(0)->value, 0.25); // 1 of 4 weights in a bin 1 wide

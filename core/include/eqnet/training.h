@@ -99,7 +99,9 @@ struct LayerSnapshot {
     std::vector<double> edges;  // bins + 1
     std::vector<double> counts; // bins
     double skewness = 0, kurtosis = 0;
-    std::vector<double> levels; // per-tensor levels, or those of the channel with the widest range
+    // Per-tensor levels, or those of the channel with the widest range; none before the
+    // quantizer is calibrated (the FP stage), when its steps are placeholders.
+    std::vector<double> levels;
 };
 
 struct SnapshotRequest {
@@ -111,7 +113,8 @@ struct SnapshotRequest {
 struct TrainCallbacks {
     std::function<void(const StepMetrics&)> onStep;
     std::function<void(const EpochMetrics&)> onEpoch;
-    std::function<void(int64_t step, const std::vector<LayerSnapshot>&)> onSnapshot;
+    // Every snapshotEvery steps: the stage ("fp", "supernet", "static") and its own step count.
+    std::function<void(const std::string& stage, int64_t step, const std::vector<LayerSnapshot>&)> onSnapshot;
     ProgressFn onProgress;
     std::function<void(const std::string&)> onMessage;
 };

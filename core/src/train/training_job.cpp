@@ -235,6 +235,7 @@ namespace {
 std::vector<LayerSnapshot> snapshotLayers(Supernet::Impl& net, const SnapshotRequest& req) {
     torch::NoGradGuard ng;
     std::vector<LayerSnapshot> out;
+    const bool calibrated = net.calibratedFlag.item<float>() > 0;
     for (size_t i = 0; i < net.qlayers.size(); ++i) {
         auto& layer = *net.qlayers[i].second;
         auto w = layer.weight.detach().to(torch::kCPU, torch::kFloat).reshape({-1});
@@ -247,6 +248,10 @@ std::vector<LayerSnapshot> snapshotLayers(Supernet::Impl& net, const SnapshotReq
         auto [sk, ku] = train::skewKurt(w);
         s.skewness = sk.item<double>();
         s.kurtosis = ku.item<double>();
+        if (!calibrated) {
+            out.push_back(std::move(s));
+            continue;
+        }
         const int bits = net.layers[i].fixedBits ? kFixedLayerBits : req.bits;
         auto [scale, zero] = layer.weightQuant->slot(bits, req.form.granularity, req.form.weightSymmetric);
         auto sc = scale.detach().to(torch::kCPU).reshape({-1});
@@ -399,7 +404,7 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
                     cb.onProgress(p);
                 }
                 if (cb.onSnapshot && cfg.snapshotEvery > 0 && pos.step % cfg.snapshotEvery == 0)
-                    cb.onSnapshot(pos.step, snapshotLayers(n, d.snapshotRequest()));
+                    cb.onSnapshot(label, pos.step, snapshotLayers(n, d.snapshotRequest()));
             }
             // End of an epoch: measure, then checkpoint at the start of the next one.
             EpochMetrics em = evalFn(int(pos.epoch) + 1);
