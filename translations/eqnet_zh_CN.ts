@@ -1202,6 +1202,41 @@
     </message>
 </context>
 <context>
+    <name>eqnet::ui::Plot</name>
+    <message>
+        <source>Unknown file type &quot;%1&quot;: use .png or .pdf</source>
+        <translation>未知文件类型“%1”：请使用 .png 或 .pdf</translation>
+    </message>
+    <message>
+        <source>Could not write %1</source>
+        <translation>无法写入 %1</translation>
+    </message>
+    <message>
+        <source>Save plot</source>
+        <translation>保存图表</translation>
+    </message>
+    <message>
+        <source>Save as PNG…</source>
+        <translation>另存为 PNG…</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>另存为 PDF…</translation>
+    </message>
+    <message>
+        <source>PDF document (*.pdf)</source>
+        <translation>PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Reset view</source>
+        <translation>重置视图</translation>
+    </message>
+</context>
+<context>
     <name>eqnet::ui::PredictorTab</name>
     <message>
         <source>Measured accuracy (%)</source>
@@ -1478,6 +1513,60 @@ and fit CQAP on them.</source>
     </message>
 </context>
 <context>
+    <name>eqnet::ui::ShippedProfiles</name>
+    <message>
+        <source>Bit Fusion-style accelerator: 2-bit multiplier bricks fused into 2-, 4- or 8-bit operands, for weights and activations independently per layer; symmetric per-tensor scales.</source>
+        <translation>Bit Fusion 式加速器：2 位乘法单元融合为 2、4 或 8 位操作数，每层的权重和激活各自独立选择；对称的逐张量缩放因子。</translation>
+    </message>
+    <message>
+        <source>Flexible-precision datapath (FPGA overlay, bit-serial accelerator): any 2..8-bit weights and activations per layer, one symmetric scale per tensor.</source>
+        <translation>灵活精度数据通路（FPGA 覆盖层、位串行加速器）：每层权重和激活可取 2..8 位任意位宽，每个张量一个对称缩放因子。</translation>
+    </message>
+    <message>
+        <source>Mobile NPU with mixed W4A8/W8A8 kernels (QNN/Hexagon-style): 4- or 8-bit weights per layer with symmetric per-channel scales, asymmetric (zero-point) 8-bit activations.</source>
+        <translation>支持 W4A8/W8A8 混合内核的移动 NPU（QNN/Hexagon 式）：每层 4 或 8 位权重，对称的逐通道缩放因子；非对称（带零点）8 位激活。</translation>
+    </message>
+    <message>
+        <source>INT8 accelerator (NPU, TensorRT-style explicit INT8): 8-bit weights with symmetric per-channel scales, symmetric 8-bit activations.</source>
+        <translation>INT8 加速器（NPU、TensorRT 式显式 INT8）：8 位权重，对称的逐通道缩放因子；对称 8 位激活。</translation>
+    </message>
+    <message>
+        <source>x86 CPU with VNNI as ONNX Runtime quantizes by default: symmetric per-tensor INT8 weights, asymmetric UINT8 activations with a zero point.</source>
+        <translation>带 VNNI 的 x86 CPU，按 ONNX Runtime 的默认量化方式：对称的逐张量 INT8 权重，带零点的非对称 UINT8 激活。</translation>
+    </message>
+</context>
+<context>
+    <name>eqnet::ui::TextFormat</name>
+    <message>
+        <source>per-channel</source>
+        <translation>逐通道</translation>
+    </message>
+    <message>
+        <source>per-tensor</source>
+        <translation>逐张量</translation>
+    </message>
+    <message>
+        <source>symmetric weights</source>
+        <translation>对称权重</translation>
+    </message>
+    <message>
+        <source>asymmetric weights</source>
+        <translation>非对称权重</translation>
+    </message>
+    <message>
+        <source>symmetric activations</source>
+        <translation>对称激活</translation>
+    </message>
+    <message>
+        <source>asymmetric activations</source>
+        <translation>非对称激活</translation>
+    </message>
+    <message>
+        <source>%1, %2, %3</source>
+        <translation>%1，%2，%3</translation>
+    </message>
+</context>
+<context>
     <name>eqnet::ui::TrainingTab</name>
     <message>
         <source>FP</source>
@@ -1654,6 +1743,22 @@ and fit CQAP on them.</source>
     <message>
         <source>Not running (last record: %1).</source>
         <translation>未在运行（最后记录：%1）。</translation>
+    </message>
+    <message>
+        <source>FP network</source>
+        <translation>全精度网络</translation>
+    </message>
+    <message>
+        <source>largest subnet (8-bit)</source>
+        <translation>最大子网（8 位）</translation>
+    </message>
+    <message>
+        <source>smallest subnet (2-bit)</source>
+        <translation>最小子网（2 位）</translation>
+    </message>
+    <message>
+        <source>random subnet %1</source>
+        <translation>随机子网 %1</translation>
     </message>
 </context>
 <context>

@@ -1,6 +1,7 @@
 #include "constraints_dock.h"
 
 #include "bitops_axis.h"
+#include "profile_text.h"
 #include "run_document.h"
 #include "text_format.h"
 
@@ -214,7 +215,7 @@ void ConstraintsDock::refreshProfiles() {
                 if (model && model->item(row)) model->item(row)->setEnabled(false);
             } else {
                 QString tip = QString::fromStdString(e.path);
-                if (!e.description.empty()) tip = QString::fromStdString(e.description) + QLatin1Char('\n') + tip;
+                if (!e.description.empty()) tip = profileDescriptionText(e.description) + QLatin1Char('\n') + tip;
                 picker_->setItemData(row, tip, Qt::ToolTipRole);
             }
         }
@@ -271,7 +272,7 @@ void ConstraintsDock::onPicked(int index) {
 
 void ConstraintsDock::showProfile(const HardwareProfile& p) {
     updating_ = true;
-    description_->setText(QString::fromStdString(p.description));
+    description_->setText(profileDescriptionText(p.description));
     for (int i = 0; i < kNumBitSlots; ++i) {
         const int bits = kMinBits + i;
         wBits_[i]->setChecked(std::find(p.weightBits.begin(), p.weightBits.end(), bits) != p.weightBits.end());

@@ -200,7 +200,7 @@ void ExportDialog::buildSummary(QWidget* parent, QVBoxLayout* layout) {
     add(tr("Form:"),
         choice_.isValid() ? QStringLiteral("%1 (%2)")
                                 .arg(QString::fromStdString(formName(cfg.form)),
-                                     QString::fromStdString(formDescription(cfg.form)))
+                                     formText(cfg.form))
                           : none,
         "formValue");
     add(tr("Profile:"), choice_.profile.name.isEmpty() ? none : choice_.profile.displayName(), "profileValue");

@@ -13,6 +13,7 @@ namespace eqnet {
 namespace ui {
 
 namespace {
+// The plots' strings, each marked where it is written (QT_TRANSLATE_NOOP) for lupdate.
 QString trPlot(const char* text) { return QCoreApplication::translate("eqnet::ui::Plot", text); }
 } // namespace
 
@@ -68,10 +69,10 @@ bool savePlot(QCustomPlot* plot, const QString& path, QString* error) {
     else if (suffix == QLatin1String("png"))
         ok = plot->savePng(path, 0, 0, 2.0); // twice the screen resolution: sharp in documents
     else {
-        if (error) *error = trPlot("Unknown file type \"%1\": use .png or .pdf").arg(suffix);
+        if (error) *error = trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "Unknown file type \"%1\": use .png or .pdf")).arg(suffix);
         return false;
     }
-    if (!ok && error) *error = trPlot("Could not write %1").arg(path);
+    if (!ok && error) *error = trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "Could not write %1")).arg(path);
     return ok;
 }
 
@@ -83,19 +84,19 @@ void installPlotContextMenu(QCustomPlot* plot) {
             QSettings settings;
             const QString dir = settings.value(QStringLiteral("plots/lastDir")).toString();
             QString path = QFileDialog::getSaveFileName(
-                plot, trPlot("Save plot"),
+                plot, trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "Save plot")),
                 QDir(dir.isEmpty() ? QDir::homePath() : dir).filePath(plot->objectName() + QLatin1Char('.') + suffix),
                 filter);
             if (path.isEmpty()) return;
             if (QFileInfo(path).suffix().isEmpty()) path += QLatin1Char('.') + suffix;
             settings.setValue(QStringLiteral("plots/lastDir"), QFileInfo(path).absolutePath());
             QString error;
-            if (!savePlot(plot, path, &error)) QMessageBox::warning(plot, trPlot("Save plot"), error);
+            if (!savePlot(plot, path, &error)) QMessageBox::warning(plot, trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "Save plot")), error);
         };
-        menu.addAction(trPlot("Save as PNG…"), plot, [save] { save(trPlot("PNG image (*.png)"), QStringLiteral("png")); });
-        menu.addAction(trPlot("Save as PDF…"), plot, [save] { save(trPlot("PDF document (*.pdf)"), QStringLiteral("pdf")); });
+        menu.addAction(trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "Save as PNG…")), plot, [save] { save(trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "PNG image (*.png)")), QStringLiteral("png")); });
+        menu.addAction(trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "Save as PDF…")), plot, [save] { save(trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "PDF document (*.pdf)")), QStringLiteral("pdf")); });
         menu.addSeparator();
-        menu.addAction(trPlot("Reset view"), plot, [plot] {
+        menu.addAction(trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "Reset view")), plot, [plot] {
             plot->rescaleAxes();
             plot->replot();
         });

@@ -1,5 +1,6 @@
 #include "text_format.h"
 
+#include <QCoreApplication>
 #include <QLabel>
 #include <QLocale>
 
@@ -20,6 +21,17 @@ QString formatCountLog10(double log10n) {
     return QStringLiteral("%1·10^%2")
         .arg(QLocale().toString(std::pow(10.0, log10n - exponent), 'f', 1))
         .arg(int(exponent));
+}
+
+QString formText(const QuantForm& f) {
+    const QString g = f.granularity == Granularity::PerChannel
+                          ? QCoreApplication::translate("eqnet::ui::TextFormat", "per-channel")
+                          : QCoreApplication::translate("eqnet::ui::TextFormat", "per-tensor");
+    const QString w = f.weightSymmetric ? QCoreApplication::translate("eqnet::ui::TextFormat", "symmetric weights")
+                                        : QCoreApplication::translate("eqnet::ui::TextFormat", "asymmetric weights");
+    const QString a = f.actSymmetric ? QCoreApplication::translate("eqnet::ui::TextFormat", "symmetric activations")
+                                     : QCoreApplication::translate("eqnet::ui::TextFormat", "asymmetric activations");
+    return QCoreApplication::translate("eqnet::ui::TextFormat", "%1, %2, %3").arg(g, w, a);
 }
 
 } // namespace ui

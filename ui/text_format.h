@@ -1,6 +1,8 @@
 #pragma once
 // How the studio writes what several views write: an error in a status line (one red), an
 // accuracy (0..1) as a percentage, and a count too large for an integer, in the UI's locale.
+#include "eqnet/quant_types.h"
+
 #include <QString>
 
 class QLabel;
@@ -15,6 +17,9 @@ QString formatPercent(double fraction);
 // A count given by its base-10 logarithm: exactly below 10^12 ("117,649"), else as a power of
 // ten ("2.7·10^30"), where an int64 count would have saturated.
 QString formatCountLog10(double log10n);
+// A quantization form in words, in the UI's language ("per-channel, symmetric weights,
+// asymmetric activations").
+QString formText(const QuantForm& form);
 
 } // namespace ui
 } // namespace eqnet

@@ -264,12 +264,24 @@ void TrainingTab::pollNow() {
     updateStatus();
 }
 
+QString TrainingTab::curveName(const QString& recorded) {
+    if (recorded == QLatin1String("fp")) return tr("FP network");
+    if (recorded == QLatin1String("largest")) return tr("largest subnet (8-bit)");
+    if (recorded == QLatin1String("smallest")) return tr("smallest subnet (2-bit)");
+    if (recorded.startsWith(QLatin1String("random"))) {
+        bool ok = false;
+        const int k = recorded.mid(6).toInt(&ok);
+        if (ok) return tr("random subnet %1").arg(k);
+    }
+    return recorded; // "W4A4" (a uniform subnet, static QAT or an evaluation) says what it is
+}
+
 QCPGraph* TrainingTab::seriesGraph(QHash<QString, QCPGraph*>& graphs, QCustomPlot* plot, const QString& name,
                                    bool markers) {
     auto it = graphs.find(name);
     if (it != graphs.end()) return it.value();
     QCPGraph* g = plot->addGraph();
-    g->setName(name);
+    g->setName(curveName(name));
     const QColor c = seriesColor(int(graphs.size()));
     g->setPen(QPen(c, markers ? 1.5 : 1.2));
     if (markers) g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, c, c, 6));

@@ -51,6 +51,9 @@ public:
     // True while the file grew recently without a job of this tab writing it.
     bool isForeignWriterActive() const;
 
+    // A recorded subnet name ("fp", "largest", "random1", "smallest", "W4A4") as the legends
+    // show it, translated: which network each curve is.
+    static QString curveName(const QString& recorded);
     QCustomPlot* lossPlot() const { return lossPlot_; }
     QCustomPlot* accuracyPlot() const { return accPlot_; }
     QCustomPlot* lrPlot() const { return lrPlot_; }

@@ -3,6 +3,7 @@
 #include "job_runner.h"
 #include "plot_utils.h"
 #include "run_document.h"
+#include "text_format.h"
 
 #include "eqnet/run_folder.h"
 #include "eqnet/supernet.h"
@@ -76,7 +77,7 @@ WeightsTab::WeightsTab(RunDocument* doc, QWidget* parent)
     formCombo_ = new QComboBox(this);
     formCombo_->setObjectName(QStringLiteral("weightsFormCombo"));
     for (const QuantForm& f : allForms()) {
-        formCombo_->addItem(QString::fromStdString(formDescription(f)), formIndex(f));
+        formCombo_->addItem(formText(f), formIndex(f));
         formCombo_->setItemData(formCombo_->count() - 1, QString::fromStdString(formName(f)), Qt::ToolTipRole);
     }
     formCombo_->setCurrentIndex(formCombo_->findData(formIndex(request_.form)));
@@ -105,8 +106,7 @@ WeightsTab::WeightsTab(RunDocument* doc, QWidget* parent)
     plot_ = createPlot(this, QStringLiteral("weightsPlot"));
     plot_->xAxis->setLabel(tr("weight value"));
     plot_->yAxis->setLabel(tr("density"));
-    plot_->legend->setVisible(true);
-    plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    placeLegendAbove(plot_);
     // A histogram: a step outline over a translucent fill of the same colour.
     const auto histogramGraph = [this](const QColor& c, int fillAlpha) {
         QCPGraph* g = plot_->addGraph();

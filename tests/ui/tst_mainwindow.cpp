@@ -11,9 +11,12 @@
 #include "new_run_dialog.h"
 #include "onnx_examples.h"
 #include "plot_utils.h"
+#include "profile_text.h"
+#include "text_format.h"
 #include "run_document.h"
 #include "training_tab.h"
 
+#include "eqnet/profile.h"
 #include "eqnet/run_folder.h"
 #include "eqnet/supernet.h"
 
@@ -238,6 +241,35 @@ private slots:
         QVERIFY2(messages > 300, qPrintable(QString::number(messages)));
         QCOMPARE(int(text.count("type=\"unfinished\"")), 0);
         QCOMPARE(int(text.count("<translation></translation>")), 0);
+    }
+
+    // Text that comes from data, translated too: the shipped profiles' descriptions, the
+    // quantization forms, the training curves' names, the plots' menu.
+    void dataTextIsTranslated() {
+        QDir shipped(QString::fromStdString(eqnet::shippedProfileDir()));
+        const QStringList files = shipped.entryList({QStringLiteral("*.json")});
+        QVERIFY(files.size() >= 5);
+        const QStringList known = eqnet::ui::shippedProfileDescriptions();
+        QStringList descriptions;
+        for (const QString& f : files) {
+            const auto p = eqnet::readProfileFile(shipped.filePath(f).toStdString());
+            descriptions << QString::fromStdString(p.description);
+            QVERIFY2(known.contains(descriptions.last()), qPrintable(f + " changed its description: update ui/profile_text.cpp"));
+        }
+        eqnet::ui::setConfiguredLanguage(QStringLiteral("zh_CN"));
+        eqnet::ui::installTranslations(*qApp, eqnet::ui::configuredLanguage());
+        for (const QString& d : descriptions) {
+            const QString shown = eqnet::ui::profileDescriptionText(d.toStdString());
+            QVERIFY2(shown != d && !shown.isEmpty(), qPrintable(d));
+        }
+        const QString form = eqnet::ui::formText(eqnet::QuantForm{eqnet::Granularity::PerChannel, true, false});
+        QCOMPARE(form, QString::fromUtf8("逐通道，对称权重，非对称激活"));
+        QCOMPARE(eqnet::ui::TrainingTab::curveName(QStringLiteral("largest")), QString::fromUtf8("最大子网（8 位）"));
+        QCOMPARE(QCoreApplication::translate("eqnet::ui::Plot", "Save as PNG…"), QString::fromUtf8("另存为 PNG…"));
+        eqnet::ui::removeTranslations(*qApp);
+        eqnet::ui::setConfiguredLanguage(QString());
+        QCOMPARE(eqnet::ui::formText(eqnet::QuantForm{eqnet::Granularity::PerTensor, false, true}),
+                 QStringLiteral("per-tensor, asymmetric weights, symmetric activations"));
     }
 
     void translatedWindow_data() {

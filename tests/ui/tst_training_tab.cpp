@@ -34,7 +34,9 @@ namespace {
 const QString kDemoRun = uitest::demoRunDir();
 
 
-QCPGraph* graphNamed(QCustomPlot* plot, const QString& name) {
+// By the recorded name ("largest"), shown as TrainingTab::curveName says.
+QCPGraph* graphNamed(QCustomPlot* plot, const QString& recorded) {
+    const QString name = TrainingTab::curveName(recorded);
     for (int i = 0; i < plot->graphCount(); ++i)
         if (plot->graph(i)->name() == name) return plot->graph(i);
     return nullptr;
@@ -92,6 +94,12 @@ void TstTrainingTab::recordedRunDrawsEveryRecord() {
     QCustomPlot* loss = tab.lossPlot();
     QCOMPARE(loss->objectName(), QStringLiteral("trainingLossPlot"));
     QCOMPARE(loss->graphCount(), 4);
+    // One legend entry per curve, saying which network it is.
+    QCOMPARE(graphNamed(loss, "largest")->name(), QStringLiteral("largest subnet (8-bit)"));
+    QCOMPARE(graphNamed(loss, "random1")->name(), QStringLiteral("random subnet 1"));
+    QCOMPARE(graphNamed(loss, "smallest")->name(), QStringLiteral("smallest subnet (2-bit)"));
+    QCOMPARE(graphNamed(loss, "fp")->name(), QStringLiteral("FP network"));
+    QCOMPARE(TrainingTab::curveName(QStringLiteral("W4A4")), QStringLiteral("W4A4"));
     QCOMPARE(pointsOf(loss, "fp"), 312);
     QCOMPARE(pointsOf(loss, "largest"), 156);
     QCOMPARE(pointsOf(loss, "random1"), 156);
