@@ -410,6 +410,77 @@
     </message>
 </context>
 <context>
+    <name>eqnet::ui::FrontTable</name>
+    <message>
+        <source>front</source>
+        <translation>前沿</translation>
+    </message>
+    <message>
+        <source>uniform</source>
+        <translation>统一位宽</translation>
+    </message>
+    <message>
+        <source>measured, off the front</source>
+        <translation>已测量（不在前沿上）</translation>
+    </message>
+    <message>
+        <source>mixed, mean W%1 A%2</source>
+        <translation>混合，平均 W%1 A%2</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Subnet</source>
+        <translation>子网</translation>
+    </message>
+    <message>
+        <source>MBitOps</source>
+        <translation>MBitOps</translation>
+    </message>
+    <message>
+        <source>Size (KiB)</source>
+        <translation>大小 (KiB)</translation>
+    </message>
+    <message>
+        <source>Predicted (%)</source>
+        <translation>预测 (%)</translation>
+    </message>
+    <message>
+        <source>Validation (%)</source>
+        <translation>验证 (%)</translation>
+    </message>
+    <message>
+        <source>Test (%)</source>
+        <translation>测试 (%)</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Write the table, in the order shown, as a CSV file</source>
+        <translation>按当前显示顺序将表格写为 CSV 文件</translation>
+    </message>
+    <message>
+        <source>Click a column header to sort; click a row to select its point.</source>
+        <translation>点击列标题排序；点击一行以选中对应的点。</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Export CSV</source>
+        <translation>导出 CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+</context>
+<context>
     <name>eqnet::ui::JobRunner</name>
     <message>
         <source>%1 h %2 min</source>
@@ -1199,6 +1270,14 @@
     <message>
         <source>budget %1 MBitOps</source>
         <translation>预算 %1 MBitOps</translation>
+    </message>
+    <message>
+        <source>Selected subnet</source>
+        <translation>选中的子网</translation>
+    </message>
+    <message>
+        <source>All points</source>
+        <translation>所有点</translation>
     </message>
 </context>
 <context>

@@ -15,6 +15,8 @@ namespace ui {
 
 // BitOps per MBitOps: the plot's x unit and the constraints dock's budget unit.
 constexpr double kBitopsPerMega = 1e6;
+// Bits per KiB: the unit sizes are shown and budgeted in.
+constexpr double kBitsPerKiB = 8192.0;
 
 // The major ticks for a range of MBitOps (lower > 0), what the axis shows.
 QVector<double> megaBitopsTicks(double lower, double upper);

@@ -37,7 +37,6 @@ namespace ui {
 namespace {
 constexpr int kNameRole = Qt::UserRole;
 constexpr int kBaseTextRole = Qt::UserRole + 1;
-constexpr double kBitsPerKiB = 8192.0;
 
 QString bitsLabel(const SubnetConfig& cfg) {
     // "W2A4" for the searchable layers of a cheapest/uniform-like subnet (first and last 8/8).

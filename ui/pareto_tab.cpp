@@ -3,6 +3,7 @@
 #include "bitops_axis.h"
 #include "constraints_dock.h"
 #include "front_merge.h"
+#include "front_table.h"
 #include "job_runner.h"
 #include "label_placement.h"
 #include "plot_utils.h"
@@ -27,6 +28,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QToolTip>
 #include <QVBoxLayout>
@@ -210,10 +212,22 @@ ParetoTab::ParetoTab(RunDocument* doc, ConstraintsDock* constraints, QWidget* pa
     detailRow->addWidget(table_);
     detailLayout->addWidget(detailRow, 1);
 
+    frontTable_ = new FrontTable;
+    connect(frontTable_, &FrontTable::rowChosen, this, [this](int kind, int index) {
+        const PointKind k = kind == int(FrontTable::Kind::Front)      ? PointKind::Front
+                            : kind == int(FrontTable::Kind::Baseline) ? PointKind::Baseline
+                                                                      : PointKind::Stored;
+        select(PlotRef{k, index});
+    });
+    bottomTabs_ = new QTabWidget;
+    bottomTabs_->setObjectName(QStringLiteral("paretoBottomTabs"));
+    bottomTabs_->addTab(detail, tr("Selected subnet"));
+    bottomTabs_->addTab(frontTable_, tr("All points"));
+
     auto* split = new QSplitter(Qt::Vertical);
     split->setObjectName(QStringLiteral("paretoSplitter"));
     split->addWidget(plot_);
-    split->addWidget(detail);
+    split->addWidget(bottomTabs_);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
     split->setSizes({600, 400}); // scaled to the space there is
@@ -575,6 +589,19 @@ void ParetoTab::redraw(bool rescale) {
         }
     }
     plot_->replot();
+    fillFrontTable();
+}
+
+void ParetoTab::fillFrontTable() {
+    std::vector<FrontTable::Row> rows;
+    for (int i = 0; i < int(front_.size()); ++i) rows.push_back({FrontTable::Kind::Front, i, front_[size_t(i)]});
+    for (int i = 0; i < int(baselines_.size()); ++i) rows.push_back({FrontTable::Kind::Baseline, i, baselines_[size_t(i)]});
+    for (int i = 0; i < int(stored_.size()); ++i) rows.push_back({FrontTable::Kind::Stored, i, stored_[size_t(i)]});
+    frontTable_->setRows(std::move(rows));
+    const FrontTable::Kind k = selected_.kind == PointKind::Baseline ? FrontTable::Kind::Baseline
+                               : selected_.kind == PointKind::Stored ? FrontTable::Kind::Stored
+                                                                     : FrontTable::Kind::Front;
+    frontTable_->showSelection(k, selected_.kind == PointKind::None ? -1 : selected_.index);
 }
 
 void ParetoTab::placeBaselineLabels() {

@@ -16,6 +16,7 @@
 #include <vector>
 
 class QCPBars;
+class QTabWidget;
 class QCPGraph;
 class QCPItemStraightLine;
 class QCPItemText;
@@ -33,6 +34,7 @@ namespace ui {
 
 class RunDocument;
 class ConstraintsDock;
+class FrontTable;
 class JobRunner;
 struct JobProgress;
 
@@ -44,12 +46,16 @@ public:
 
     QCustomPlot* plot() const { return plot_; }
     QCustomPlot* bitsPlot() const { return bitsPlot_; }
+    FrontTable* frontTable() const { return frontTable_; }
+    QTabWidget* bottomTabs() const { return bottomTabs_; }
     QTableWidget* layerTable() const { return table_; }
     // The searched front (sorted by BitOps), with measurements where known.
     int frontSize() const { return int(front_.size()); }
     std::vector<SubnetChoice> frontPoints() const { return front_; }
     // The uniform baselines W<b>A<b> of the profile (predicted; measured where known).
     std::vector<SubnetChoice> baselines() const { return baselines_; }
+    // The stored front's measured points that are not on the searched front.
+    std::vector<SubnetChoice> storedPoints() const { return stored_; }
     // The profile the shown front was searched for.
     HardwareProfile searchedProfile() const { return profile_; }
     SubnetChoice selectedSubnet() const;
@@ -96,6 +102,7 @@ private:
     void applyMeasurement(const SubnetConfig& cfg, double validation, std::optional<double> test, bool fileUpdated);
     void clearResults();
     void redraw(bool rescale);
+    void fillFrontTable();
     // Moves each uniform baseline's label to a side of its marker where it covers no marker,
     // line, legend or other label (label_placement.h); on every layout of the plot.
     void placeBaselineLabels();
@@ -133,6 +140,8 @@ private:
     QCPBars* wBars_ = nullptr;
     QCPBars* aBars_ = nullptr;
     QTableWidget* table_ = nullptr;
+    FrontTable* frontTable_ = nullptr; // every point, sortable, CSV
+    QTabWidget* bottomTabs_ = nullptr;
     QLabel* summary_ = nullptr;
     QLabel* status_ = nullptr;
     QProgressBar* progress_ = nullptr;

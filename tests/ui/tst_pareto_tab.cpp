@@ -5,6 +5,7 @@
 #include "constraints_dock.h"
 #include "bitops_axis.h"
 #include "front_merge.h"
+#include "front_table.h"
 #include "label_placement.h"
 #include "job_runner.h"
 #include "pareto_tab.h"
@@ -340,6 +341,73 @@ private slots:
         // A click far from every point keeps the selection.
         QTest::mouseClick(tab_->plot(), Qt::LeftButton, Qt::NoModifier, QPoint(3, 3));
         QVERIFY(tab_->selectedSubnet().config == front[k].config);
+    }
+
+    // Every point in a sortable table (front, uniform baselines, stored measurements), a row
+    // click selecting the point, and a CSV of the table as shown.
+    void frontTableListsEveryPoint() {
+        eqnet::ui::FrontTable* ft = tab_->frontTable();
+        QVERIFY(ft);
+        const auto front = tab_->frontPoints();
+        const auto baselines = tab_->baselines();
+        const int expected = int(front.size() + baselines.size()) + int(tab_->storedPoints().size());
+        QCOMPARE(ft->rowCount(), expected);
+        QTableWidget* t = ft->table();
+        // Sorted by predicted accuracy, descending: the first row is the highest prediction.
+        t->sortByColumn(4, Qt::DescendingOrder);
+        double best = -1;
+        for (const auto& c : front) best = std::max(best, c.predicted);
+        for (const auto& c : baselines) best = std::max(best, c.predicted);
+        QCOMPARE(QLocale().toDouble(t->item(0, 4)->text()), std::round(best * 10000.0) / 100.0);
+        for (int r = 1; r < t->rowCount(); ++r) {
+            const QString a = t->item(r - 1, 4)->text(), b = t->item(r, 4)->text();
+            if (!a.isEmpty() && !b.isEmpty()) QVERIFY(QLocale().toDouble(a) >= QLocale().toDouble(b));
+        }
+        // Sorted by MBitOps ascending: numbers, not text ("100" after "20").
+        t->sortByColumn(2, Qt::AscendingOrder);
+        for (int r = 1; r < t->rowCount(); ++r)
+            QVERIFY(QLocale().toDouble(t->item(r - 1, 2)->text()) <= QLocale().toDouble(t->item(r, 2)->text()));
+        // A row click selects its point on the plot.
+        int row = -1;
+        for (int r = 0; r < t->rowCount() && row < 0; ++r)
+            if (t->item(r, 1)->text() == QStringLiteral("W4A4")) row = r;
+        QVERIFY(row >= 0);
+        t->selectRow(row);
+        QCOMPARE(tab_->selectedSubnet().label, QStringLiteral("W4A4"));
+        QVERIFY(tab_->selectedSubnet().config == baselines[2].config); // W2A2, W3A3, W4A4, ...
+        // The CSV: one line per row in the order shown, C-locale numbers, the layers' bits.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("front.csv"));
+        QString error;
+        QVERIFY2(ft->writeCsv(path, &error), qPrintable(error));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly | QIODevice::Text));
+        const QStringList lines = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), expected + 1);
+        QCOMPARE(lines[0], QStringLiteral("kind,subnet,mbitops,size_kib,predicted_pct,validation_pct,test_pct,layers_w_a"));
+        int frontRows = 0;
+        for (int i = 1; i < lines.size(); ++i) {
+            const QStringList f8 = lines[i].split(QLatin1Char(','));
+            QCOMPARE(f8.size(), 8);
+            // The same row as the table shows at that place (its MBitOps to the table's 2 decimals).
+            QVERIFY(std::abs(f8[2].toDouble() - QLocale().toDouble(t->item(i - 1, 2)->text())) <= 0.0051);
+            if (f8[0] != QLatin1String("front")) continue;
+            ++frontRows;
+            // The row's subnet is a front point with that cost and those bits.
+            bool found = false;
+            for (const auto& c : front) {
+                QStringList bits;
+                for (const auto& b : c.config.layers) bits << QStringLiteral("%1/%2").arg(b.w).arg(b.a);
+                if (bits.join(QLatin1Char(' ')) == f8[7]) {
+                    found = std::abs(f8[2].toDouble() - c.cost.bitops / 1e6) < 1e-4 &&
+                            std::abs(f8[4].toDouble() - c.predicted * 100.0) < 1e-4;
+                    break;
+                }
+            }
+            QVERIFY2(found, qPrintable(lines[i]));
+        }
+        QCOMPARE(frontRows, int(front.size()));
+        QVERIFY(lines[1].split(QLatin1Char(','))[2].toDouble() <= lines[2].split(QLatin1Char(','))[2].toDouble());
     }
 
     void hoverShowsNumbers() {
