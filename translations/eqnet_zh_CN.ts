@@ -217,6 +217,14 @@
         <source>The run&apos;s layers could not be read: %1</source>
         <translation>无法读取该运行的层：%1</translation>
     </message>
+    <message>
+        <source>Reset to the profile</source>
+        <translation>恢复为配置</translation>
+    </message>
+    <message>
+        <source>Discard the edits: the picked profile as its file has it</source>
+        <translation>放弃修改：恢复为所选配置文件中的内容</translation>
+    </message>
 </context>
 <context>
     <name>eqnet::ui::ExportDialog</name>
@@ -728,6 +736,10 @@
     <message>
         <source>Stop the training and quit? It stops at the end of the current step and keeps a checkpoint, so it can be resumed later.</source>
         <translation>要停止训练并退出吗？训练将在当前步结束时停止并保存检查点，以便稍后恢复。</translation>
+    </message>
+    <message>
+        <source>&amp;Reopen the last run on start</source>
+        <translation>启动时重新打开上次的运行(&amp;R)</translation>
     </message>
 </context>
 <context>

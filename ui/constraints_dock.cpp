@@ -146,7 +146,15 @@ ConstraintsDock::ConstraintsDock(RunDocument* doc, QWidget* parent) : QDockWidge
     saveButton_ = new QPushButton(tr("Save as user profile…"));
     saveButton_->setObjectName(QStringLiteral("saveProfileButton"));
     connect(saveButton_, &QPushButton::clicked, this, &ConstraintsDock::saveInteractive);
-    layout->addWidget(saveButton_);
+    resetButton_ = new QPushButton(tr("Reset to the profile"));
+    resetButton_->setObjectName(QStringLiteral("resetProfileButton"));
+    resetButton_->setToolTip(tr("Discard the edits: the picked profile as its file has it"));
+    resetButton_->setEnabled(false);
+    connect(resetButton_, &QPushButton::clicked, this, [this] { resetEdits(); });
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(resetButton_);
+    buttons->addWidget(saveButton_);
+    layout->addLayout(buttons);
     layout->addStretch(1);
 
     auto* scroll = new QScrollArea;
@@ -287,7 +295,19 @@ void ConstraintsDock::showProfile(const HardwareProfile& p) {
     updating_ = false;
 }
 
+bool ConstraintsDock::resetEdits() {
+    if (!hasBase_ || !modified_) return false;
+    modified_ = false;
+    debounce_->stop();
+    showProfile(base_);
+    updatePickerText();
+    updateStatus();
+    emit profileChanged(profile());
+    return true;
+}
+
 void ConstraintsDock::updatePickerText() {
+    resetButton_->setEnabled(hasBase_ && modified_);
     const int idx = picker_->currentIndex();
     if (idx < 0) return;
     for (int i = 0; i < picker_->count(); ++i) // only the current one carries "(modified)"

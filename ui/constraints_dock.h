@@ -47,6 +47,9 @@ public:
     bool saveUserProfile(const QString& name, QString* error = nullptr);
     // Lists the profile files again (keeps the current pick and its edits when possible).
     void refreshProfiles();
+    // Discards the edits: the picked profile as its file has it (the Reset button, enabled
+    // while there are edits). False when there is nothing to reset.
+    bool resetEdits();
 
     // The editors, for tests (also reachable by objectName).
     QComboBox* profileCombo() const { return picker_; }
@@ -88,6 +91,7 @@ private:
     QDoubleSpinBox* sizeSpin_ = nullptr;
     QLabel* status_ = nullptr;
     QPushButton* saveButton_ = nullptr;
+    QPushButton* resetButton_ = nullptr;
     QTimer* debounce_ = nullptr;
 
     std::vector<ProfileEntry> entries_;

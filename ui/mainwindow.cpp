@@ -123,6 +123,7 @@ void MainWindow::createActions() {
             return;
         }
         doc_->close();
+        QSettings().remove(QLatin1String(kSessionRunKey)); // closed: not reopened on start
     });
 
     exportAction_ = new QAction(QIcon::fromTheme(QStringLiteral("document-save-as")), tr("&Export subnet…"), this);
@@ -237,6 +238,13 @@ void MainWindow::createMenus() {
         addLanguage(code, name.isEmpty() ? code : name);
     }
 
+    settings->addSeparator();
+    QAction* reopen = settings->addAction(tr("&Reopen the last run on start"));
+    reopen->setObjectName(QStringLiteral("reopenLastRunAction"));
+    reopen->setCheckable(true);
+    reopen->setChecked(QSettings().value(QLatin1String(kReopenKey), true).toBool());
+    connect(reopen, &QAction::toggled, this, [](bool on) { QSettings().setValue(QLatin1String(kReopenKey), on); });
+
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(guideAction_);
     help->addSeparator();
@@ -295,6 +303,14 @@ QStringList MainWindow::recentRuns() {
     return runs;
 }
 
+bool MainWindow::reopenLastRun() {
+    QSettings settings;
+    if (!settings.value(QLatin1String(kReopenKey), true).toBool()) return false;
+    const QString path = settings.value(QLatin1String(kSessionRunKey)).toString();
+    if (path.isEmpty() || !QFileInfo::exists(QDir(path).filePath(QStringLiteral("run.json")))) return false;
+    return openRun(path);
+}
+
 void MainWindow::clearRecentRuns() { QSettings().remove(QLatin1String(kRecentRunsKey)); }
 
 void MainWindow::rememberRun(const QString& path) {
@@ -328,6 +344,7 @@ bool MainWindow::openRun(const QString& folder) {
     }
     lastError_.clear();
     rememberRun(path);
+    QSettings().setValue(QLatin1String(kSessionRunKey), path);
     statusBar()->showMessage(tr("Opened run %1").arg(QFileInfo(path).fileName()), 5000);
     return true;
 }

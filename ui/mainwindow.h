@@ -37,6 +37,8 @@ public:
 
     // QSettings keys.
     static constexpr const char* kRecentRunsKey = "recentRuns";
+    static constexpr const char* kSessionRunKey = "session/openRun";   // open when the studio quit
+    static constexpr const char* kReopenKey = "startup/reopenLastRun"; // Settings > Reopen ...
     static constexpr const char* kGeometryKey = "mainWindow/geometry";
     static constexpr const char* kStateKey = "mainWindow/state";
     static constexpr const char* kPageKey = "mainWindow/page";
@@ -66,6 +68,10 @@ public slots:
     // Opens a run folder: every tab shows it and it joins the recent runs. False (and the
     // reason in the status bar and lastError()) when the folder holds no readable run.
     bool openRun(const QString& folder);
+    // On start without a run on the command line: the run open when the studio last quit
+    // (not one closed before), when Settings > Reopen the last run on start is on (default)
+    // and the folder still holds a run. False when nothing was opened.
+    bool reopenLastRun();
     // File > Open run...: asks for a folder, then openRun().
     void chooseRun();
     // File > Open demo run: a writable copy of the shipped demo run.

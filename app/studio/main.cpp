@@ -29,6 +29,8 @@ int main(int argc, char** argv) {
         window.openRun(options.runFolder);
     else if (options.demo)
         window.openDemoRun();
+    else
+        window.reopenLastRun();
     const QStringList pages = {QStringLiteral("training"), QStringLiteral("weights"), QStringLiteral("predictor"),
                                QStringLiteral("pareto")};
     if (!options.compareRun.isEmpty()) {

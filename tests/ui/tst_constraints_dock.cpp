@@ -17,6 +17,7 @@
 #include <cmath>
 
 #include <QFile>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardItemModel>
 #include <QStandardPaths>
@@ -148,6 +149,36 @@ private slots:
         QVERIFY(dock.selectProfile(QStringLiteral("int8-pc-sym")));
         QVERIFY(!dock.isModified());
         compareSettings(dock.profile(), file);
+    }
+
+    // Reset: the edits gone, the editors and profile() as the file has them, one emission of
+    // the file's profile (its source kept: exports name the file again), the button disabled.
+    void resetDiscardsEdits() {
+        ConstraintsDock dock(nullptr);
+        QVERIFY(dock.selectProfile(QStringLiteral("bitfusion-2-4-8")));
+        auto* reset = dock.findChild<QPushButton*>(QStringLiteral("resetProfileButton"));
+        QVERIFY(reset);
+        QVERIFY(!reset->isEnabled());
+        QVERIFY(!dock.resetEdits()); // nothing to reset
+        dock.weightBitBox(2)->setChecked(false);
+        dock.bitopsBudgetCheck()->setChecked(true);
+        dock.bitopsBudgetSpin()->setValue(12.5);
+        QVERIFY(dock.isModified());
+        QVERIFY(reset->isEnabled());
+        QSignalSpy spy(&dock, &ConstraintsDock::profileChanged);
+        reset->click();
+        QCOMPARE(spy.count(), 1);
+        const HardwareProfile file = eqnet::readProfileFile(pathOf("bitfusion-2-4-8"));
+        QVERIFY(!dock.isModified());
+        QVERIFY(!reset->isEnabled());
+        compareSettings(dock.profile(), file);
+        compareSettings(spy.at(0).at(0).value<HardwareProfile>(), file);
+        QCOMPARE(dock.profile().source, file.source);
+        QVERIFY(dock.weightBitBox(2)->isChecked());
+        QVERIFY(!dock.bitopsBudgetCheck()->isChecked());
+        QVERIFY(!dock.profileCombo()->currentText().contains(QStringLiteral("(modified)")));
+        QTest::qWait(400); // the edits' debounced search does not follow
+        QCOMPARE(spy.count(), 1);
     }
 
     void budgets() {

@@ -305,6 +305,41 @@ private slots:
         QCOMPARE(english.tabs()->tabText(0), QStringLiteral("Training"));
     }
 
+    // The run open at quit comes back on start; a closed one does not, nor one whose folder
+    // went away, nor any with Settings > Reopen the last run on start off.
+    void reopensTheLastRun() {
+        QTemporaryDir tmp;
+        const QString run = writeRunJson(tmp.path() + "/last");
+        {
+            MainWindow window;
+            QVERIFY(window.openRun(run));
+        } // quit with the run open
+        {
+            MainWindow window;
+            QVERIFY(window.reopenLastRun());
+            QCOMPARE(window.currentRun(), run);
+            window.findChild<QAction*>("closeRunAction")->trigger();
+        }
+        {
+            MainWindow window;
+            QVERIFY(!window.reopenLastRun()); // closed before quitting
+            QVERIFY(window.openRun(run));
+            auto* option = window.findChild<QAction*>("reopenLastRunAction");
+            QVERIFY(option && option->isChecked());
+            option->setChecked(false);
+        }
+        {
+            MainWindow window;
+            QVERIFY(!window.reopenLastRun()); // the option is off
+            window.findChild<QAction*>("reopenLastRunAction")->setChecked(true);
+            QVERIFY(window.reopenLastRun());
+        }
+        QVERIFY(QDir(run).removeRecursively());
+        MainWindow window;
+        QVERIFY(!window.reopenLastRun()); // gone
+        QVERIFY(window.currentRun().isEmpty());
+    }
+
     void openRunAddsToRecentRuns() {
         QTemporaryDir tmp;
         const QString first = writeRunJson(tmp.path() + "/first");
