@@ -1326,6 +1326,26 @@
         <source>Reset view</source>
         <translation>重置视图</translation>
     </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Export data as CSV…</source>
+        <translation>将数据导出为 CSV…</translation>
+    </message>
+    <message>
+        <source>Export data as CSV</source>
+        <translation>将数据导出为 CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Logarithmic value axis</source>
+        <translation>对数数值轴</translation>
+    </message>
 </context>
 <context>
     <name>eqnet::ui::PredictorTab</name>
@@ -1850,6 +1870,10 @@ and fit CQAP on them.</source>
     <message>
         <source>random subnet %1</source>
         <translation>随机子网 %1</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>步</translation>
     </message>
 </context>
 <context>

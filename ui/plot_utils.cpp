@@ -1,5 +1,7 @@
 #include "plot_utils.h"
 
+#include "plot_interaction.h"
+
 #include <qcustomplot.h>
 
 #include <QCoreApplication>
@@ -95,7 +97,26 @@ void installPlotContextMenu(QCustomPlot* plot) {
         };
         menu.addAction(trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "Save as PNG…")), plot, [save] { save(trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "PNG image (*.png)")), QStringLiteral("png")); });
         menu.addAction(trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "Save as PDF…")), plot, [save] { save(trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "PDF document (*.pdf)")), QStringLiteral("pdf")); });
+        menu.addAction(trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "Export data as CSV…")), plot, [plot] {
+            QSettings settings;
+            const QString dir = settings.value(QStringLiteral("plots/lastDir")).toString();
+            QString path = QFileDialog::getSaveFileName(
+                plot, trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "Export data as CSV")),
+                QDir(dir.isEmpty() ? QDir::homePath() : dir).filePath(plot->objectName() + QStringLiteral(".csv")),
+                trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "CSV files (*.csv)")));
+            if (path.isEmpty()) return;
+            if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".csv");
+            settings.setValue(QStringLiteral("plots/lastDir"), QFileInfo(path).absolutePath());
+            QString error;
+            if (!writePlotCsv(plot, path, &error))
+                QMessageBox::warning(plot, trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "Export data as CSV")), error);
+        });
         menu.addSeparator();
+        QAction* log = menu.addAction(trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "Logarithmic value axis")));
+        log->setCheckable(true);
+        log->setChecked(hasLogValueAxis(plot));
+        log->setEnabled(hasLogValueAxis(plot) || canUseLogValueAxis(plot)); // values <= 0 have no log
+        QObject::connect(log, &QAction::toggled, plot, [plot](bool on) { setLogValueAxis(plot, on); });
         menu.addAction(trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "Reset view")), plot, [plot] {
             plot->rescaleAxes();
             plot->replot();

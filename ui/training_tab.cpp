@@ -1,6 +1,7 @@
 #include "training_tab.h"
 
 #include "job_runner.h"
+#include "plot_interaction.h"
 #include "plot_utils.h"
 #include "run_document.h"
 
@@ -81,6 +82,8 @@ TrainingTab::TrainingTab(RunDocument* doc, QWidget* parent)
     setupAxes(accPlot_, tr("Validation accuracy at epoch ends"), tr("validation accuracy (%)"));
     setupAxes(lrPlot_, tr("Learning rate"), tr("learning rate"));
     setupAxes(momentsPlot_, tr("Weight moments (WDR)"), tr("mean skewness of the weights"));
+    for (QCustomPlot* p : {lossPlot_, accPlot_, lrPlot_, momentsPlot_})
+        installCrosshair(p, tr("step")); // every curve's value at the step under the cursor
     for (QCustomPlot* p : {lossPlot_, accPlot_, momentsPlot_}) {
         QFont f = p->font();
         f.setPointSizeF(f.pointSizeF() * 0.85);
@@ -337,8 +340,8 @@ void TrainingTab::showStageBoundary() {
     const double x = double(fpSteps_) + 0.5;
     for (QCustomPlot* p : {lossPlot_, accPlot_, lrPlot_, momentsPlot_}) {
         auto* line = new QCPItemStraightLine(p);
-        line->point1->setCoords(x, 0);
-        line->point2->setCoords(x, 1);
+        line->point1->setCoords(x, 1); // y 1 and 2: vertical on a log value axis too
+        line->point2->setCoords(x, 2);
         line->setPen(QPen(QColor(0x70, 0x70, 0x70), 1, Qt::DashLine));
         boundaryLines_.append(line);
         auto* label = new QCPItemText(p);

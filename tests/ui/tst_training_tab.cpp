@@ -4,6 +4,7 @@
 // pause, stop with a checkpoint, resume to the end, weight snapshots.
 #include "job_runner.h"
 #include "run_document.h"
+#include "plot_interaction.h"
 #include "training_tab.h"
 
 #include "eqnet/run_folder.h"
@@ -144,6 +145,38 @@ void TstTrainingTab::recordedRunDrawsEveryRecord() {
         QVERIFY2(!p->legend->outerRect().intersects(p->axisRect()->rect()), qPrintable(QString("%1,%2 %3x%4 vs %5,%6 %7x%8").arg(p->legend->outerRect().x()).arg(p->legend->outerRect().y()).arg(p->legend->outerRect().width()).arg(p->legend->outerRect().height()).arg(p->axisRect()->rect().x()).arg(p->axisRect()->rect().y()).arg(p->axisRect()->rect().width()).arg(p->axisRect()->rect().height())));
         QVERIFY(p->legend->outerRect().bottom() <= p->axisRect()->rect().top());
     }
+    // Values under the cursor: snapped to the nearest recorded step, every curve's value there.
+    {
+        QCPGraph* largest = graphNamed(loss, "largest");
+        auto at = largest->data()->findBegin(350, false);
+        QCOMPARE(at->key, 350.0);
+        const QString text = eqnet::ui::crosshairText(loss, 350.3, QStringLiteral("step"));
+        QVERIFY2(text.startsWith(QStringLiteral("step 350\n")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("largest subnet (8-bit): ") + QString::number(at->value, 'g', 4)), qPrintable(text));
+        QVERIFY(!text.contains(QStringLiteral("FP network"))); // no FP point at step 350
+        QVERIFY(eqnet::ui::crosshairText(loss, 100.2, QStringLiteral("step")).contains(QStringLiteral("FP network: ")));
+    }
+    // The plotted data as CSV: every point of every curve.
+    {
+        const QStringList lines = eqnet::ui::plotDataCsv(loss).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 1 + 312 + 3 * 156);
+        QCOMPARE(lines[0], QStringLiteral("series,x,y"));
+        const QCPGraph* fp = graphNamed(loss, "fp");
+        QVERIFY(lines.contains(QStringLiteral("FP network,%1,%2").arg(fp->data()->at(0)->key, 0, 'g', 17).arg(fp->data()->at(0)->value, 0, 'g', 17)));
+    }
+    // Log value axis: for positive curves only.
+    QVERIFY(eqnet::ui::setLogValueAxis(loss, true));
+    QCOMPARE(loss->yAxis->scaleType(), QCPAxis::stLogarithmic);
+    QVERIFY(eqnet::ui::setLogValueAxis(loss, false));
+    QCOMPARE(loss->yAxis->scaleType(), QCPAxis::stLinear);
+    {
+        QCustomPlot withZero;
+        withZero.addGraph()->setData({1, 2}, {0.5, 0.0});
+        QVERIFY(!eqnet::ui::canUseLogValueAxis(&withZero));
+        QVERIFY(!eqnet::ui::setLogValueAxis(&withZero, true));
+        QCOMPARE(withZero.yAxis->scaleType(), QCPAxis::stLinear);
+    }
+
     if (qEnvironmentVariableIsSet("EQNET_TEST_SCREENSHOTS")) { // a look at the layout, for people
         tab.resize(1200, 800);
         QCoreApplication::processEvents();
