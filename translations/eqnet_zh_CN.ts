@@ -2022,4 +2022,47 @@ and fit CQAP on them.</source>
         <translation>尚无量化级别：量化器在超网络阶段开始时校准。</translation>
     </message>
 </context>
+<context>
+    <name>eqnet::ui::WelcomePage</name>
+    <message>
+        <source>&lt;h2&gt;EQ-Net Studio&lt;/h2&gt;&lt;p&gt;Train one quantization supernet, then pick a mixed-precision subnet for each piece of hardware.&lt;/p&gt;</source>
+        <translation>&lt;h2&gt;EQ-Net Studio&lt;/h2&gt;&lt;p&gt;训练一个量化超网，再为每种硬件挑选混合精度子网。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>New run…</source>
+        <translation>新建运行…</translation>
+    </message>
+    <message>
+        <source>Create a run folder and train a supernet in it (Ctrl+N)</source>
+        <translation>创建运行文件夹并在其中训练超网 (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>Open run…</source>
+        <translation>打开运行…</translation>
+    </message>
+    <message>
+        <source>Open the folder of a training run (Ctrl+O)</source>
+        <translation>打开训练运行的文件夹 (Ctrl+O)</translation>
+    </message>
+    <message>
+        <source>Open the demo run</source>
+        <translation>打开演示运行</translation>
+    </message>
+    <message>
+        <source>A small finished run that ships with the studio: every tab filled</source>
+        <translation>随工作室附带的小型已完成运行：每个标签页都有内容</translation>
+    </message>
+    <message>
+        <source>Recent runs (double-click or Enter to open):</source>
+        <translation>最近的运行（双击或按 Enter 打开）：</translation>
+    </message>
+    <message>
+        <source>%1 (not found)</source>
+        <translation>%1（未找到）</translation>
+    </message>
+    <message>
+        <source>No recent runs yet</source>
+        <translation>尚无最近的运行</translation>
+    </message>
+</context>
 </TS>

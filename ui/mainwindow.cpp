@@ -13,6 +13,7 @@
 #include "subnet_choice.h"
 #include "training_tab.h"
 #include "user_guide_window.h"
+#include "welcome_page.h"
 #include "weights_tab.h"
 
 #include "eqnet/quant_types.h"
@@ -31,6 +32,7 @@
 #include <QMessageBox>
 #include <QScreen>
 #include <QSettings>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
 
@@ -92,7 +94,20 @@ void MainWindow::createPages() {
     tabs_->setTabToolTip(WeightsPage, tr("The shared weights and their quantization grid (Ctrl+2)"));
     tabs_->setTabToolTip(PredictorPage, tr("The accuracy predictor against measurements (Ctrl+3)"));
     tabs_->setTabToolTip(ParetoPage, tr("Accuracy against BitOps for the hardware constraints (Ctrl+4)"));
-    setCentralWidget(tabs_);
+    // No run open: the welcome page; a run: the tabs.
+    welcome_ = new WelcomePage(this);
+    welcome_->setObjectName(QStringLiteral("welcomePage"));
+    connect(welcome_, &WelcomePage::newRunRequested, this, &MainWindow::newRun);
+    connect(welcome_, &WelcomePage::openRunRequested, this, &MainWindow::chooseRun);
+    connect(welcome_, &WelcomePage::demoRunRequested, this, [this] { openDemoRun(); });
+    connect(welcome_, &WelcomePage::recentRunChosen, this, [this](const QString& run) {
+        if (!openRun(run)) QMessageBox::warning(this, tr("Open run"), lastError_);
+    });
+    pages_ = new QStackedWidget(this);
+    pages_->setObjectName(QStringLiteral("pages"));
+    pages_->addWidget(welcome_);
+    pages_->addWidget(tabs_);
+    setCentralWidget(pages_);
 }
 
 void MainWindow::createActions() {
@@ -269,6 +284,7 @@ void MainWindow::connectPages() {
         const QString name = QFileInfo(dir).fileName();
         setWindowTitle(tr("%1 — EQ-Net Studio").arg(name));
         runLabel_->setText(tr("Run: %1").arg(QDir::toNativeSeparators(dir)));
+        pages_->setCurrentWidget(tabs_);
         updateActions();
     });
     connect(doc_, &RunDocument::loaded, this, [this] {
@@ -279,6 +295,8 @@ void MainWindow::connectPages() {
     connect(doc_, &RunDocument::closed, this, [this] {
         setWindowTitle(tr("EQ-Net Studio"));
         runLabel_->setText(tr("No run open"));
+        welcome_->setRecentRuns(recentRuns());
+        pages_->setCurrentWidget(welcome_);
         updateActions();
     });
 }
@@ -441,6 +459,7 @@ void MainWindow::setLanguage(const QString& language) {
 void MainWindow::updateRecentRunsMenu() {
     recentMenu_->clear();
     const QStringList runs = recentRuns();
+    welcome_->setRecentRuns(runs);
     for (int i = 0; i < runs.size(); ++i) {
         const QString& run = runs.at(i);
         // &1 ... &9, &0 as mnemonics; && keeps a literal '&' in the folder name.

@@ -16,6 +16,7 @@ class QCloseEvent;
 class QCustomPlot;
 class QLabel;
 class QMenu;
+class QStackedWidget;
 class QTabWidget;
 
 namespace eqnet {
@@ -27,6 +28,7 @@ class PredictorTab;
 class RunDocument;
 class TrainingTab;
 class WeightsTab;
+class WelcomePage;
 struct SubnetChoice;
 
 class MainWindow : public QMainWindow {
@@ -102,6 +104,8 @@ private:
 
     RunDocument* doc_ = nullptr;
     QTabWidget* tabs_ = nullptr;
+    QStackedWidget* pages_ = nullptr; // the welcome page or the tabs
+    WelcomePage* welcome_ = nullptr;
     TrainingTab* training_ = nullptr;
     WeightsTab* weights_ = nullptr;
     PredictorTab* predictor_ = nullptr;

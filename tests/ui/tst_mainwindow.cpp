@@ -34,6 +34,8 @@
 #include <QDirIterator>
 #include <QElapsedTimer>
 #include <QLabel>
+#include <QListWidget>
+#include <QStackedWidget>
 #include <QMenu>
 #include <QSettings>
 #include <QTextBrowser>
@@ -303,6 +305,49 @@ private slots:
         eqnet::ui::removeTranslations(*qApp);
         MainWindow english;
         QCOMPARE(english.tabs()->tabText(0), QStringLiteral("Training"));
+    }
+
+    // With no run open, the welcome page: New run, Open run, the demo, the recent runs (gone
+    // ones marked and not openable); a run replaces it with the tabs, closing brings it back.
+    void welcomePageWhileNoRunIsOpen() {
+        MainWindow::clearRecentRuns();
+        QTemporaryDir tmp;
+        const QString first = writeRunJson(tmp.path() + "/first");
+        const QString second = writeRunJson(tmp.path() + "/second");
+        MainWindow window;
+        auto* pages = window.findChild<QStackedWidget*>("pages");
+        QVERIFY(pages);
+        QCOMPARE(pages->currentWidget()->objectName(), QStringLiteral("welcomePage"));
+        auto* list = window.findChild<QListWidget*>("welcomeRecentRuns");
+        QVERIFY(list);
+        QCOMPARE(list->count(), 1);
+        QVERIFY(!(list->item(0)->flags() & Qt::ItemIsEnabled)); // "No recent runs yet"
+        QVERIFY(window.findChild<QPushButton*>("welcomeNewRun") && window.findChild<QPushButton*>("welcomeOpenRun"));
+
+        QVERIFY(window.openRun(first));
+        QCOMPARE(pages->currentWidget(), static_cast<QWidget*>(window.tabs()));
+        QVERIFY(window.openRun(second));
+        window.findChild<QAction*>("closeRunAction")->trigger();
+        QCOMPARE(pages->currentWidget()->objectName(), QStringLiteral("welcomePage"));
+        QCOMPARE(list->count(), 2);
+        QVERIFY(list->item(0)->text().contains(QStringLiteral("second")));
+        QVERIFY(list->item(1)->text().contains(QStringLiteral("first")));
+
+        // A run that went away: listed as not found, not openable.
+        QVERIFY(QDir(second).removeRecursively());
+        window.findChild<QAction*>("closeRunAction")->trigger(); // nothing open: refreshes nothing
+        MainWindow later;
+        auto* laterList = later.findChild<QListWidget*>("welcomeRecentRuns");
+        QVERIFY(laterList->item(0)->text().contains(QStringLiteral("not found")));
+        QVERIFY(!(laterList->item(0)->flags() & Qt::ItemIsEnabled));
+        // Activating a listed run opens it.
+        emit laterList->itemActivated(laterList->item(1));
+        QCOMPARE(later.currentRun(), first);
+        QCOMPARE(later.findChild<QStackedWidget*>("pages")->currentWidget(), static_cast<QWidget*>(later.tabs()));
+        // The demo button opens the demo run.
+        MainWindow demo;
+        demo.findChild<QPushButton*>("welcomeDemoRun")->click();
+        QVERIFY(!demo.currentRun().isEmpty());
     }
 
     // The run open at quit comes back on start; a closed one does not, nor one whose folder
