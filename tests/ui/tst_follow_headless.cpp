@@ -21,7 +21,9 @@ using eqnet::ui::TrainingTab;
 
 namespace {
 
-int pointsOf(QCustomPlot* plot, const QString& name) {
+// By the recorded name ("fp", "largest"), shown as TrainingTab::curveName says.
+int pointsOf(QCustomPlot* plot, const QString& recorded) {
+    const QString name = eqnet::ui::TrainingTab::curveName(recorded);
     for (int i = 0; i < plot->graphCount(); ++i)
         if (plot->graph(i)->name() == name) return plot->graph(i)->data()->size();
     return 0;
