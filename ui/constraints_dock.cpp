@@ -269,9 +269,13 @@ void ConstraintsDock::onPicked(int index) {
     }
     base_ = p;
     hasBase_ = true;
+    showBase();
+}
+
+void ConstraintsDock::showBase() {
     modified_ = false;
     debounce_->stop();
-    showProfile(p);
+    showProfile(base_);
     updatePickerText();
     updateStatus();
     emit profileChanged(profile());
@@ -297,12 +301,7 @@ void ConstraintsDock::showProfile(const HardwareProfile& p) {
 
 bool ConstraintsDock::resetEdits() {
     if (!hasBase_ || !modified_) return false;
-    modified_ = false;
-    debounce_->stop();
-    showProfile(base_);
-    updatePickerText();
-    updateStatus();
-    emit profileChanged(profile());
+    showBase();
     return true;
 }
 

@@ -70,6 +70,8 @@ signals:
 private:
     void onPicked(int index);
     void onEdited();
+    // The picked profile, unedited, in the editors; announced (profileChanged).
+    void showBase();
     void showProfile(const HardwareProfile& p);
     void updatePickerText();
     void updateStatus();
