@@ -1875,6 +1875,14 @@ and fit CQAP on them.</source>
         <source>step</source>
         <translation>步</translation>
     </message>
+    <message>
+        <source>Smoothing of the loss curves: an exponential moving average with this weight (0: the values as recorded)</source>
+        <translation>损失曲线的平滑：以此权重计算的指数移动平均（0：按记录值显示）</translation>
+    </message>
+    <message>
+        <source>Smoothing:</source>
+        <translation>平滑：</translation>
+    </message>
 </context>
 <context>
     <name>eqnet::ui::UserGuideWindow</name>

@@ -64,6 +64,15 @@ bool writePlotCsv(const QCustomPlot* plot, const QString& path, QString* error) 
     return true;
 }
 
+double emaStep(double previous, double value, double weight) { return weight * previous + (1.0 - weight) * value; }
+
+QVector<double> emaSmooth(const QVector<double>& values, double weight) {
+    QVector<double> out;
+    out.reserve(values.size());
+    for (int i = 0; i < values.size(); ++i) out << (i == 0 ? values[i] : emaStep(out.back(), values[i], weight));
+    return out;
+}
+
 bool canUseLogValueAxis(const QCustomPlot* plot) {
     bool any = false;
     for (int i = 0; i < plot->graphCount(); ++i)

@@ -4,6 +4,7 @@
 // the value axis between linear and logarithmic, and take the plotted data away as CSV. The
 // plots' context menu (plot_utils) offers the last two on every plot.
 #include <QString>
+#include <QVector>
 
 class QCustomPlot;
 
@@ -15,6 +16,11 @@ namespace ui {
 QString plotDataCsv(const QCustomPlot* plot);
 // Writes plotDataCsv() atomically; false with the reason in *error.
 bool writePlotCsv(const QCustomPlot* plot, const QString& path, QString* error = nullptr);
+
+// Exponential moving average as TensorBoard smooths a curve: s_0 = v_0, s_i = w·s_{i-1} +
+// (1 - w)·v_i, for a weight w in [0, 1) (0: the values themselves).
+double emaStep(double previous, double value, double weight);
+QVector<double> emaSmooth(const QVector<double>& values, double weight);
 
 // A log value axis needs every plotted value above zero.
 bool canUseLogValueAxis(const QCustomPlot* plot);

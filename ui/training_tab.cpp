@@ -7,11 +7,13 @@
 
 #include <qcustomplot.h>
 
+#include <QDoubleSpinBox>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSettings>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -73,6 +75,17 @@ TrainingTab::TrainingTab(RunDocument* doc, QWidget* parent)
     controls->addWidget(stopButton_);
     controls->addWidget(progressBar_, 1);
     controls->addWidget(progressLabel_);
+    // Smoothing of the loss curves (an exponential moving average, as TensorBoard's slider).
+    smoothing_ = new QDoubleSpinBox(this);
+    smoothing_->setObjectName(QStringLiteral("trainingSmoothing"));
+    smoothing_->setRange(0.0, 0.99);
+    smoothing_->setSingleStep(0.1);
+    smoothing_->setDecimals(2);
+    smoothing_->setValue(QSettings().value(QStringLiteral("training/smoothing"), 0.6).toDouble());
+    smoothing_->setToolTip(tr("Smoothing of the loss curves: an exponential moving average with this weight "
+                              "(0: the values as recorded)"));
+    controls->addWidget(new QLabel(tr("Smoothing:"), this));
+    controls->addWidget(smoothing_);
 
     lossPlot_ = createPlot(this, QStringLiteral("trainingLossPlot"));
     accPlot_ = createPlot(this, QStringLiteral("trainingAccuracyPlot"));
@@ -137,6 +150,10 @@ TrainingTab::TrainingTab(RunDocument* doc, QWidget* parent)
     layout->addWidget(messageLabel_);
     layout->addLayout(grid, 1);
 
+    connect(smoothing_, &QDoubleSpinBox::valueChanged, this, [this](double w) {
+        QSettings().setValue(QStringLiteral("training/smoothing"), w);
+        applySmoothing();
+    });
     connect(startButton_, &QPushButton::clicked, this, [this] { startTraining(); });
     connect(pauseButton_, &QPushButton::toggled, this, [this](bool on) { setPaused(on); });
     connect(stopButton_, &QPushButton::clicked, this, &TrainingTab::stopTraining);
@@ -223,10 +240,18 @@ void TrainingTab::resetFollower() {
     paceStartStep_ = -1;
 }
 
+void TrainingTab::applySmoothing() {
+    for (auto it = lossGraphs_.constBegin(); it != lossGraphs_.constEnd(); ++it)
+        it.value()->setData(rawLossKeys_.value(it.key()), emaSmooth(rawLoss_.value(it.key()), smoothing_->value()), true);
+    scheduleReplot();
+}
+
 void TrainingTab::clearPlots() {
     for (QCPGraph* g : std::as_const(lossGraphs_)) lossPlot_->removeGraph(g);
     for (QCPGraph* g : std::as_const(accGraphs_)) accPlot_->removeGraph(g);
     lossGraphs_.clear();
+    rawLossKeys_.clear();
+    rawLoss_.clear();
     accGraphs_.clear();
     lrGraph_->data()->clear();
     skewGraph_->data()->clear();
@@ -304,9 +329,16 @@ void TrainingTab::addRecords(const std::vector<MetricsRecord>& records) {
             else if (!boundaryShown_)
                 showStageBoundary();
             const double x = double(fp ? s.step : fpSteps_ + s.step);
-            for (size_t k = 0; k < s.subnetNames.size() && k < s.losses.size(); ++k)
-                seriesGraph(lossGraphs_, lossPlot_, QString::fromStdString(s.subnetNames[k]), false)
-                    ->addData(x, s.losses[k]);
+            for (size_t k = 0; k < s.subnetNames.size() && k < s.losses.size(); ++k) {
+                const QString name = QString::fromStdString(s.subnetNames[k]);
+                QCPGraph* g = seriesGraph(lossGraphs_, lossPlot_, name, false);
+                QVector<double>& raw = rawLoss_[name];
+                const double shown =
+                    raw.isEmpty() ? s.losses[k] : emaStep(g->data()->at(g->data()->size() - 1)->value, s.losses[k], smoothing_->value());
+                raw << s.losses[k];
+                rawLossKeys_[name] << x;
+                g->addData(x, shown);
+            }
             lrGraph_->addData(x, s.lr);
             if (r.hasWdr) {
                 skewGraph_->addData(x, s.meanSkew);

@@ -19,6 +19,7 @@ class QCustomPlot;
 class QCPGraph;
 class QCPItemStraightLine;
 class QCPItemText;
+class QDoubleSpinBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -81,6 +82,8 @@ private:
     // Adds what metrics.jsonl gained since the last read; true when it grew after that read.
     bool readNewRecords();
     void clearPlots();
+    // Redraws the loss curves from the recorded values with the current smoothing.
+    void applySmoothing();
     void addRecords(const std::vector<MetricsRecord>& records);
     QCPGraph* seriesGraph(QHash<QString, QCPGraph*>& graphs, QCustomPlot* plot, const QString& name, bool markers);
     void showStageBoundary();
@@ -117,6 +120,8 @@ private:
     QCustomPlot* lrPlot_;
     QCustomPlot* momentsPlot_;
     QHash<QString, QCPGraph*> lossGraphs_;
+    QHash<QString, QVector<double>> rawLossKeys_, rawLoss_; // as recorded; the graphs show them smoothed
+    QDoubleSpinBox* smoothing_ = nullptr;
     QHash<QString, QCPGraph*> accGraphs_;
     QCPGraph* lrGraph_ = nullptr;
     QCPGraph* skewGraph_ = nullptr;

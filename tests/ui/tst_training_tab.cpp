@@ -22,6 +22,8 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QDoubleSpinBox>
+#include <QSettings>
 #include <QtTest>
 
 #include <numeric>
@@ -73,7 +75,10 @@ class TstTrainingTab : public QObject {
     Q_OBJECT
 
 private slots:
-    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().remove(QStringLiteral("training/smoothing")); // the default, whatever a run before left
+    }
 
     void recordedRunDrawsEveryRecord();
     void followsGrowthTornLinesAndRewrites();
@@ -144,6 +149,33 @@ void TstTrainingTab::recordedRunDrawsEveryRecord() {
         QVERIFY(p->legend->visible());
         QVERIFY2(!p->legend->outerRect().intersects(p->axisRect()->rect()), qPrintable(QString("%1,%2 %3x%4 vs %5,%6 %7x%8").arg(p->legend->outerRect().x()).arg(p->legend->outerRect().y()).arg(p->legend->outerRect().width()).arg(p->legend->outerRect().height()).arg(p->axisRect()->rect().x()).arg(p->axisRect()->rect().y()).arg(p->axisRect()->rect().width()).arg(p->axisRect()->rect().height())));
         QVERIFY(p->legend->outerRect().bottom() <= p->axisRect()->rect().top());
+    }
+    // Smoothing: the loss curves show the exponential moving average of the recorded values;
+    // 0 shows them as recorded, and a change redraws from the recorded values.
+    {
+        QCOMPARE(eqnet::ui::emaSmooth({1.0, 3.0, 3.0}, 0.5), (QVector<double>{1.0, 2.0, 2.5}));
+        auto* smoothing = tab.findChild<QDoubleSpinBox*>(QStringLiteral("trainingSmoothing"));
+        QVERIFY(smoothing);
+        QCOMPARE(smoothing->value(), 0.6); // the default
+        const auto values = [&] {
+            QVector<double> v;
+            for (auto it = graphNamed(loss, "largest")->data()->constBegin(); it != graphNamed(loss, "largest")->data()->constEnd(); ++it)
+                v << it->value;
+            return v;
+        };
+        const QVector<double> asRead = values(); // smoothed point by point as records arrived
+        smoothing->setValue(0.0);
+        const QVector<double> raw = values();
+        QCOMPARE(raw.size(), 156);
+        const QVector<double> recomputed = eqnet::ui::emaSmooth(raw, 0.6);
+        for (int i = 0; i < raw.size(); ++i) QVERIFY(qFuzzyCompare(asRead[i], recomputed[i]));
+        smoothing->setValue(0.9);
+        const QVector<double> smooth = values();
+        const QVector<double> expected = eqnet::ui::emaSmooth(raw, 0.9);
+        for (int i = 0; i < raw.size(); ++i) QVERIFY(qFuzzyCompare(smooth[i], expected[i]));
+        QVERIFY(smooth[100] != raw[100]);
+        smoothing->setValue(0.0);
+        QCOMPARE(values(), raw);
     }
     // Values under the cursor: snapped to the nearest recorded step, every curve's value there.
     {
