@@ -1,6 +1,7 @@
 #include "front_table.h"
 
 #include "bitops_axis.h"
+#include "text_format.h"
 
 #include <QFileDialog>
 #include <QFileInfo>
@@ -91,13 +92,6 @@ Item* numberItem(double value, int decimals) {
 
 QString csvNumber(std::optional<double> v, int decimals) {
     return v ? QString::number(*v, 'f', decimals) : QString();
-}
-
-QString csvField(const QString& s) {
-    if (!s.contains(QLatin1Char(',')) && !s.contains(QLatin1Char('"')) && !s.contains(QLatin1Char('\n'))) return s;
-    QString q = s;
-    q.replace(QLatin1Char('"'), QStringLiteral("\"\""));
-    return QLatin1Char('"') + q + QLatin1Char('"');
 }
 
 } // namespace

@@ -1,5 +1,7 @@
 #include "plot_interaction.h"
 
+#include "text_format.h"
+
 #include <qcustomplot.h>
 
 #include <QSaveFile>
@@ -15,13 +17,6 @@ namespace {
 
 QString graphName(const QCPGraph* g, int index) {
     return g->name().isEmpty() ? QStringLiteral("series %1").arg(index + 1) : g->name();
-}
-
-QString csvField(const QString& s) {
-    if (!s.contains(QLatin1Char(',')) && !s.contains(QLatin1Char('"'))) return s;
-    QString q = s;
-    q.replace(QLatin1Char('"'), QStringLiteral("\"\""));
-    return QLatin1Char('"') + q + QLatin1Char('"');
 }
 
 // The point of `g` nearest to key x, or end().

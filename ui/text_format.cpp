@@ -23,6 +23,13 @@ QString formatCountLog10(double log10n) {
         .arg(int(exponent));
 }
 
+QString csvField(const QString& s) {
+    if (!s.contains(QLatin1Char(',')) && !s.contains(QLatin1Char('"')) && !s.contains(QLatin1Char('\n'))) return s;
+    QString q = s;
+    q.replace(QLatin1Char('"'), QStringLiteral("\"\""));
+    return QLatin1Char('"') + q + QLatin1Char('"');
+}
+
 QString formText(const QuantForm& f) {
     const QString g = f.granularity == Granularity::PerChannel
                           ? QCoreApplication::translate("eqnet::ui::TextFormat", "per-channel")

@@ -1,5 +1,5 @@
 #pragma once
-// How the studio writes what several views write: an error in a status line (one red), an
+// How the studio writes what several views write: an error in a status line (one red), a CSV field, an
 // accuracy (0..1) as a percentage, and a count too large for an integer, in the UI's locale.
 #include "eqnet/quant_types.h"
 
@@ -20,6 +20,8 @@ QString formatCountLog10(double log10n);
 // A quantization form in words, in the UI's language ("per-channel, symmetric weights,
 // asymmetric activations").
 QString formText(const QuantForm& form);
+// A CSV field: as is, or quoted (inner quotes doubled) when it holds a comma, quote or newline.
+QString csvField(const QString& text);
 
 } // namespace ui
 } // namespace eqnet
