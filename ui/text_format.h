@@ -1,6 +1,7 @@
 #pragma once
-// How the studio writes what several views write: an error in a status line (one red), a CSV field, an
-// accuracy (0..1) as a percentage, and a count too large for an integer, in the UI's locale.
+// How the studio writes what several views write: an error in a status line (one red), an
+// accuracy (0..1) as a percentage, a count too large for an integer (in the UI's locale), a
+// quantization form in words, and a CSV field.
 #include "eqnet/quant_types.h"
 
 #include <QString>
