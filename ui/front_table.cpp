@@ -1,10 +1,9 @@
 #include "front_table.h"
 
 #include "bitops_axis.h"
+#include "plot_utils.h"
 #include "text_format.h"
 
-#include <QFileDialog>
-#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -12,7 +11,6 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSaveFile>
-#include <QSettings>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -208,13 +206,9 @@ bool FrontTable::writeCsv(const QString& path, QString* error) const {
 }
 
 void FrontTable::chooseCsvFile() {
-    QSettings settings;
-    const QString dir = settings.value(QStringLiteral("frontTable/lastDir"), QDir::homePath()).toString();
-    QString path = QFileDialog::getSaveFileName(this, tr("Export CSV"), QDir(dir).filePath(QStringLiteral("front.csv")),
-                                                tr("CSV files (*.csv)"));
+    const QString path = askSavePath(this, tr("Export CSV"), QStringLiteral("frontTable/lastDir"),
+                                     QStringLiteral("front.csv"), tr("CSV files (*.csv)"), QStringLiteral("csv"));
     if (path.isEmpty()) return;
-    if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".csv");
-    settings.setValue(QStringLiteral("frontTable/lastDir"), QFileInfo(path).absolutePath());
     QString error;
     if (!writeCsv(path, &error)) QMessageBox::warning(this, tr("Export CSV"), error);
 }

@@ -214,10 +214,7 @@ ParetoTab::ParetoTab(RunDocument* doc, ConstraintsDock* constraints, QWidget* pa
 
     frontTable_ = new FrontTable;
     connect(frontTable_, &FrontTable::rowChosen, this, [this](int kind, int index) {
-        const PointKind k = kind == int(FrontTable::Kind::Front)      ? PointKind::Front
-                            : kind == int(FrontTable::Kind::Baseline) ? PointKind::Baseline
-                                                                      : PointKind::Stored;
-        select(PlotRef{k, index});
+        select(PlotRef{pointKindOf(FrontTable::Kind(kind)), index});
     });
     bottomTabs_ = new QTabWidget;
     bottomTabs_->setObjectName(QStringLiteral("paretoBottomTabs"));
@@ -592,16 +589,25 @@ void ParetoTab::redraw(bool rescale) {
     fillFrontTable();
 }
 
+FrontTable::Kind ParetoTab::tableKindOf(PointKind k) {
+    return k == PointKind::Baseline ? FrontTable::Kind::Baseline
+           : k == PointKind::Stored ? FrontTable::Kind::Stored
+                                    : FrontTable::Kind::Front;
+}
+
+ParetoTab::PointKind ParetoTab::pointKindOf(FrontTable::Kind k) {
+    return k == FrontTable::Kind::Baseline ? PointKind::Baseline
+           : k == FrontTable::Kind::Stored ? PointKind::Stored
+                                           : PointKind::Front;
+}
+
 void ParetoTab::fillFrontTable() {
     std::vector<FrontTable::Row> rows;
     for (int i = 0; i < int(front_.size()); ++i) rows.push_back({FrontTable::Kind::Front, i, front_[size_t(i)]});
     for (int i = 0; i < int(baselines_.size()); ++i) rows.push_back({FrontTable::Kind::Baseline, i, baselines_[size_t(i)]});
     for (int i = 0; i < int(stored_.size()); ++i) rows.push_back({FrontTable::Kind::Stored, i, stored_[size_t(i)]});
     frontTable_->setRows(std::move(rows));
-    const FrontTable::Kind k = selected_.kind == PointKind::Baseline ? FrontTable::Kind::Baseline
-                               : selected_.kind == PointKind::Stored ? FrontTable::Kind::Stored
-                                                                     : FrontTable::Kind::Front;
-    frontTable_->showSelection(k, selected_.kind == PointKind::None ? -1 : selected_.index);
+    frontTable_->showSelection(tableKindOf(selected_.kind), selected_.kind == PointKind::None ? -1 : selected_.index);
 }
 
 void ParetoTab::placeBaselineLabels() {

@@ -3,6 +3,7 @@
 // hardware profile (searched on a worker thread whenever the run loads or the profile
 // changes), the stored front's measured points and the uniform baselines; hover for numbers,
 // click to select, a per-layer detail view, Verify (measure the selection) and Export.
+#include "front_table.h"
 #include "subnet_choice.h"
 
 #include "eqnet/front.h"
@@ -34,7 +35,6 @@ namespace ui {
 
 class RunDocument;
 class ConstraintsDock;
-class FrontTable;
 class JobRunner;
 struct JobProgress;
 
@@ -87,6 +87,9 @@ signals:
 
 private:
     enum class PointKind { None, Front, Baseline, Stored };
+    // The All points table's kinds and the plot's, one to one.
+    static FrontTable::Kind tableKindOf(PointKind k);
+    static PointKind pointKindOf(FrontTable::Kind k);
     struct PlotRef {
         PointKind kind = PointKind::None;
         int index = -1;

@@ -17,6 +17,7 @@ namespace ui {
 namespace {
 // The plots' strings, each marked where it is written (QT_TRANSLATE_NOOP) for lupdate.
 QString trPlot(const char* text) { return QCoreApplication::translate("eqnet::ui::Plot", text); }
+const QString kPlotsDirKey = QStringLiteral("plots/lastDir");
 } // namespace
 
 QCustomPlot* createPlot(QWidget* parent, const QString& objectName) {
@@ -78,35 +79,37 @@ bool savePlot(QCustomPlot* plot, const QString& path, QString* error) {
     return ok;
 }
 
+QString askSavePath(QWidget* parent, const QString& title, const QString& settingsKey, const QString& fileName,
+                    const QString& filter, const QString& suffix) {
+    QSettings settings;
+    const QString dir = settings.value(settingsKey).toString();
+    QString path = QFileDialog::getSaveFileName(parent, title, QDir(dir.isEmpty() ? QDir::homePath() : dir).filePath(fileName),
+                                                filter);
+    if (path.isEmpty()) return path;
+    if (QFileInfo(path).suffix().isEmpty()) path += QLatin1Char('.') + suffix;
+    settings.setValue(settingsKey, QFileInfo(path).absolutePath());
+    return path;
+}
+
 void installPlotContextMenu(QCustomPlot* plot) {
     plot->setContextMenuPolicy(Qt::CustomContextMenu);
     QObject::connect(plot, &QWidget::customContextMenuRequested, plot, [plot](const QPoint& pos) {
         QMenu menu(plot);
         const auto save = [plot](const QString& filter, const QString& suffix) {
-            QSettings settings;
-            const QString dir = settings.value(QStringLiteral("plots/lastDir")).toString();
-            QString path = QFileDialog::getSaveFileName(
-                plot, trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "Save plot")),
-                QDir(dir.isEmpty() ? QDir::homePath() : dir).filePath(plot->objectName() + QLatin1Char('.') + suffix),
-                filter);
+            const QString path = askSavePath(plot, trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "Save plot")), kPlotsDirKey,
+                                             plot->objectName() + QLatin1Char('.') + suffix, filter, suffix);
             if (path.isEmpty()) return;
-            if (QFileInfo(path).suffix().isEmpty()) path += QLatin1Char('.') + suffix;
-            settings.setValue(QStringLiteral("plots/lastDir"), QFileInfo(path).absolutePath());
             QString error;
             if (!savePlot(plot, path, &error)) QMessageBox::warning(plot, trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "Save plot")), error);
         };
         menu.addAction(trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "Save as PNG…")), plot, [save] { save(trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "PNG image (*.png)")), QStringLiteral("png")); });
         menu.addAction(trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "Save as PDF…")), plot, [save] { save(trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "PDF document (*.pdf)")), QStringLiteral("pdf")); });
         menu.addAction(trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "Export data as CSV…")), plot, [plot] {
-            QSettings settings;
-            const QString dir = settings.value(QStringLiteral("plots/lastDir")).toString();
-            QString path = QFileDialog::getSaveFileName(
-                plot, trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "Export data as CSV")),
-                QDir(dir.isEmpty() ? QDir::homePath() : dir).filePath(plot->objectName() + QStringLiteral(".csv")),
-                trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "CSV files (*.csv)")));
+            const QString path = askSavePath(plot, trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "Export data as CSV")),
+                                             kPlotsDirKey, plot->objectName() + QStringLiteral(".csv"),
+                                             trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "CSV files (*.csv)")),
+                                             QStringLiteral("csv"));
             if (path.isEmpty()) return;
-            if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".csv");
-            settings.setValue(QStringLiteral("plots/lastDir"), QFileInfo(path).absolutePath());
             QString error;
             if (!writePlotCsv(plot, path, &error))
                 QMessageBox::warning(plot, trPlot(QT_TRANSLATE_NOOP("eqnet::ui::Plot", "Export data as CSV")), error);

@@ -21,6 +21,10 @@ QCPItemText* addPlaceholder(QCustomPlot* plot, const QString& text);
 // Moves the legend out of the axis rect into a row of its own above it, its entries side by
 // side: a legend inside covers curves, bars and markers whatever corner it takes.
 void placeLegendAbove(QCustomPlot* plot);
+// A save dialog that starts in the folder last used under `settingsKey` (else home) with
+// `fileName`, adds `suffix` when the name has none, and remembers the folder. "" when cancelled.
+QString askSavePath(QWidget* parent, const QString& title, const QString& settingsKey, const QString& fileName,
+                    const QString& filter, const QString& suffix);
 // The context menu (right click): "Save as PNG…", "Save as PDF…", "Reset view".
 void installPlotContextMenu(QCustomPlot* plot);
 // Saves by extension (.png or .pdf); false with the reason in *error.
