@@ -20,6 +20,7 @@
 
 #include <qcustomplot.h>
 
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -70,6 +71,27 @@ struct SearchOutcome {
 };
 
 
+// The predictor a profile's front is searched with: the refined one of its stored search
+// (search/<profile>/predictor.json) when `stored` and there is one, so that the front and the
+// stored front are the same predictions; else the run's. An unreadable refined predictor is
+// said in *error and the run's used.
+std::shared_ptr<const CqapPredictor> frontPredictor(const std::string& dir, const std::string& profile, bool stored,
+                                                    const std::vector<LayerInfo>& layers,
+                                                    std::shared_ptr<const CqapPredictor> runPredictor,
+                                                    bool* refined, QString* error) {
+    *refined = false;
+    const std::string path = frontPredictorPath(dir, profile);
+    if (!stored || !std::filesystem::exists(path)) return runPredictor;
+    try {
+        auto p = std::make_shared<CqapPredictor>(CqapPredictor::load(path));
+        p->checkLayers(p->model(), layers, path);
+        *refined = true;
+        return p;
+    } catch (const std::exception& e) {
+        *error = QString::fromStdString(e.what());
+        return runPredictor;
+    }
+}
 
 } // namespace
 
@@ -80,6 +102,8 @@ ParetoTab::ParetoTab(RunDocument* doc, ConstraintsDock* constraints, QWidget* pa
     searchRunner_->setObjectName(QStringLiteral("paretoSearchRunner"));
     verifyRunner_ = new JobRunner(this);
     verifyRunner_->setObjectName(QStringLiteral("paretoVerifyRunner"));
+    overlayRunner_ = new JobRunner(this);
+    overlayRunner_->setObjectName(QStringLiteral("paretoOverlayRunner"));
 
     // ---- the top row: status, progress, actions
     status_ = new QLabel;
@@ -103,13 +127,27 @@ ParetoTab::ParetoTab(RunDocument* doc, ConstraintsDock* constraints, QWidget* pa
     exportButton_ = new QPushButton(tr("Export…"));
     exportButton_->setObjectName(QStringLiteral("exportButton"));
     exportButton_->setToolTip(tr("Export the selected subnet as JSON and ONNX"));
+    pinButton_ = new QPushButton(tr("Pin"));
+    pinButton_->setObjectName(QStringLiteral("pinButton"));
+    pinButton_->setToolTip(tr("Keep the selected subnet in the Pinned table to compare it side by side"));
+    overlayCombo_ = new QComboBox;
+    overlayCombo_->setObjectName(QStringLiteral("overlayProfileCombo"));
+    overlayCombo_->setToolTip(tr("Draw the predicted front of another hardware profile over this one"));
+    overlayCombo_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     auto* top = new QHBoxLayout;
     top->addWidget(status_, 1);
     top->addWidget(progress_);
     top->addWidget(verifyFrontButton_);
     top->addWidget(verifyButton_);
     top->addWidget(stopVerifyButton_);
+    top->addWidget(pinButton_);
     top->addWidget(exportButton_);
+    auto* overlayRow = new QHBoxLayout;
+    auto* overlayLabel = new QLabel(tr("Overlay the front of:"));
+    overlayLabel->setBuddy(overlayCombo_);
+    overlayRow->addWidget(overlayLabel);
+    overlayRow->addWidget(overlayCombo_);
+    overlayRow->addStretch(1);
 
     // ---- the front
     plot_ = createPlot(this, QStringLiteral("paretoPlot"));
@@ -143,6 +181,17 @@ ParetoTab::ParetoTab(RunDocument* doc, ConstraintsDock* constraints, QWidget* pa
     uniformMeasuredGraph_->setLineStyle(QCPGraph::lsNone);
     uniformMeasuredGraph_->setScatterStyle(
         QCPScatterStyle(QCPScatterStyle::ssSquare, QPen(seriesColor(2), 1), QBrush(seriesColor(2)), 8));
+    overlayGraph_ = plot_->addGraph();
+    overlayGraph_->setName(tr("Overlay front (predicted)"));
+    overlayGraph_->setPen(QPen(QColor(110, 110, 110), 1.2, Qt::DashLine));
+    overlayGraph_->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssTriangle, QPen(QColor(110, 110, 110), 1.2), Qt::white, 7));
+    overlayGraph_->removeFromLegend(); // in the legend while it has points
+    pinnedGraph_ = plot_->addGraph();
+    pinnedGraph_->setName(tr("Pinned"));
+    pinnedGraph_->setLineStyle(QCPGraph::lsNone);
+    pinnedGraph_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssStar, QPen(QColor(150, 40, 150), 2), Qt::NoBrush, 14));
+    pinnedGraph_->removeFromLegend();
     selectionGraph_ = plot_->addGraph();
     selectionGraph_->setName(tr("Selected"));
     selectionGraph_->setLineStyle(QCPGraph::lsNone);
@@ -220,6 +269,16 @@ ParetoTab::ParetoTab(RunDocument* doc, ConstraintsDock* constraints, QWidget* pa
     bottomTabs_->setObjectName(QStringLiteral("paretoBottomTabs"));
     bottomTabs_->addTab(detail, tr("Selected subnet"));
     bottomTabs_->addTab(frontTable_, tr("All points"));
+    pinned_ = new PinnedSubnets;
+    bottomTabs_->addTab(pinned_, tr("Pinned (%1)").arg(0));
+    connect(pinned_, &PinnedSubnets::pinsChanged, this, [this] {
+        bottomTabs_->setTabText(bottomTabs_->indexOf(pinned_), tr("Pinned (%1)").arg(pinned_->pins().size()));
+        // A selected pin may have moved or gone: the selection is dropped (applyMeasurement,
+        // which changes no position, restores it).
+        if (selected_.kind == PointKind::Pinned) selected_ = PlotRef();
+        redraw(false);
+        updateButtons();
+    });
 
     auto* split = new QSplitter(Qt::Vertical);
     split->setObjectName(QStringLiteral("paretoSplitter"));
@@ -231,11 +290,27 @@ ParetoTab::ParetoTab(RunDocument* doc, ConstraintsDock* constraints, QWidget* pa
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
+    layout->addLayout(overlayRow);
     layout->addWidget(split, 1);
 
     connect(verifyButton_, &QPushButton::clicked, this, [this] { verifySelected(); });
     connect(verifyFrontButton_, &QPushButton::clicked, this, [this] { verifyFront(); });
     connect(stopVerifyButton_, &QPushButton::clicked, verifyRunner_, &JobRunner::requestStop);
+    connect(pinButton_, &QPushButton::clicked, this, [this] { togglePinSelected(); });
+    connect(overlayCombo_, &QComboBox::activated, this,
+            [this](int i) { setOverlayProfile(overlayCombo_->itemData(i).toString()); });
+    connect(overlayRunner_, &JobRunner::finished, this, [this](const QString&, bool ok, const QString& error, bool stopped) {
+        if (overlayPending_) {
+            startOverlaySearch();
+            if (overlayRunner_->isBusy()) return;
+        }
+        if (!ok && !stopped) {
+            overlay_.clear();
+            redraw(false);
+            setStatus(tr("Overlay of %1 failed: %2").arg(overlayProfile_, error), true);
+            emit overlayFinished(0, error);
+        }
+    });
     connect(exportButton_, &QPushButton::clicked, this, [this] {
         const SubnetChoice c = selectedSubnet();
         if (c.isValid()) emit exportRequested(c);
@@ -253,12 +328,16 @@ ParetoTab::ParetoTab(RunDocument* doc, ConstraintsDock* constraints, QWidget* pa
         connect(doc_, &RunDocument::loaded, this, &ParetoTab::onRunLoaded);
         connect(doc_, &RunDocument::closed, this, &ParetoTab::onRunClosed);
         connect(doc_, &RunDocument::opened, this, [this] {
+            ++overlayGeneration_;
+            overlay_.clear();
+            pinned_->clear(); // pins are subnets of the run they were found in
             clearResults();
             setStatus(tr("Loading the run…"));
         });
     }
     if (constraints_) connect(constraints_, &ConstraintsDock::profileChanged, this, &ParetoTab::onProfileChanged);
 
+    fillOverlayProfiles();
     redraw(true);
     updateDetail();
     updateButtons();
@@ -268,6 +347,7 @@ ParetoTab::ParetoTab(RunDocument* doc, ConstraintsDock* constraints, QWidget* pa
 ParetoTab::~ParetoTab() {
     searchRunner_->requestStop();
     verifyRunner_->requestStop();
+    overlayRunner_->requestStop();
 }
 
 QString ParetoTab::statusText() const { return status_->text(); }
@@ -281,6 +361,9 @@ void ParetoTab::setStatus(const QString& text, bool error) {
 
 void ParetoTab::onRunLoaded() {
     if (!doc_ || !doc_->isLoaded()) return;
+    pinned_->setLayers(doc_->layers());
+    fillOverlayProfiles();
+    startOverlaySearch();
     if (!doc_->predictor() || doc_->layers().empty()) {
         clearResults();
         const QString why = !doc_->loadError().isEmpty()
@@ -307,6 +390,10 @@ void ParetoTab::onRunClosed() {
     ++requestGeneration_;
     searchRunner_->requestStop();
     verifyRunner_->requestStop();
+    overlayRunner_->requestStop();
+    ++overlayGeneration_;
+    overlay_.clear();
+    pinned_->clear();
     clearResults();
     placeholder_->setText(tr("Open a run with a CQAP predictor to see its Pareto front"));
     setStatus(QString());
@@ -351,18 +438,8 @@ void ParetoTab::startPendingSearch() {
     searchRunner_->start(tr("Pareto search"), [this, profile, modified, generation, layers, dir,
                                                runPredictor = predictor, readStored, otherFronts](JobContext& ctx) {
         auto out = std::make_shared<SearchOutcome>();
-        std::shared_ptr<const CqapPredictor> predictor = runPredictor;
-        const std::string refined = frontPredictorPath(dir, profile.name);
-        if (readStored && std::filesystem::exists(refined)) {
-            try {
-                auto p = std::make_shared<CqapPredictor>(CqapPredictor::load(refined));
-                p->checkLayers(p->model(), layers, refined);
-                predictor = std::move(p);
-                out->refinedPredictor = true;
-            } catch (const std::exception& e) {
-                out->refinedError = QString::fromStdString(e.what());
-            }
-        }
+        const std::shared_ptr<const CqapPredictor> predictor = frontPredictor(
+            dir, profile.name, readStored, layers, runPredictor, &out->refinedPredictor, &out->refinedError);
         const BatchPredictor predict = [predictor](const std::vector<SubnetConfig>& cfgs) {
             return predictor->predict(cfgs);
         };
@@ -472,6 +549,92 @@ void ParetoTab::onSearchFinished(const QString&, bool ok, const QString& error, 
     }
 }
 
+// ---- the overlay: another profile's front ---------------------------------------------------
+
+void ParetoTab::fillOverlayProfiles() {
+    const QString current = overlayCombo_->currentData().toString();
+    overlayCombo_->clear();
+    overlayCombo_->addItem(tr("(none)"), QString());
+    for (const ProfileEntry& e : listProfiles())
+        if (e.error.empty()) overlayCombo_->addItem(QString::fromStdString(e.name), QString::fromStdString(e.name));
+    const int i = overlayCombo_->findData(current);
+    overlayCombo_->setCurrentIndex(i >= 0 ? i : 0);
+}
+
+bool ParetoTab::setOverlayProfile(const QString& name) {
+    const int i = overlayCombo_->findData(name);
+    if (i < 0) return false;
+    overlayCombo_->setCurrentIndex(i);
+    overlayProfile_ = name;
+    overlayPending_ = true;
+    ++overlayGeneration_;
+    if (overlayRunner_->isBusy()) {
+        overlayRunner_->requestStop(); // its finished() starts this one
+        return true;
+    }
+    startOverlaySearch();
+    return true;
+}
+
+void ParetoTab::startOverlaySearch() {
+    overlayPending_ = false;
+    const int generation = overlayGeneration_;
+    if (overlayProfile_.isEmpty() || !doc_ || !doc_->isLoaded() || !doc_->predictor() || doc_->layers().empty()) {
+        const bool had = !overlay_.empty();
+        overlay_.clear();
+        if (selected_.kind == PointKind::Overlay) selected_ = PlotRef();
+        redraw(had);
+        if (overlayProfile_.isEmpty()) emit overlayFinished(0, QString());
+        return;
+    }
+    HardwareProfile profile;
+    try {
+        profile = findProfile(overlayProfile_.toStdString());
+    } catch (const std::exception& e) {
+        overlay_.clear();
+        redraw(false);
+        setStatus(tr("Overlay of %1 failed: %2").arg(overlayProfile_, QString::fromStdString(e.what())), true);
+        emit overlayFinished(0, QString::fromStdString(e.what()));
+        return;
+    }
+    const std::vector<LayerInfo> layers = doc_->layers();
+    const std::string dir = doc_->dirPath();
+    const auto& fronts = doc_->summary().fronts;
+    const bool stored = std::find(fronts.begin(), fronts.end(), profile.name) != fronts.end();
+    overlayRunner_->start(tr("Overlay search"), [this, profile, layers, dir, stored, runPredictor = doc_->predictor(),
+                                                 generation](JobContext& ctx) {
+        bool refined = false;
+        QString refinedError; // the main search of that profile reports it
+        const auto predictor = frontPredictor(dir, profile.name, stored, layers, runPredictor, &refined, &refinedError);
+        const BatchPredictor predict = [predictor](const std::vector<SubnetConfig>& cfgs) {
+            return predictor->predict(cfgs);
+        };
+        const ParetoResult r = paretoSearch(layers, profile, predict, ParetoOptions{}, {}, ctx.stop);
+        if (ctx.stop.stopRequested()) return;
+        ChoiceProfile searched;
+        searched.name = QString::fromStdString(profile.name);
+        searched.file = QString::fromStdString(profile.source);
+        searched.constraints = profileToJson(profile);
+        auto points = std::make_shared<std::vector<SubnetChoice>>();
+        for (const SearchCandidate& c : r.front) points->push_back(choiceFromCandidate(c, searched));
+        ctx.post([this, points, generation] {
+            if (generation != overlayGeneration_) return;
+            if (selected_.kind == PointKind::Overlay) selected_ = PlotRef();
+            overlay_ = std::move(*points);
+            // Measurements already made of the same subnets (in the run's fronts or here).
+            for (SubnetChoice& o : overlay_)
+                for (const auto* list : {&front_, &baselines_, &stored_})
+                    for (const SubnetChoice& c : *list)
+                        if (c.config == o.config && c.validation) {
+                            o.validation = c.validation;
+                            o.test = c.test;
+                        }
+            redraw(true);
+            emit overlayFinished(int(overlay_.size()), QString());
+        });
+    });
+}
+
 void ParetoTab::clearResults() {
     front_.clear();
     baselines_.clear();
@@ -530,6 +693,37 @@ void ParetoTab::redraw(bool rescale) {
         label->setFont(f);
         labels_.push_back(label);
     }
+    QVector<double> ox, oy, px, py;
+    for (const SubnetChoice& c : overlay_) {
+        ox << plotX(c);
+        oy << c.predicted * 100.0;
+    }
+    overlayGraph_->setData(ox, oy);
+    if (!overlay_.empty()) {
+        overlayGraph_->setName(tr("Front of %1 (predicted)").arg(overlay_.front().profile.displayName()));
+        overlayGraph_->addToLegend();
+    } else {
+        overlayGraph_->removeFromLegend();
+    }
+    const std::vector<SubnetChoice>& pins = pinned_->pins();
+    for (int i = 0; i < int(pins.size()); ++i) {
+        const SubnetChoice& c = pins[size_t(i)];
+        const double y = (c.predicted >= 0 ? c.predicted : c.validation.value_or(0)) * 100.0;
+        px << plotX(c);
+        py << y;
+        auto* label = new QCPItemText(plot_);
+        label->setText(PinnedSubnets::pinName(i));
+        label->position->setCoords(plotX(c), y);
+        label->setColor(QColor(150, 40, 150));
+        QFont f = plot_->font();
+        f.setBold(true);
+        f.setPointSizeF(f.pointSizeF() * 0.85);
+        label->setFont(f);
+        labels_.push_back(label);
+    }
+    pinnedGraph_->setData(px, py);
+    if (pins.empty()) pinnedGraph_->removeFromLegend();
+    else pinnedGraph_->addToLegend();
     frontGraph_->setData(fx, fy);
     measuredGraph_->setData(mx, my);
     errorLines_->setData(ex, ey);
@@ -568,6 +762,8 @@ void ParetoTab::redraw(bool rescale) {
         take(mx, my);
         take(ux, uy);
         take(umx, umy);
+        take(ox, oy);
+        take(px, py);
         // The budget line in view unless it lies far right of every subnet.
         if (profile_.bitopsBudget && x1 > 0) {
             const double bx = *profile_.bitopsBudget / kBitopsPerMega;
@@ -607,7 +803,9 @@ void ParetoTab::fillFrontTable() {
     for (int i = 0; i < int(baselines_.size()); ++i) rows.push_back({FrontTable::Kind::Baseline, i, baselines_[size_t(i)]});
     for (int i = 0; i < int(stored_.size()); ++i) rows.push_back({FrontTable::Kind::Stored, i, stored_[size_t(i)]});
     frontTable_->setRows(std::move(rows));
-    frontTable_->showSelection(tableKindOf(selected_.kind), selected_.kind == PointKind::None ? -1 : selected_.index);
+    const bool listed = selected_.kind == PointKind::Front || selected_.kind == PointKind::Baseline ||
+                        selected_.kind == PointKind::Stored;
+    frontTable_->showSelection(tableKindOf(selected_.kind), listed ? selected_.index : -1);
 }
 
 void ParetoTab::placeBaselineLabels() {
@@ -630,6 +828,8 @@ void ParetoTab::placeBaselineLabels() {
     add(measuredGraph_, false);
     add(uniformGraph_, false);
     add(uniformMeasuredGraph_, false);
+    add(overlayGraph_, true);
+    add(pinnedGraph_, false);
     if (plot_->legend->visible()) o.rects.push_back(plot_->legend->outerRect());
     if (budgetLabel_->visible()) o.rects.push_back(QRectF(budgetLabel_->topLeft->pixelPosition(), budgetLabel_->bottomRight->pixelPosition()));
     o.bounds = plot_->axisRect()->rect();
@@ -672,6 +872,10 @@ const SubnetChoice* ParetoTab::choiceAt(const PlotRef& ref) const {
         return ref.index >= 0 && ref.index < int(baselines_.size()) ? &baselines_[ref.index] : nullptr;
     case PointKind::Stored:
         return ref.index >= 0 && ref.index < int(stored_.size()) ? &stored_[ref.index] : nullptr;
+    case PointKind::Overlay:
+        return ref.index >= 0 && ref.index < int(overlay_.size()) ? &overlay_[ref.index] : nullptr;
+    case PointKind::Pinned:
+        return ref.index >= 0 && ref.index < int(pinned_->pins().size()) ? &pinned_->pins()[size_t(ref.index)] : nullptr;
     case PointKind::None:
         break;
     }
@@ -729,6 +933,19 @@ ParetoTab::PlotRef ParetoTab::nearestPoint(const QPointF& pixel, double maxDista
     }
     for (int i = 0; i < int(stored_.size()); ++i)
         consider(PointKind::Stored, i, plotX(stored_[i]), *stored_[i].validation, true);
+    for (int i = 0; i < int(overlay_.size()); ++i)
+        consider(PointKind::Overlay, i, plotX(overlay_[i]), overlay_[i].predicted, false);
+    // Last: a pin sits on the point it was pinned from, and a click there means that point.
+    const std::vector<SubnetChoice>& pins = pinned_->pins();
+    for (int i = 0; i < int(pins.size()); ++i) {
+        const SubnetChoice& c = pins[size_t(i)];
+        const double px = plot_->xAxis->coordToPixel(plotX(c));
+        const double py = plot_->yAxis->coordToPixel((c.predicted >= 0 ? c.predicted : c.validation.value_or(0)) * 100.0);
+        if (best.kind == PointKind::None && std::hypot(px - pixel.x(), py - pixel.y()) < maxDistance) {
+            best = PlotRef{PointKind::Pinned, i};
+            bestMeasured = c.predicted < 0;
+        }
+    }
     if (measuredPosition) *measuredPosition = bestMeasured;
     return best;
 }
@@ -755,8 +972,13 @@ QString ParetoTab::tooltipFor(const SubnetChoice& c) const {
 void ParetoTab::onPlotMouseMove(QMouseEvent* event) {
     if (event->buttons() != Qt::NoButton) return;
     const PlotRef ref = nearestPoint(event->position(), kHoverPixels);
-    if (const SubnetChoice* c = choiceAt(ref))
-        QToolTip::showText(event->globalPosition().toPoint(), tooltipFor(*c), plot_);
+    if (const SubnetChoice* c = choiceAt(ref)) {
+        QString text = tooltipFor(*c);
+        if (ref.kind == PointKind::Overlay || ref.kind == PointKind::Pinned)
+            text.prepend((ref.kind == PointKind::Pinned ? PinnedSubnets::pinName(ref.index) + QStringLiteral(" · ") : QString()) +
+                         tr("Profile: %1").arg(c->profile.displayName()) + QLatin1Char('\n'));
+        QToolTip::showText(event->globalPosition().toPoint(), text, plot_);
+    }
     else
         QToolTip::hideText();
 }
@@ -781,7 +1003,7 @@ void ParetoTab::updateDetail() {
     if (!c.isValid() || layers.size() != c.config.layers.size()) {
         wBars_->data()->clear();
         aBars_->data()->clear();
-        bitsPlot_->xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+        bitsPlot_->xAxis->setTicker(QSharedPointer<QCPAxisTickerText>(new QCPAxisTickerText)); // no layer, no tick
         bitsPlot_->replot();
         summary_->setText(front_.empty() ? QString() : tr("Click a point to see its layers."));
         return;
@@ -844,6 +1066,20 @@ void ParetoTab::updateButtons() {
                   .arg(QString::fromStdString(profile_.name)));
     stopVerifyButton_->setEnabled(verifyRunner_->isBusy());
     exportButton_->setEnabled(hasSelection);
+    const bool pinnedNow = hasSelection && pinned_->indexOf(selectedSubnet()) >= 0;
+    pinButton_->setText(pinnedNow ? tr("Unpin") : tr("Pin"));
+    pinButton_->setEnabled(hasSelection && (pinnedNow || int(pinned_->pins().size()) < PinnedSubnets::kMaxPins));
+}
+
+bool ParetoTab::togglePinSelected() {
+    const SubnetChoice c = selectedSubnet();
+    if (!c.isValid()) return false;
+    const int i = pinned_->indexOf(c);
+    if (i >= 0) {
+        pinned_->unpin(i);
+        return true;
+    }
+    return pinned_->pin(c);
 }
 
 // ---- verifying ------------------------------------------------------------------------------
@@ -902,7 +1138,10 @@ bool ParetoTab::verifySelected() {
 
 void ParetoTab::applyMeasurement(const SubnetConfig& cfg, double validation, std::optional<double> test,
                                  bool fileUpdated) {
-    for (auto* list : {&front_, &baselines_, &stored_})
+    const PlotRef selection = selected_;
+    pinned_->setMeasurement(cfg, validation, test);
+    selected_ = selection;
+    for (auto* list : {&front_, &baselines_, &stored_, &overlay_})
         for (SubnetChoice& c : *list)
             if (c.config == cfg) {
                 c.validation = validation;

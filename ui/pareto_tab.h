@@ -4,6 +4,7 @@
 // changes), the stored front's measured points and the uniform baselines; hover for numbers,
 // click to select, a per-layer detail view, Verify (measure the selection) and Export.
 #include "front_table.h"
+#include "pinned_subnets.h"
 #include "subnet_choice.h"
 
 #include "eqnet/front.h"
@@ -17,6 +18,7 @@
 #include <vector>
 
 class QCPBars;
+class QComboBox;
 class QTabWidget;
 class QCPGraph;
 class QCPItemStraightLine;
@@ -47,6 +49,8 @@ public:
     QCustomPlot* plot() const { return plot_; }
     QCustomPlot* bitsPlot() const { return bitsPlot_; }
     FrontTable* frontTable() const { return frontTable_; }
+    PinnedSubnets* pinnedSubnets() const { return pinned_; }
+    QComboBox* overlayCombo() const { return overlayCombo_; }
     QTabWidget* bottomTabs() const { return bottomTabs_; }
     QTableWidget* layerTable() const { return table_; }
     // The searched front (sorted by BitOps), with measurements where known.
@@ -56,6 +60,15 @@ public:
     std::vector<SubnetChoice> baselines() const { return baselines_; }
     // The stored front's measured points that are not on the searched front.
     std::vector<SubnetChoice> storedPoints() const { return stored_; }
+    // The front of the overlay profile (searched with the run's predictor), empty without one.
+    std::vector<SubnetChoice> overlayPoints() const { return overlay_; }
+    // Overlays the front of another profile ("" removes it); false when no such profile is
+    // listed. The search runs on overlayRunner(); overlayFinished() says when it is drawn.
+    bool setOverlayProfile(const QString& name);
+    JobRunner* overlayRunner() const { return overlayRunner_; }
+    // Pins the selection for the side-by-side comparison (the Pin button); a pinned selection
+    // is unpinned. False when nothing is selected or kMaxPins are pinned.
+    bool togglePinSelected();
     // The profile the shown front was searched for.
     HardwareProfile searchedProfile() const { return profile_; }
     SubnetChoice selectedSubnet() const;
@@ -84,9 +97,11 @@ signals:
     void exportRequested(const eqnet::ui::SubnetChoice& choice);
     // A verification ended: ok with the measured subnet, or the error.
     void verifyFinished(bool ok, const QString& error);
+    // The overlay's front was drawn (points: its size) or removed (0), or its search failed.
+    void overlayFinished(int points, const QString& error);
 
 private:
-    enum class PointKind { None, Front, Baseline, Stored };
+    enum class PointKind { None, Front, Baseline, Stored, Overlay, Pinned };
     // The All points table's kinds and the plot's, one to one.
     static FrontTable::Kind tableKindOf(PointKind k);
     static PointKind pointKindOf(FrontTable::Kind k);
@@ -99,6 +114,8 @@ private:
     void onRunClosed();
     void onProfileChanged(const HardwareProfile& p);
     void startPendingSearch();
+    void fillOverlayProfiles();
+    void startOverlaySearch();
     void onSearchProgress(const JobProgress& p);
     void onSearchFinished(const QString& title, bool ok, const QString& error, bool stopped);
     void onVerifyFinished(const QString& title, bool ok, const QString& error, bool stopped);
@@ -124,6 +141,7 @@ private:
     ConstraintsDock* constraints_ = nullptr;
     JobRunner* searchRunner_ = nullptr;
     JobRunner* verifyRunner_ = nullptr;
+    JobRunner* overlayRunner_ = nullptr;
     // The run opened for Verify, kept between measurements (used on the verify job's thread
     // only: the runner runs one job at a time).
     std::shared_ptr<RunSubnetMeter> meter_;
@@ -136,6 +154,8 @@ private:
     QCPGraph* uniformGraph_ = nullptr;
     QCPGraph* uniformMeasuredGraph_ = nullptr;
     QCPGraph* selectionGraph_ = nullptr;
+    QCPGraph* overlayGraph_ = nullptr; // another profile's predicted front
+    QCPGraph* pinnedGraph_ = nullptr;
     std::vector<QCPItemText*> labels_;
     QCPItemStraightLine* budgetLine_ = nullptr; // the profile's BitOps budget, when it has one
     QCPItemText* budgetLabel_ = nullptr;
@@ -144,6 +164,7 @@ private:
     QCPBars* aBars_ = nullptr;
     QTableWidget* table_ = nullptr;
     FrontTable* frontTable_ = nullptr; // every point, sortable, CSV
+    PinnedSubnets* pinned_ = nullptr;  // pinned points side by side
     QTabWidget* bottomTabs_ = nullptr;
     QLabel* summary_ = nullptr;
     QLabel* status_ = nullptr;
@@ -152,6 +173,8 @@ private:
     QPushButton* verifyFrontButton_ = nullptr;
     QPushButton* stopVerifyButton_ = nullptr;
     QPushButton* exportButton_ = nullptr;
+    QPushButton* pinButton_ = nullptr;
+    QComboBox* overlayCombo_ = nullptr;
 
     // The pending search request (only the latest counts).
     bool hasPending_ = false;
@@ -165,6 +188,10 @@ private:
     std::vector<SubnetChoice> front_;
     std::vector<SubnetChoice> baselines_;
     std::vector<SubnetChoice> stored_; // measured stored-front points the search did not find
+    std::vector<SubnetChoice> overlay_; // the overlay profile's front
+    QString overlayProfile_;            // the profile overlay_ belongs to ("" none)
+    bool overlayPending_ = false;       // a new overlay search waits for the running one
+    int overlayGeneration_ = 0;
     bool hasStoredFront_ = false;
     PlotRef selected_;
     QPoint pressPos_;

@@ -9,6 +9,7 @@
 #include "label_placement.h"
 #include "job_runner.h"
 #include "pareto_tab.h"
+#include "pinned_subnets.h"
 #include "run_document.h"
 
 #include "eqnet/cqap_stage.h"
@@ -283,6 +284,10 @@ private slots:
         }
         checkLabelsClearOfTheFront();
         QVERIFY(!plot->findChild<QCPItemStraightLine*>(QStringLiteral("bitopsBudgetLine"))->visible());
+        // Nothing selected: the bit chart has no layer ticks (it showed 0..5).
+        QVERIFY(!tab_->selectedSubnet().isValid());
+        tab_->bitsPlot()->replot();
+        QVERIFY(tab_->bitsPlot()->xAxis->tickVector().isEmpty());
     }
 
     void clickSelects() {
@@ -431,6 +436,136 @@ private slots:
         QVERIFY2(text.contains(QLocale().toString(c.predicted * 100, 'f', 2)), qPrintable(text));
         QVERIFY2(text.contains(QString::number(c.config.averageWeightBits(), 'f', 2)), qPrintable(text));
         QToolTip::hideText();
+    }
+
+    // Pin: two points (a front point and a uniform baseline) side by side, one column each,
+    // every cell from the subnet it names, the rows where they differ in bold; the pins drawn
+    // as stars labelled P1, P2; Pin on a pinned selection unpins it.
+    void pinnedSubnetsSideBySide() {
+        eqnet::ui::PinnedSubnets* pins = tab_->pinnedSubnets();
+        QVERIFY(pins);
+        pins->clear();
+        QPushButton* pin = tab_->findChild<QPushButton*>(QStringLiteral("pinButton"));
+        QVERIFY(pin);
+        const auto front = tab_->frontPoints();
+        const auto baselines = tab_->baselines();
+        QVERIFY(front.size() > 3 && baselines.size() > 2);
+        QVERIFY(tab_->selectPoint(int(front.size()) - 2));
+        QCOMPARE(pin->text(), QStringLiteral("Pin"));
+        QTest::mouseClick(pin, Qt::LeftButton);
+        QCOMPARE(pin->text(), QStringLiteral("Unpin"));
+        QVERIFY(tab_->selectBaseline(2)); // W4A4
+        QTest::mouseClick(pin, Qt::LeftButton);
+        QCOMPARE(int(pins->pins().size()), 2);
+        QVERIFY(!pins->pin(baselines[2])); // already pinned
+        const SubnetChoice a = front[front.size() - 2], b = baselines[2];
+        QTableWidget* t = pins->table();
+        QCOMPARE(t->columnCount(), 2);
+        const int layers = int(doc_->layers().size());
+        QCOMPARE(t->rowCount(), 9 + layers);
+        QCOMPARE(t->horizontalHeaderItem(0)->text(), QStringLiteral("P1"));
+        QCOMPARE(t->item(1, 1)->text(), QStringLiteral("uniform W4A4"));
+        // Shown to two decimals.
+        QVERIFY2(std::abs(QLocale().toDouble(t->item(2, 0)->text()) - a.cost.bitops / 1e6) <= 0.0051,
+                 qPrintable(t->item(2, 0)->text()));
+        QVERIFY2(std::abs(QLocale().toDouble(t->item(4, 1)->text()) - b.predicted * 100.0) <= 0.0051,
+                 qPrintable(t->item(4, 1)->text()));
+        std::vector<int> differing;
+        for (int i = 0; i < layers; ++i) {
+            const auto& la = a.config.layers[size_t(i)];
+            const auto& lb = b.config.layers[size_t(i)];
+            QCOMPARE(t->item(9 + i, 0)->text(), QStringLiteral("W%1 A%2").arg(la.w).arg(la.a));
+            QCOMPARE(t->item(9 + i, 1)->text(), QStringLiteral("W%1 A%2").arg(lb.w).arg(lb.a));
+            QVERIFY(t->verticalHeaderItem(9 + i)->text().startsWith(QString::fromStdString(doc_->layers()[size_t(i)].name)));
+            const bool differs = !(la == lb);
+            QCOMPARE(t->item(9 + i, 0)->font().bold(), differs);
+            if (differs) differing.push_back(9 + i);
+        }
+        QVERIFY(!differing.empty());        // the searched point is not uniform W4A4
+        QVERIFY(!t->item(0, 0)->font().bold()); // same profile
+        QVERIFY(t->item(2, 0)->font().bold());  // different BitOps
+        // On the plot: a star per pin at its predicted accuracy, labelled P1 and P2.
+        QCPGraph* stars = graphNamed(QStringLiteral("Pinned"));
+        QVERIFY(stars);
+        QCOMPARE(stars->data()->size(), 2);
+        for (const SubnetChoice& p : {a, b}) {
+            auto it = stars->data()->findBegin(p.cost.bitops / eqnet::ui::kBitopsPerMega, false);
+            QVERIFY(it != stars->data()->constEnd());
+            QCOMPARE(it->key, p.cost.bitops / eqnet::ui::kBitopsPerMega);
+            QCOMPARE(it->value, p.predicted * 100.0);
+        }
+        QStringList labels;
+        for (int i = 0; i < tab_->plot()->itemCount(); ++i)
+            if (auto* text = qobject_cast<QCPItemText*>(tab_->plot()->item(i)))
+                if (text->text().startsWith(QLatin1Char('P'))) labels << text->text();
+        labels.sort();
+        QCOMPARE(labels, (QStringList{QStringLiteral("P1"), QStringLiteral("P2")}));
+        QVERIFY(tab_->bottomTabs()->tabText(tab_->bottomTabs()->indexOf(pins)).contains(QLatin1Char('2')));
+        // Pin on the pinned selection (W4A4) unpins it.
+        QTest::mouseClick(pin, Qt::LeftButton);
+        QCOMPARE(int(pins->pins().size()), 1);
+        QVERIFY(pins->pins()[0].config == a.config);
+        QCOMPARE(stars->data()->size(), 1);
+        QVERIFY(pins->differingRows().empty()); // one pin: nothing to differ from
+    }
+
+    // Overlay: another profile's front, searched with the run's predictor, is exactly what a
+    // search of that profile gives; its points are selectable (and keep their profile) and can
+    // be pinned next to this profile's; "(none)" removes it.
+    void overlayShowsAnotherProfilesFront() {
+        QSignalSpy spy(tab_.get(), &ParetoTab::overlayFinished);
+        QVERIFY(!tab_->setOverlayProfile(QStringLiteral("no-such-profile")));
+        QVERIFY(tab_->setOverlayProfile(QStringLiteral("int4-int8-pc-asym")));
+        QVERIFY(spy.wait(60000));
+        QVERIFY(tab_->overlayRunner()->waitForIdle(60000));
+        QCOMPARE(spy.last().at(1).toString(), QString());
+        const eqnet::HardwareProfile profile = eqnet::findProfile("int4-int8-pc-asym");
+        const auto predictor = doc_->predictor();
+        const eqnet::ParetoResult expected = eqnet::paretoSearch(
+            doc_->layers(), profile, [&](const std::vector<eqnet::SubnetConfig>& c) { return predictor->predict(c); });
+        const auto overlay = tab_->overlayPoints();
+        QCOMPARE(overlay.size(), expected.front.size());
+        QCOMPARE(spy.last().at(0).toInt(), int(overlay.size()));
+        for (size_t i = 0; i < overlay.size(); ++i) {
+            QVERIFY(overlay[i].config == expected.front[i].config);
+            QCOMPARE(overlay[i].predicted, expected.front[i].predicted);
+            QVERIFY(eqnet::allows(profile, overlay[i].config, doc_->layers()));
+            QCOMPARE(overlay[i].profile.name, QStringLiteral("int4-int8-pc-asym"));
+        }
+        QCPGraph* g = graphNamed(QStringLiteral("Front of int4-int8-pc-asym (predicted)"));
+        QVERIFY(g);
+        QCOMPARE(g->data()->size(), int(overlay.size()));
+        QVERIFY(tab_->plot()->legend->hasItemWithPlottable(g));
+        // The main front is unchanged, and the view takes in both.
+        QCOMPARE(tab_->searchedProfile().name, std::string("flex-2to8-pt"));
+        for (const auto& c : overlay) {
+            const double x = c.cost.bitops / eqnet::ui::kBitopsPerMega;
+            QVERIFY(tab_->plot()->xAxis->range().contains(x));
+        }
+        // A click on an overlay point selects it with its own profile (what Export records).
+        tab_->plot()->replot();
+        bool selected = false;
+        for (const auto& c : overlay) {
+            QTest::mouseClick(tab_->plot(), Qt::LeftButton, Qt::NoModifier, pixelOf(c.cost.bitops, c.predicted));
+            const SubnetChoice s = tab_->selectedSubnet();
+            if (s.config == c.config && s.profile.name == QStringLiteral("int4-int8-pc-asym")) {
+                selected = true;
+                QVERIFY(tab_->togglePinSelected());
+                QCOMPARE(tab_->pinnedSubnets()->table()->item(0, int(tab_->pinnedSubnets()->pins().size()) - 1)->text(),
+                         QStringLiteral("int4-int8-pc-asym"));
+                break;
+            }
+        }
+        QVERIFY(selected);
+        QVERIFY(tab_->setOverlayProfile(QString()));
+        QVERIFY(spy.wait(10000) || spy.last().at(0).toInt() == 0);
+        QCOMPARE(spy.last().at(0).toInt(), 0);
+        QVERIFY(tab_->overlayPoints().empty());
+        QCOMPARE(g->data()->size(), 0);
+        QVERIFY(!tab_->plot()->legend->hasItemWithPlottable(g));
+        // The pin of the overlay point stays (with its profile) after the overlay is gone.
+        QCOMPARE(tab_->pinnedSubnets()->pins().back().profile.name, QStringLiteral("int4-int8-pc-asym"));
+        tab_->pinnedSubnets()->clear();
     }
 
     void exportHandsOverTheChoice() {
