@@ -1,5 +1,6 @@
 #include "training_tab.h"
 
+#include "compared_runs.h"
 #include "job_runner.h"
 #include "plot_interaction.h"
 #include "plot_utils.h"
@@ -10,11 +11,15 @@
 #include <QDoubleSpinBox>
 #include <QGridLayout>
 #include <QHBoxLayout>
+#include <QFileDialog>
 #include <QLabel>
+#include <QMenu>
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QTimer>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -86,6 +91,13 @@ TrainingTab::TrainingTab(RunDocument* doc, QWidget* parent)
                               "(0: the values as recorded)"));
     controls->addWidget(new QLabel(tr("Smoothing:"), this));
     controls->addWidget(smoothing_);
+    compareButton_ = new QToolButton(this);
+    compareButton_->setObjectName(QStringLiteral("compareRunsButton"));
+    compareButton_->setText(tr("Compare runs"));
+    compareButton_->setToolTip(tr("Draw other runs' curves over this one's (dashed)"));
+    compareButton_->setPopupMode(QToolButton::InstantPopup);
+    compareButton_->setMenu(new QMenu(compareButton_));
+    controls->addWidget(compareButton_);
 
     lossPlot_ = createPlot(this, QStringLiteral("trainingLossPlot"));
     accPlot_ = createPlot(this, QStringLiteral("trainingAccuracyPlot"));
@@ -150,6 +162,22 @@ TrainingTab::TrainingTab(RunDocument* doc, QWidget* parent)
     layout->addWidget(messageLabel_);
     layout->addLayout(grid, 1);
 
+    compared_ = new ComparedRuns(
+        lossPlot_, accPlot_, momentsPlot_, [](const QString& recorded) { return curveName(recorded); },
+        [this](const QString& recorded) {
+            if (recorded == QLatin1String("skewness")) return skewGraph_->pen().color();
+            if (recorded == QLatin1String("kurtosis")) return kurtGraph_->pen().color();
+            if (QCPGraph* g = lossGraphs_.value(recorded)) return g->pen().color();
+            if (QCPGraph* g = accGraphs_.value(recorded)) return g->pen().color();
+            return QColor(120, 120, 120); // a subnet the open run has no curve of
+        },
+        this);
+    compared_->setSmoothing(smoothing_->value());
+    connect(compared_, &ComparedRuns::changed, this, [this] {
+        fillCompareMenu();
+        scheduleReplot();
+    });
+    fillCompareMenu();
     connect(smoothing_, &QDoubleSpinBox::valueChanged, this, [this](double w) {
         QSettings().setValue(QStringLiteral("training/smoothing"), w);
         applySmoothing();
@@ -240,7 +268,30 @@ void TrainingTab::resetFollower() {
     paceStartStep_ = -1;
 }
 
+bool TrainingTab::compareWith(const QString& dir, QString* error) {
+    return compared_->add(dir, doc_ && doc_->isOpen() ? doc_->dir() : QString(), error);
+}
+
+void TrainingTab::fillCompareMenu() {
+    QMenu* menu = compareButton_->menu();
+    menu->clear();
+    QAction* add = menu->addAction(tr("Add a run…"), this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Compare with the run in"),
+                                                              doc_ && doc_->isOpen() ? doc_->dir() + QStringLiteral("/..") : QString());
+        if (dir.isEmpty()) return;
+        QString error;
+        if (!compareWith(dir, &error)) QMessageBox::warning(this, tr("Compare runs"), error);
+    });
+    add->setEnabled(compared_->count() < ComparedRuns::kMaxRuns);
+    if (compared_->count() == 0) return;
+    menu->addSeparator();
+    for (int i = 0; i < compared_->count(); ++i)
+        menu->addAction(tr("Remove %1").arg(compared_->name(i)), this, [this, i] { compared_->remove(i); });
+    menu->addAction(tr("Remove all"), compared_, &ComparedRuns::clear);
+}
+
 void TrainingTab::applySmoothing() {
+    compared_->setSmoothing(smoothing_->value());
     for (auto it = lossGraphs_.constBegin(); it != lossGraphs_.constEnd(); ++it)
         it.value()->setData(rawLossKeys_.value(it.key()), emaSmooth(rawLoss_.value(it.key()), smoothing_->value()), true);
     scheduleReplot();
@@ -261,7 +312,7 @@ void TrainingTab::clearPlots() {
     boundaryLines_.clear();
     boundaryLabels_.clear();
     for (QCPItemText* p : std::as_const(placeholders_)) p->setVisible(true);
-    fpSteps_ = 0;
+    stepAxis_.reset();
     boundaryShown_ = false;
     lastStage_.clear();
     lastStep_ = 0;
@@ -323,12 +374,8 @@ void TrainingTab::addRecords(const std::vector<MetricsRecord>& records) {
         switch (r.kind) {
         case MetricsRecord::Kind::Step: {
             const StepMetrics& s = r.step;
-            const bool fp = s.stage == "fp";
-            if (fp)
-                fpSteps_ = std::max<qint64>(fpSteps_, s.step);
-            else if (!boundaryShown_)
-                showStageBoundary();
-            const double x = double(fp ? s.step : fpSteps_ + s.step);
+            const double x = stepAxis_.x(s.stage, s.step);
+            if (s.stage != "fp" && !boundaryShown_) showStageBoundary();
             for (size_t k = 0; k < s.subnetNames.size() && k < s.losses.size(); ++k) {
                 const QString name = QString::fromStdString(s.subnetNames[k]);
                 QCPGraph* g = seriesGraph(lossGraphs_, lossPlot_, name, false);
@@ -350,9 +397,7 @@ void TrainingTab::addRecords(const std::vector<MetricsRecord>& records) {
         }
         case MetricsRecord::Kind::Eval: {
             const EpochMetrics& e = r.eval;
-            const bool fp = e.stage == "fp";
-            if (fp) fpSteps_ = std::max<qint64>(fpSteps_, e.step);
-            const double x = double(fp ? e.step : fpSteps_ + e.step);
+            const double x = stepAxis_.x(e.stage, e.step);
             for (size_t k = 0; k < e.names.size() && k < e.valAccuracy.size(); ++k)
                 seriesGraph(accGraphs_, accPlot_, QString::fromStdString(e.names[k]), true)
                     ->addData(x, 100.0 * e.valAccuracy[k]);
@@ -368,8 +413,8 @@ void TrainingTab::addRecords(const std::vector<MetricsRecord>& records) {
 
 void TrainingTab::showStageBoundary() {
     boundaryShown_ = true;
-    if (fpSteps_ <= 0) return; // the FP stage came from elsewhere: nothing before this one
-    const double x = double(fpSteps_) + 0.5;
+    if (stepAxis_.fpSteps() <= 0) return; // the FP stage came from elsewhere: nothing before this one
+    const double x = double(stepAxis_.fpSteps()) + 0.5;
     for (QCustomPlot* p : {lossPlot_, accPlot_, lrPlot_, momentsPlot_}) {
         auto* line = new QCPItemStraightLine(p);
         line->point1->setCoords(x, 1); // y 1 and 2: vertical on a log value axis too
@@ -469,7 +514,7 @@ void TrainingTab::updateFollowedProgress() {
     const int epochs = lastStage_ == QLatin1String("fp") ? cfg.fpEpochs : cfg.epochs;
     const qint64 total = stepsPerEpoch_ * epochs;
     // The pace of a run written by another process, from the steps seen arriving.
-    const qint64 global = lastStage_ == QLatin1String("fp") ? lastStep_ : fpSteps_ + lastStep_;
+    const qint64 global = lastStage_ == QLatin1String("fp") ? lastStep_ : stepAxis_.fpSteps() + lastStep_;
     QString eta;
     if (isForeignWriterActive()) {
         if (paceStartStep_ < 0 || global < paceStartStep_) {

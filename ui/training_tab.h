@@ -4,6 +4,7 @@
 // eqnet::MetricsFollower on a timer. That serves a run trained here (on the tab's JobRunner)
 // and a headless `eqnet train` / `eqnet pipeline` writing the same folder from another
 // process alike. The supernet stage is drawn after the last FP step (one global step axis).
+#include "run_curves.h"
 #include "training_types.h"
 
 #include "eqnet/run_folder.h"
@@ -24,10 +25,12 @@ class QLabel;
 class QProgressBar;
 class QPushButton;
 class QTimer;
+class QToolButton;
 
 namespace eqnet {
 namespace ui {
 
+class ComparedRuns;
 class JobRunner;
 class RunDocument;
 struct JobProgress;
@@ -59,10 +62,14 @@ public:
     QCustomPlot* accuracyPlot() const { return accPlot_; }
     QCustomPlot* lrPlot() const { return lrPlot_; }
     QCustomPlot* momentsPlot() const { return momentsPlot_; }
+    // Other runs drawn over the open one (Compare runs).
+    ComparedRuns* comparedRuns() const { return compared_; }
+    // Adds the run in `dir` to the compared ones; false with the reason in *error.
+    bool compareWith(const QString& dir, QString* error = nullptr);
     // Reads what the metrics file gained at once (the timer does it every ~300 ms).
     void pollNow();
     // The global step at which the supernet stage starts (the last FP step seen), 0 before.
-    qint64 fpStepOffset() const { return fpSteps_; }
+    qint64 fpStepOffset() const { return stepAxis_.fpSteps(); }
 
 public slots:
     // What the job's weight snapshots draw levels for (from the Weights tab); passed to a
@@ -84,6 +91,7 @@ private:
     void clearPlots();
     // Redraws the loss curves from the recorded values with the current smoothing.
     void applySmoothing();
+    void fillCompareMenu();
     void addRecords(const std::vector<MetricsRecord>& records);
     QCPGraph* seriesGraph(QHash<QString, QCPGraph*>& graphs, QCustomPlot* plot, const QString& name, bool markers);
     void showStageBoundary();
@@ -122,6 +130,8 @@ private:
     QHash<QString, QCPGraph*> lossGraphs_;
     QHash<QString, QVector<double>> rawLossKeys_, rawLoss_; // as recorded; the graphs show them smoothed
     QDoubleSpinBox* smoothing_ = nullptr;
+    QToolButton* compareButton_ = nullptr;
+    ComparedRuns* compared_ = nullptr;
     QHash<QString, QCPGraph*> accGraphs_;
     QCPGraph* lrGraph_ = nullptr;
     QCPGraph* skewGraph_ = nullptr;
@@ -135,7 +145,7 @@ private:
     bool replotQueued_ = false;
 
     // What the records said so far.
-    qint64 fpSteps_ = 0;        // last FP step seen: where the supernet stage starts
+    StepAxis stepAxis_;         // the last FP step seen: where the supernet stage starts
     bool boundaryShown_ = false;
     QString lastStage_;
     qint64 lastStep_ = 0;       // within lastStage_

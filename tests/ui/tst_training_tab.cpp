@@ -2,6 +2,7 @@
 // supernet stage after the FP steps), following a file that grows (a torn line waits for its
 // newline) and one that is rewritten, and a tiny synthetic run trained in the app: progress,
 // pause, stop with a checkpoint, resume to the end, weight snapshots.
+#include "compared_runs.h"
 #include "job_runner.h"
 #include "run_document.h"
 #include "plot_interaction.h"
@@ -81,6 +82,7 @@ private slots:
     }
 
     void recordedRunDrawsEveryRecord();
+    void comparedRunsDrawOverTheOpenRun();
     void followsGrowthTornLinesAndRewrites();
     void trainsPausesStopsAndResumesInTheApp();
 };
@@ -230,6 +232,98 @@ void TstTrainingTab::recordedRunDrawsEveryRecord() {
     QVERIFY(!tab.isFollowing());
     QCOMPARE(loss->graphCount(), 0);
     QCOMPARE(tab.lrPlot()->graph(0)->data()->size(), 0);
+}
+
+// Compare runs: another run's curves over the open run's, each value from that run's file on
+// the same step axis, dashed in the colour of the same subnet, smoothed alike; bad folders
+// say why; removing takes its curves away.
+void TstTrainingTab::comparedRunsDrawOverTheOpenRun() {
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString open = tmp.filePath(QStringLiteral("open-run"));
+    const QString other = tmp.filePath(QStringLiteral("other-run"));
+    const QString partial = tmp.filePath(QStringLiteral("partial-run"));
+    for (const QString& d : {open, other, partial}) QVERIFY(uitest::copyTree(kDemoRun, d));
+    // partial-run: its first 100 lines only (one start event, 99 FP steps).
+    {
+        QFile f(partial + QStringLiteral("/metrics.jsonl"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = f.readAll().split('\n');
+        f.close();
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        for (int i = 0; i < 100; ++i) f.write(lines[i] + '\n');
+    }
+    RunDocument doc;
+    TrainingTab tab(&doc);
+    QVERIFY(doc.open(open));
+    tab.pollNow();
+    QCustomPlot* loss = tab.lossPlot();
+    QCustomPlot* acc = tab.accuracyPlot();
+    QCustomPlot* moments = tab.momentsPlot();
+    QCOMPARE(loss->graphCount(), 4);
+    const auto named = [](QCustomPlot* p, const QString& name) -> QCPGraph* {
+        for (int i = 0; i < p->graphCount(); ++i)
+            if (p->graph(i)->name() == name) return p->graph(i);
+        return nullptr;
+    };
+
+    QString error;
+    QVERIFY(!tab.compareWith(open, &error));
+    QVERIFY2(error.contains(QStringLiteral("open run")), qPrintable(error));
+    QVERIFY(!tab.compareWith(tmp.path(), &error));
+    QVERIFY2(error.contains(QStringLiteral("metrics.jsonl")), qPrintable(error));
+    QCOMPARE(tab.comparedRuns()->count(), 0);
+
+    QVERIFY2(tab.compareWith(other, &error), qPrintable(error));
+    QVERIFY(!tab.compareWith(other, &error));
+    QVERIFY2(error.contains(QStringLiteral("already")), qPrintable(error));
+    QCOMPARE(loss->graphCount(), 8);
+    QCPGraph* largest = named(loss, QStringLiteral("largest subnet (8-bit) · other-run"));
+    QVERIFY(largest);
+    QCOMPARE(largest->data()->size(), 156);
+    QCOMPARE(largest->data()->at(0)->key, 313.0); // after the other run's 312 FP steps
+    QCOMPARE(largest->pen().style(), Qt::DashLine);
+    QCOMPARE(largest->pen().color(), graphNamed(loss, "largest")->pen().color());
+    // Smoothed as the open run's (0.6 by default), from the other run's recorded values.
+    const auto valuesOf = [](QCPGraph* g) {
+        QVector<double> v;
+        for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it) v << it->value;
+        return v;
+    };
+    auto* smoothing = tab.findChild<QDoubleSpinBox*>(QStringLiteral("trainingSmoothing"));
+    smoothing->setValue(0.0);
+    const QVector<double> raw = valuesOf(largest);
+    QCOMPARE(raw[0], 0.9860039353370667); // the demo run's first recorded largest-subnet loss
+    QCOMPARE(raw, valuesOf(graphNamed(loss, "largest")));
+    smoothing->setValue(0.8);
+    const QVector<double> smooth = valuesOf(largest);
+    const QVector<double> expected = eqnet::ui::emaSmooth(raw, 0.8);
+    for (int i = 0; i < raw.size(); ++i) QVERIFY(qFuzzyCompare(smooth[i], expected[i]));
+    QCOMPARE(named(acc, QStringLiteral("FP network · other-run"))->data()->at(1)->value, 79.7);
+    QCOMPARE(named(acc, QStringLiteral("W2A2 · other-run"))->data()->at(0)->value, 61.25);
+    QCPGraph* kurt = named(moments, TrainingTab::tr("mean kurtosis") + QStringLiteral(" · other-run"));
+    QVERIFY(kurt);
+    QCOMPARE(kurt->valueAxis(), moments->yAxis2);
+    QCOMPARE(kurt->data()->at(0)->value, 2.946819305419922);
+
+    // A second run, with a pattern of its own; its curves end where its file does.
+    QVERIFY2(tab.compareWith(partial, &error), qPrintable(error));
+    QCPGraph* partialFp = named(loss, QStringLiteral("FP network · partial-run"));
+    QVERIFY(partialFp);
+    QCOMPARE(partialFp->data()->size(), 99);
+    QCOMPARE(partialFp->pen().style(), Qt::DotLine);
+    QVERIFY(!named(loss, QStringLiteral("largest subnet (8-bit) · partial-run")));
+    QVERIFY(!eqnet::ui::plotDataCsv(loss).isEmpty());
+
+    // Removing the first: its curves go, the second takes the first pattern.
+    tab.comparedRuns()->remove(0);
+    QVERIFY(!named(loss, QStringLiteral("largest subnet (8-bit) · other-run")));
+    QCOMPARE(named(loss, QStringLiteral("FP network · partial-run"))->pen().style(), Qt::DashLine);
+    QCOMPARE(loss->graphCount(), 5);
+    tab.comparedRuns()->clear();
+    QCOMPARE(loss->graphCount(), 4);
+    QCOMPARE(acc->graphCount(), 4); // fp, W2A2, W4A4, W8A8
+    smoothing->setValue(0.6);
 }
 
 void TstTrainingTab::followsGrowthTornLinesAndRewrites() {
