@@ -10,6 +10,7 @@
 #include "engine/supernet_impl.h"
 #include "eqnet/error.h"
 #include "eqnet/onnx_export.h"
+#include "eqnet/onnx_inspect.h"
 #include "eqnet/supernet.h"
 #include "export/onnx_ir.h"
 #include "quant/fake_quant.h"
@@ -258,6 +259,58 @@ EQ_TEST(fmnist_cnn_every_form_stores_what_the_quantizer_computes) {
     EQ_COMPARE(opCounts(onnxir::readFile(dir + "/w8.onnx"))["Clip"], 0);
     EQ_VERIFY(exportAndCheck(net, gray28(), net.smallest(f), dir + "/w2.onnx").empty());
     EQ_COMPARE(opCounts(onnxir::readFile(dir + "/w2.onnx"))["Clip"], net.numLayers() - 2);
+}
+
+// Reading an exported file back (the studio's Model tab): every QuantizeLinear/DequantizeLinear
+// node, the layer it feeds, its parameters as stored, and the bit-width its levels say, which
+// is the exported subnet's: an activation's Clip range holds exactly 2^a levels, a weight's
+// stored levels lie within its signed w-bit range.
+EQ_TEST(inspecting_an_export_gives_back_each_layers_bits) {
+    if (!onnxExportAvailable()) EQ_SKIP("this build has no ONNX export");
+    const auto dir = eqtest::scratchDir();
+    auto& net = fmnist();
+    const QuantForm form{Granularity::PerChannel, true, false};
+    const auto cfg = mixed(net, form, 11);
+    const std::string path = dir + "/inspect.onnx";
+    const auto sum = exportOnnx(net, gray28(), cfg, path);
+    const OnnxQdqReport r = inspectOnnxQdq(path);
+    EQ_COMPARE(r.path, path);
+    EQ_COMPARE(r.nodes, sum.nodes);
+    EQ_COMPARE(r.opset, int64_t(sum.opset));
+    int64_t q = 0, dq = 0;
+    for (const auto& n : r.qdq) (n.op == "QuantizeLinear" ? q : dq) += 1;
+    EQ_COMPARE(q, sum.quantizeNodes);
+    EQ_COMPARE(dq, sum.dequantizeNodes);
+    const auto model = onnxir::readFile(path);
+    for (size_t i = 0; i < net.impl().qlayers.size(); ++i) {
+        const std::string& name = net.impl().qlayers[i].first;
+        const LayerBits bits = cfg.layers[i];
+        const QdqNodeInfo *act = nullptr, *weight = nullptr;
+        for (const auto& n : r.qdq) {
+            if (n.layer != name) continue;
+            if (n.op == "QuantizeLinear") act = &n;
+            if (n.op == "DequantizeLinear" && n.constantInput && n.storageType == "int8") weight = &n;
+        }
+        EQ_VERIFY2(act && weight, name);
+        EQ_COMPARE(act->layerOp, std::string(net.layers()[i].kind == LayerKind::Conv2d ? "Conv" : "Gemm"));
+        EQ_COMPARE(act->clipped, bits.a < 8);
+        EQ_COMPARE(act->levels(), int64_t(1) << bits.a);
+        EQ_COMPARE(act->bits(), bits.a);
+        EQ_COMPARE(act->scales.size(), size_t(1));
+        EQ_COMPARE(act->scales[0], double(scalarOf(model, name + ".input_scale")));
+        EQ_VERIFY(weight->perChannel);
+        EQ_COMPARE(weight->axis, int64_t(0));
+        EQ_COMPARE(int64_t(weight->scales.size()), net.layers()[i].outChannels);
+        EQ_COMPARE(weight->zeroPoints.size(), weight->scales.size());
+        EQ_VERIFY2(weight->levelMin >= -(int64_t(1) << (bits.w - 1)) && weight->levelMax <= (int64_t(1) << (bits.w - 1)) - 1,
+                   name + ": levels " + std::to_string(weight->levelMin) + ".." + std::to_string(weight->levelMax));
+        EQ_VERIFY(weight->bits() <= bits.w);
+        EQ_VERIFY(weight->bits() >= bits.w - 1); // calibrated clipping uses (nearly) the whole range
+    }
+    // Not an ONNX file: an error naming it.
+    const std::string bad = dir + "/bad.onnx";
+    { std::ofstream(bad) << "not a model"; }
+    EQ_THROWS(inspectOnnxQdq(bad), Error, bad);
 }
 
 EQ_TEST(resnet20_and_mobilenetv2_export) {
