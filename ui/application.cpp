@@ -59,7 +59,7 @@ StartOptions parseCommandLine(const QStringList& arguments) {
     const QCommandLineOption page(
         QStringLiteral("page"),
         QCoreApplication::translate("eqnet::ui::Application",
-                                    "The tab to show first: training, weights, predictor or pareto."),
+                                    "The tab to show first: training, weights, predictor, pareto or model."),
         QStringLiteral("tab"));
     parser.addOption(page);
     const QCommandLineOption compare(

@@ -7,6 +7,7 @@
 #include "i18n.h"
 #include "job_runner.h"
 #include "new_run_dialog.h"
+#include "model_tab.h"
 #include "pareto_tab.h"
 #include "predictor_tab.h"
 #include "run_document.h"
@@ -86,14 +87,18 @@ void MainWindow::createPages() {
     weights_ = new WeightsTab(doc_, tabs_);
     predictor_ = new PredictorTab(doc_, tabs_);
     pareto_ = new ParetoTab(doc_, constraints_, tabs_);
+    model_ = new ModelTab(doc_, tabs_);
     tabs_->addTab(training_, tr("Training"));
     tabs_->addTab(weights_, tr("Weights"));
     tabs_->addTab(predictor_, tr("Predictor"));
     tabs_->addTab(pareto_, tr("Pareto"));
+    tabs_->addTab(model_, tr("Model"));
     tabs_->setTabToolTip(TrainingPage, tr("Train the supernet and follow its curves (Ctrl+1)"));
     tabs_->setTabToolTip(WeightsPage, tr("The shared weights and their quantization grid (Ctrl+2)"));
     tabs_->setTabToolTip(PredictorPage, tr("The accuracy predictor against measurements (Ctrl+3)"));
     tabs_->setTabToolTip(ParetoPage, tr("Accuracy against BitOps for the hardware constraints (Ctrl+4)"));
+    tabs_->setTabToolTip(ModelPage, tr("The network's layers with the selected subnet's bits, and an exported "
+                                       "model's quantization nodes (Ctrl+5)"));
     // No run open: the welcome page; a run: the tabs.
     welcome_ = new WelcomePage(this);
     welcome_->setObjectName(QStringLiteral("welcomePage"));
@@ -279,6 +284,7 @@ void MainWindow::connectPages() {
     connect(runner, &JobRunner::pausedChanged, this, &MainWindow::updateActions);
     connect(pareto_, &ParetoTab::exportRequested, this, &MainWindow::exportSubnet);
     connect(pareto_, &ParetoTab::selectionChanged, this, &MainWindow::updateActions);
+    connect(pareto_, &ParetoTab::selectionChanged, model_, &ModelTab::showSubnet);
 
     connect(doc_, &RunDocument::opened, this, [this](const QString& dir) {
         const QString name = QFileInfo(dir).fileName();
@@ -431,6 +437,7 @@ void MainWindow::exportSubnet(const SubnetChoice& choice) {
     ExportDialog dialog(doc_, choice, this);
     connect(&dialog, &ExportDialog::exported, this, [this](const QString& path) {
         doc_->refresh();
+        if (path.endsWith(QLatin1String(".onnx"), Qt::CaseInsensitive)) model_->openOnnx(path); // its nodes, at hand
         statusBar()->showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(path)), 8000);
     });
     dialog.exec();

@@ -23,6 +23,7 @@ namespace eqnet {
 namespace ui {
 
 class ConstraintsDock;
+class ModelTab;
 class ParetoTab;
 class PredictorTab;
 class RunDocument;
@@ -35,7 +36,7 @@ class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     // The tabs, in order.
-    enum Page { TrainingPage, WeightsPage, PredictorPage, ParetoPage, PageCount };
+    enum Page { TrainingPage, WeightsPage, PredictorPage, ParetoPage, ModelPage, PageCount };
 
     // QSettings keys.
     static constexpr const char* kRecentRunsKey = "recentRuns";
@@ -56,6 +57,7 @@ public:
     WeightsTab* weightsTab() const { return weights_; }
     PredictorTab* predictorTab() const { return predictor_; }
     ParetoTab* paretoTab() const { return pareto_; }
+    ModelTab* modelTab() const { return model_; }
     ConstraintsDock* constraintsDock() const { return constraints_; }
     // The run folder open now ("" when none).
     QString currentRun() const;
@@ -110,6 +112,7 @@ private:
     WeightsTab* weights_ = nullptr;
     PredictorTab* predictor_ = nullptr;
     ParetoTab* pareto_ = nullptr;
+    ModelTab* model_ = nullptr;
     ConstraintsDock* constraints_ = nullptr;
     QLabel* runLabel_ = nullptr;
     QMenu* recentMenu_ = nullptr;

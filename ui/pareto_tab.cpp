@@ -1019,7 +1019,7 @@ void ParetoTab::updateDetail() {
         w << b.w;
         a << b.a;
         ticker->addTick(i + 1, QString::fromStdString(l.name));
-        const double share = double(l.macs) * b.w * b.a / total * 100.0;
+        const double share = layerBitops(l, b) / total * 100.0;
         const QStringList cells = {QString::fromStdString(l.name),
                                    l.kind == LayerKind::Conv2d ? tr("conv") : tr("linear"),
                                    QString::number(b.w),

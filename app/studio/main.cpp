@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
     else
         window.reopenLastRun();
     const QStringList pages = {QStringLiteral("training"), QStringLiteral("weights"), QStringLiteral("predictor"),
-                               QStringLiteral("pareto")};
+                               QStringLiteral("pareto"), QStringLiteral("model")};
     if (!options.compareRun.isEmpty()) {
         QString error;
         if (!window.weightsTab()->setComparisonRun(options.compareRun, &error))

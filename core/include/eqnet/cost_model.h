@@ -17,6 +17,8 @@ constexpr int kScaleBits = 32;
 constexpr int kZeroPointBits = 8;
 
 SubnetCost subnetCost(const std::vector<LayerInfo>& layers, const SubnetConfig& cfg);
+// One layer's share of SubnetCost::bitops: MACs x weight bits x activation bits.
+inline double layerBitops(const LayerInfo& l, const LayerBits& b) { return double(l.macs) * b.w * b.a; }
 // The full-precision reference: every layer at 32-bit weights and 32-bit activations.
 SubnetCost fp32Cost(const std::vector<LayerInfo>& layers);
 int64_t totalMacs(const std::vector<LayerInfo>& layers);

@@ -25,7 +25,8 @@ struct QdqNodeInfo {
     std::vector<int64_t> zeroPoints; // empty: none given (zero)
     std::string storageType;         // "int8", "uint8", "int32"
     int64_t levelMin = 0, levelMax = 0; // see above
-    bool clipped = false;            // an activation range narrowed by a Clip
+    bool clipped = false;            // an activation range narrowed by a Clip (ours below 8
+                                     // bits, or the network's own, e.g. ReLU6's Clip(0, 6))
     // levelMax - levelMin + 1
     int64_t levels() const { return levelMax - levelMin + 1; }
     // The smallest bit-width whose 2^b levels hold levels().

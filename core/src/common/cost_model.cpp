@@ -12,7 +12,7 @@ SubnetCost subnetCost(const std::vector<LayerInfo>& layers, const SubnetConfig& 
     for (size_t i = 0; i < layers.size(); ++i) {
         const LayerInfo& l = layers[i];
         const LayerBits& b = cfg.layers[i];
-        c.bitops += double(l.macs) * b.w * b.a;
+        c.bitops += layerBitops(l, b);
         c.weightBits += double(l.weightParams) * b.w;
         // One scale per output channel (per-channel) or per tensor; asymmetric weights add an
         // integer zero point per scale; activations add one scale (+ zero point) per layer.
