@@ -17,10 +17,13 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
+#include <QSlider>
 #include <QSpinBox>
+#include <QSplitter>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -86,6 +89,24 @@ WeightsTab::WeightsTab(RunDocument* doc, QWidget* parent)
     binsSpin_->setRange(5, 500);
     binsSpin_->setValue(request_.bins);
     binsSpin_->setToolTip(tr("Number of histogram bins"));
+    channelSpin_ = new QSpinBox(this);
+    channelSpin_->setObjectName(QStringLiteral("weightsChannelSpin"));
+    channelSpin_->setRange(-1, 0);
+    channelSpin_->setValue(-1);
+    channelSpin_->setSpecialValueText(tr("widest range"));
+    channelSpin_->setToolTip(tr("Per-channel forms: the output channel whose levels are drawn"));
+    channelSpin_->setEnabled(request_.form.granularity == Granularity::PerChannel);
+    historySlider_ = new QSlider(Qt::Horizontal, this);
+    historySlider_->setObjectName(QStringLiteral("weightsHistorySlider"));
+    historySlider_->setToolTip(tr("The weight snapshots of the training in the studio, oldest to newest"));
+    historySlider_->setVisible(false);
+    historyLabel_ = new QLabel(this);
+    historyLabel_->setObjectName(QStringLiteral("weightsHistoryLabel"));
+    historyLabel_->setVisible(false);
+    quantLabel_ = new QLabel(this);
+    quantLabel_->setObjectName(QStringLiteral("weightsQuantLabel"));
+    quantLabel_->setWordWrap(true);
+    quantLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     compareButton_ = new QPushButton(tr("Compare with run…"), this);
     compareButton_->setObjectName(QStringLiteral("weightsCompareButton"));
     compareButton_->setToolTip(tr("Draw the weights of a second run (e.g. one trained without WDR) beside these"));
@@ -122,7 +143,51 @@ WeightsTab::WeightsTab(RunDocument* doc, QWidget* parent)
     levelsGraph_ = plot_->addGraph();
     levelsGraph_->setLineStyle(QCPGraph::lsImpulse);
     levelsGraph_->setPen(QPen(QColor(213, 94, 0, 150), 1));
+    compareLevelsGraph_ = plot_->addGraph();
+    compareLevelsGraph_->setLineStyle(QCPGraph::lsImpulse);
+    QColor compareLevels = seriesColor(1);
+    compareLevels.setAlpha(170);
+    compareLevelsGraph_->setPen(QPen(compareLevels, 1, Qt::DashLine));
     placeholder_ = addPlaceholder(plot_, tr("No weights to show"));
+
+    // What the requested bits do to each layer; click a layer's bars to show it above.
+    errorPlot_ = createPlot(this, QStringLiteral("weightsErrorPlot"));
+    errorPlot_->setInteractions(QCP::Interactions());
+    errorPlot_->yAxis->setLabel(tr("% per layer"));
+    errorPlot_->xAxis->setTickLabelRotation(45);
+    auto* group = new QCPBarsGroup(errorPlot_);
+    errorBars_ = new QCPBars(errorPlot_->xAxis, errorPlot_->yAxis);
+    errorBars_->setName(tr("quantization error (% of the weights' energy)"));
+    errorBars_->setBrush(seriesColor(0));
+    errorBars_->setPen(Qt::NoPen);
+    errorBars_->setWidth(0.35);
+    errorBars_->setBarsGroup(group);
+    clippedBars_ = new QCPBars(errorPlot_->xAxis, errorPlot_->yAxis);
+    clippedBars_->setName(tr("weights clipped (%)"));
+    clippedBars_->setBrush(seriesColor(5));
+    clippedBars_->setPen(Qt::NoPen);
+    clippedBars_->setWidth(0.35);
+    clippedBars_->setBarsGroup(group);
+    placeLegendAbove(errorPlot_);
+    connect(errorPlot_, &QCustomPlot::mouseRelease, this, [this](QMouseEvent* e) {
+        const int layer = int(std::lround(errorPlot_->xAxis->pixelToCoord(e->position().x()))) - 1;
+        setCurrentLayer(layer);
+    });
+    stepsPlot_ = createPlot(this, QStringLiteral("weightsStepsPlot"));
+    stepsPlot_->xAxis->setLabel(tr("output channel"));
+    stepsPlot_->yAxis->setLabel(tr("quantization step"));
+    stepsGraph_ = stepsPlot_->addGraph();
+    stepsGraph_->setLineStyle(QCPGraph::lsImpulse);
+    stepsGraph_->setPen(QPen(seriesColor(0), 1.2));
+    stepsGraph_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, seriesColor(0), seriesColor(0), 4));
+    // Channels are whole numbers: ticks at multiples of 1, 2, 5, 10, ...
+    auto channelTicker = QSharedPointer<QCPAxisTickerFixed>(new QCPAxisTickerFixed);
+    channelTicker->setTickStep(1.0);
+    channelTicker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    stepsPlot_->xAxis->setTicker(channelTicker);
+    stepsChosenGraph_ = stepsPlot_->addGraph();
+    stepsChosenGraph_->setLineStyle(QCPGraph::lsNone);
+    stepsChosenGraph_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(QColor(213, 94, 0), 2), Qt::NoBrush, 10));
 
     // The forms' descriptions are long: the combo may shrink (and elide) so that the tab, and
     // with it the window, stays usable on a small screen.
@@ -136,12 +201,28 @@ WeightsTab::WeightsTab(RunDocument* doc, QWidget* parent)
     controls->addWidget(new QLabel(tr("Levels:"), this));
     controls->addWidget(bitsSpin_);
     controls->addWidget(formCombo_, 1);
+    controls->addWidget(new QLabel(tr("Channel:"), this));
+    controls->addWidget(channelSpin_);
     controls->addWidget(new QLabel(tr("Bins:"), this));
     controls->addWidget(binsSpin_);
     auto* compareRow = new QHBoxLayout;
     compareRow->addWidget(compareButton_);
     compareRow->addWidget(clearCompareButton_);
-    compareRow->addStretch(1);
+    compareRow->addSpacing(12);
+    compareRow->addWidget(historyLabel_);
+    compareRow->addWidget(historySlider_, 1);
+    compareRow->addStretch(0);
+    auto* lower = new QSplitter(Qt::Horizontal, this);
+    lower->addWidget(errorPlot_);
+    lower->addWidget(stepsPlot_);
+    lower->setStretchFactor(0, 3);
+    lower->setStretchFactor(1, 2);
+    auto* plots = new QSplitter(Qt::Vertical, this);
+    plots->setObjectName(QStringLiteral("weightsSplitter"));
+    plots->addWidget(plot_);
+    plots->addWidget(lower);
+    plots->setStretchFactor(0, 3);
+    plots->setStretchFactor(1, 2);
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);
@@ -149,12 +230,15 @@ WeightsTab::WeightsTab(RunDocument* doc, QWidget* parent)
     layout->addWidget(sourceLabel_);
     layout->addWidget(fixedLabel_);
     layout->addWidget(momentsLabel_);
-    layout->addWidget(plot_, 1);
+    layout->addWidget(quantLabel_);
+    layout->addWidget(plots, 1);
 
     connect(layerCombo_, &QComboBox::currentIndexChanged, this, [this] { redraw(); });
     connect(bitsSpin_, &QSpinBox::valueChanged, this, &WeightsTab::onRequestEdited);
     connect(binsSpin_, &QSpinBox::valueChanged, this, &WeightsTab::onRequestEdited);
     connect(formCombo_, &QComboBox::currentIndexChanged, this, &WeightsTab::onRequestEdited);
+    connect(channelSpin_, &QSpinBox::valueChanged, this, &WeightsTab::onRequestEdited);
+    connect(historySlider_, &QSlider::valueChanged, this, &WeightsTab::showHistoryEntry);
     connect(compareButton_, &QPushButton::clicked, this, &WeightsTab::chooseComparison);
     connect(clearCompareButton_, &QPushButton::clicked, this, &WeightsTab::clearComparison);
     connect(runner_, &JobRunner::finished, this, [this](const QString&, bool ok, const QString& error, bool) {
@@ -179,6 +263,9 @@ WeightsTab::WeightsTab(RunDocument* doc, QWidget* parent)
         const auto forgetRun = [this] {
             ++mainGeneration_;
             liveStep_ = -1;
+            history_.clear();
+            historySlider_->setVisible(false);
+            historyLabel_->setVisible(false);
             mainError_.clear();
             setSnapshots({});
         };
@@ -207,7 +294,9 @@ void WeightsTab::setCurrentLayer(int index) {
 }
 
 void WeightsTab::setRequest(const SnapshotRequest& r) {
-    const QSignalBlocker b1(bitsSpin_), b2(binsSpin_), b3(formCombo_);
+    const QSignalBlocker b1(bitsSpin_), b2(binsSpin_), b3(formCombo_), b4(channelSpin_);
+    if (r.channel > channelSpin_->maximum()) channelSpin_->setMaximum(int(r.channel));
+    channelSpin_->setValue(int(std::max<int64_t>(-1, r.channel)));
     bitsSpin_->setValue(r.bits);
     binsSpin_->setValue(r.bins);
     formCombo_->setCurrentIndex(formCombo_->findData(formIndex(r.form)));
@@ -221,7 +310,10 @@ void WeightsTab::onRequestEdited() {
     const std::vector<QuantForm> forms = allForms();
     const int fi = formCombo_->currentData().toInt();
     r.form = fi >= 0 && fi < int(forms.size()) ? forms[size_t(fi)] : QuantForm{};
-    if (r.bits == request_.bits && r.bins == request_.bins && r.form == request_.form) return;
+    r.channel = channelSpin_->value();
+    channelSpin_->setEnabled(r.form.granularity == Granularity::PerChannel);
+    if (r.bits == request_.bits && r.bins == request_.bins && r.form == request_.form && r.channel == request_.channel)
+        return;
     request_ = r;
     emit snapshotRequestChanged(request_);
     // Live data gets the new levels with the next snapshot of the job; the checkpoint (older
@@ -326,10 +418,29 @@ void WeightsTab::chooseComparison() {
 }
 
 void WeightsTab::showSnapshots(const QString& stage, qint64 step, const std::vector<LayerSnapshot>& layers) {
+    constexpr size_t kMaxHistory = 400;
+    const bool atNewest = history_.empty() || historySlider_->value() >= int(history_.size()) - 1;
+    if (history_.size() >= kMaxHistory) history_.erase(history_.begin());
+    history_.push_back(HistoryEntry{stage, step, layers});
+    {
+        const QSignalBlocker block(historySlider_);
+        historySlider_->setRange(0, int(history_.size()) - 1);
+        if (atNewest) historySlider_->setValue(int(history_.size()) - 1);
+    }
+    historySlider_->setVisible(history_.size() >= 2);
+    historyLabel_->setVisible(history_.size() >= 2);
+    if (atNewest) showHistoryEntry(int(history_.size()) - 1);
+    else showHistoryEntry(historySlider_->value()); // its label counts the new one
+}
+
+void WeightsTab::showHistoryEntry(int index) {
+    if (index < 0 || index >= int(history_.size())) return;
+    const HistoryEntry& e = history_[size_t(index)];
     ++mainGeneration_; // a checkpoint result still on its way is older than this
-    liveStep_ = step;
-    liveStage_ = stage;
-    setSnapshots(layers);
+    liveStep_ = e.step;
+    liveStage_ = e.stage;
+    historyLabel_->setText(tr("Snapshot %1 of %2:").arg(index + 1).arg(history_.size()));
+    setSnapshots(e.layers);
 }
 
 void WeightsTab::setSnapshots(std::vector<LayerSnapshot> s) {
@@ -349,6 +460,14 @@ void WeightsTab::fillLayerCombo() {
     }
     const int keep = layerCombo_->findText(current);
     layerCombo_->setCurrentIndex(keep >= 0 ? keep : (layerCombo_->count() > 1 ? 1 : 0));
+    updateChannelSpin();
+}
+
+void WeightsTab::updateChannelSpin() {
+    size_t channels = 0;
+    for (const LayerSnapshot& s : snapshots_) channels = std::max(channels, s.channelSteps.size());
+    // A value past the new maximum is lowered, and the request with it (valueChanged).
+    channelSpin_->setMaximum(std::max(0, int(channels) - 1));
 }
 
 bool WeightsTab::isFixedLayer(int index) const {
@@ -395,9 +514,14 @@ void WeightsTab::redraw() {
     histGraph_->data()->clear();
     compareGraph_->data()->clear();
     levelsGraph_->data()->clear();
+    compareLevelsGraph_->data()->clear();
+    compareLevelsGraph_->removeFromLegend();
+    redrawErrorPlot();
+    redrawStepsPlot(have ? &snapshots_[size_t(i)] : nullptr);
     if (!have) {
         fixedLabel_->setVisible(false);
         momentsLabel_->clear();
+        quantLabel_->clear();
         histGraph_->setName(QString());
         placeholder_->setVisible(true);
         histGraph_->removeFromLegend();
@@ -420,14 +544,15 @@ void WeightsTab::redraw() {
                                        : mainName);
     histGraph_->addToLegend();
 
+    const LayerSnapshot* compared = nullptr;
+    for (const LayerSnapshot& x : compareSnapshots_)
+        if (hasComparison() && x.name == s.name) compared = &x;
     QString moments = tr("%1: skewness %2, kurtosis %3")
                           .arg(mainName)
                           .arg(s.skewness, 0, 'f', 3)
                           .arg(s.kurtosis, 0, 'f', 3);
     if (hasComparison()) {
-        const LayerSnapshot* c = nullptr;
-        for (const LayerSnapshot& x : compareSnapshots_)
-            if (x.name == s.name) c = &x;
+        const LayerSnapshot* c = compared;
         if (c) {
             compareGraph_->data()->set(densitySteps(*c, &peak), true);
             compareGraph_->setName(compareName_);
@@ -464,6 +589,31 @@ void WeightsTab::redraw() {
         levelsGraph_->removeFromLegend();
     else
         levelsGraph_->addToLegend();
+    // The compared run's levels for the same setting, a little lower and dashed.
+    if (compared && !compared->levels.empty()) {
+        QVector<QCPGraphData> cl;
+        for (double l : compared->levels) cl.append(QCPGraphData(l, top * 0.9));
+        compareLevelsGraph_->data()->set(cl, false);
+        compareLevelsGraph_->setName(tr("levels of %1").arg(compareName_));
+        compareLevelsGraph_->addToLegend();
+    }
+
+    // What these levels do to the layer's weights.
+    const auto statsText = [&](const QString& run, const LayerSnapshot& x) {
+        QString t = tr("%1: quantization error %2 % of the weights' energy, %3 % of the weights clipped")
+                        .arg(run)
+                        .arg(QLocale().toString(x.quantError * 100.0, 'f', 3))
+                        .arg(QLocale().toString(x.clippedFraction * 100.0, 'f', 2));
+        if (x.channel >= 0)
+            t += tr("; levels of output channel %1 of %2").arg(x.channel).arg(x.channelSteps.size());
+        return t;
+    };
+    QString quant;
+    if (!s.levels.empty()) {
+        quant = statsText(mainName, s);
+        if (compared && !compared->levels.empty()) quant += QLatin1Char('\n') + statsText(compareName_, *compared);
+    }
+    quantLabel_->setText(quant);
 
     // The histograms' range and the grid's: whether the grid covers the weights is the point.
     double lo = s.edges.empty() ? 0 : s.edges.front(), hi = s.edges.empty() ? 1 : s.edges.back();
@@ -472,9 +622,10 @@ void WeightsTab::redraw() {
         lo = std::min(lo, *mn);
         hi = std::max(hi, *mx);
     }
-    if (!compareGraph_->data()->isEmpty()) {
+    for (QCPGraph* g : {compareGraph_, compareLevelsGraph_}) {
+        if (g->data()->isEmpty()) continue;
         bool found = false;
-        const QCPRange r = compareGraph_->data()->keyRange(found);
+        const QCPRange r = g->data()->keyRange(found);
         if (found) {
             lo = std::min(lo, r.lower);
             hi = std::max(hi, r.upper);
@@ -484,6 +635,64 @@ void WeightsTab::redraw() {
     plot_->xAxis->setRange(lo - pad, hi + pad);
     plot_->yAxis->setRange(0, top * 1.08);
     plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QString WeightsTab::quantText() const { return quantLabel_->text(); }
+
+void WeightsTab::redrawErrorPlot() {
+    QVector<double> keys, error, clipped;
+    auto ticker = QSharedPointer<QCPAxisTickerText>(new QCPAxisTickerText);
+    for (size_t i = 0; i < snapshots_.size(); ++i) {
+        const LayerSnapshot& s = snapshots_[i];
+        if (s.levels.empty()) continue; // not calibrated: nothing measured
+        keys << double(i + 1);
+        error << s.quantError * 100.0;
+        clipped << s.clippedFraction * 100.0;
+        QString name = QString::fromStdString(s.name);
+        if (int(i) == layerCombo_->currentIndex()) name = QStringLiteral("▶ ") + name; // the layer shown above
+        ticker->addTick(double(i + 1), name);
+    }
+    errorBars_->setData(keys, error, true);
+    clippedBars_->setData(keys, clipped, true);
+    errorPlot_->xAxis->setTicker(ticker);
+    if (!keys.isEmpty()) {
+        errorPlot_->xAxis->setRange(0.4, double(snapshots_.size()) + 0.6);
+        double top = 0;
+        for (double v : error) top = std::max(top, v);
+        for (double v : clipped) top = std::max(top, v);
+        errorPlot_->yAxis->setRange(0, top > 0 ? top * 1.1 : 1.0);
+    }
+    const QString form = QString::fromStdString(formName(request_.form));
+    errorPlot_->setToolTip(tr("Every layer at %1 bits (%2; the first and last layer at their fixed 8 bits). "
+                              "Click a layer to show it above.")
+                               .arg(request_.bits)
+                               .arg(form));
+    errorPlot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void WeightsTab::redrawStepsPlot(const LayerSnapshot* s) {
+    QVector<double> keys, steps;
+    if (s)
+        for (size_t c = 0; c < s->channelSteps.size(); ++c) {
+            keys << double(c);
+            steps << s->channelSteps[c];
+        }
+    stepsGraph_->setData(keys, steps, true);
+    QVector<double> ck, cv; // the channel whose levels are drawn
+    if (s && s->channel >= 0 && s->channel < int64_t(s->channelSteps.size())) {
+        ck << double(s->channel);
+        cv << s->channelSteps[size_t(s->channel)];
+    }
+    stepsChosenGraph_->setData(ck, cv, true);
+    stepsGraph_->setName(s ? tr("steps of %1").arg(QString::fromStdString(s->name)) : QString());
+    if (!keys.isEmpty()) {
+        stepsPlot_->xAxis->setRange(-0.5, double(keys.size()) - 0.5);
+        const double top = *std::max_element(steps.begin(), steps.end());
+        stepsPlot_->yAxis->setRange(0, top > 0 ? top * 1.1 : 1.0);
+    }
+    stepsPlot_->xAxis->setLabel(s && s->channelSteps.size() == 1 ? tr("per tensor: one step")
+                                                                   : tr("output channel"));
+    stepsPlot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
 } // namespace ui

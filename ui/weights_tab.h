@@ -17,7 +17,9 @@ class QCPGraph;
 class QCPItemText;
 class QLabel;
 class QPushButton;
+class QSlider;
 class QSpinBox;
+class QCPBars;
 
 namespace eqnet {
 namespace ui {
@@ -58,6 +60,20 @@ public:
     QCPGraph* histogramGraph() const { return histGraph_; }
     QCPGraph* comparisonGraph() const { return compareGraph_; }
     QCPGraph* levelsGraph() const { return levelsGraph_; }
+    QCPGraph* comparisonLevelsGraph() const { return compareLevelsGraph_; }
+    // Per layer: the relative quantization error (%) and the clipped fraction (%) of the
+    // requested bits and form; per output channel of the shown layer: its step.
+    QCustomPlot* errorPlot() const { return errorPlot_; }
+    QCPBars* errorBars() const { return errorBars_; }
+    QCPBars* clippedBars() const { return clippedBars_; }
+    QCustomPlot* stepsPlot() const { return stepsPlot_; }
+    QCPGraph* stepsGraph() const { return stepsGraph_; }
+    // The live snapshots received from training in the studio (oldest first); the slider
+    // shows any of them, the newest while it is at its end.
+    int historySize() const { return int(history_.size()); }
+    QSlider* historySlider() const { return historySlider_; }
+    // What the current layer's quantization statistics say (the label under the controls).
+    QString quantText() const;
 
 public slots:
     // Live snapshots of a training job (TrainingTab::snapshotsReady): replace what is shown.
@@ -81,6 +97,17 @@ private:
     void redraw();
     QString liveText() const; // where live snapshots come from: stage and step
     void chooseComparison();
+    void redrawErrorPlot();
+    void redrawStepsPlot(const LayerSnapshot* s);
+    void showHistoryEntry(int index);
+    void updateChannelSpin();
+
+    struct HistoryEntry {
+        QString stage;
+        qint64 step = 0;
+        std::vector<LayerSnapshot> layers;
+    };
+    std::vector<HistoryEntry> history_;
 
     RunDocument* doc_;
     JobRunner* runner_;
@@ -103,6 +130,10 @@ private:
     QSpinBox* bitsSpin_;
     QComboBox* formCombo_;
     QSpinBox* binsSpin_;
+    QSpinBox* channelSpin_;
+    QSlider* historySlider_;
+    QLabel* historyLabel_;
+    QLabel* quantLabel_;
     QPushButton* compareButton_;
     QPushButton* clearCompareButton_;
     QLabel* sourceLabel_;
@@ -112,6 +143,13 @@ private:
     QCPGraph* histGraph_;
     QCPGraph* compareGraph_;
     QCPGraph* levelsGraph_;
+    QCPGraph* compareLevelsGraph_;
+    QCustomPlot* errorPlot_;
+    QCPBars* errorBars_;
+    QCPBars* clippedBars_;
+    QCustomPlot* stepsPlot_;
+    QCPGraph* stepsGraph_;
+    QCPGraph* stepsChosenGraph_;
     QCPItemText* placeholder_;
 };
 

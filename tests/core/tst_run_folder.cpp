@@ -2,6 +2,9 @@
 // metrics.jsonl, the folder summary; and the per-subnet helpers the studio calls
 // (weightSnapshots, measureRunSubnet, exportRunSubnet) on a tiny synthetic run.
 #include "eqtest.h"
+
+#include "engine/supernet_impl.h"
+#include "quant/elastic_quantizer.h"
 #include "shared_run.h"
 #include "tiny_run_config.h"
 
@@ -181,6 +184,42 @@ EQ_TEST(weight_snapshots_histogram_every_weight_with_the_levels_of_the_bits) {
         // 3-bit signed weights: levels -4..3 (8); the fixed layers draw their 8-bit grid.
         EQ_COMPARE(s.levels.size(), size_t(l.fixedBits ? 256 : 8));
         EQ_VERIFY(std::isfinite(s.skewness) && std::isfinite(s.kurtosis) && s.kurtosis > 0);
+        // What the network computes for these bits: the quantizer's own fake quantization.
+        auto& layer = *net.impl().qlayers[i].second;
+        const int bits = l.fixedBits ? 8 : 3;
+        torch::NoGradGuard ng;
+        const auto w = layer.weight.detach();
+        const auto fq = layer.weightQuant->forward(w, bits, req.form.granularity, req.form.weightSymmetric);
+        const double expected = (fq - w).square().sum().item<double>() / w.square().sum().item<double>();
+        EQ_NEAR(s.quantError, expected, 1e-5 * std::max(1.0, expected));
+        EQ_VERIFY(s.quantError > 0 && s.quantError < 1);
+        // Clipped: weights the fake quantizer moved by more than half a step.
+        const auto [scale, zero] = layer.weightQuant->slot(bits, req.form.granularity, req.form.weightSymmetric);
+        const auto steps = scale.detach().reshape({-1});
+        EQ_COMPARE(s.channelSteps.size(), size_t(l.outChannels)); // per channel
+        for (int64_t c = 0; c < steps.numel(); ++c) EQ_COMPARE(float(s.channelSteps[size_t(c)]), steps[c].item<float>());
+        const auto moved = ((fq - w).abs().reshape({steps.numel(), -1}) > steps.reshape({-1, 1}) * 0.5001)
+                               .to(torch::kFloat).mean().item<double>();
+        EQ_NEAR(s.clippedFraction, moved, 1.0 / double(w.numel()) + 1e-9); // a weight at a rounding tie may go either way
+        // The drawn levels: those of the channel with the widest range, each on its grid.
+        EQ_VERIFY(s.channel >= 0 && s.channel < l.outChannels);
+        const auto widest = w.reshape({steps.numel(), -1}).abs().amax(1).argmax().item<int64_t>();
+        EQ_COMPARE(s.channel, widest);
+        EQ_NEAR(s.levels[1] - s.levels[0], steps[widest].item<double>(), 1e-7);
+    }
+    // A chosen channel's levels.
+    req.channel = 1;
+    const auto chosen = weightSnapshots(net, req);
+    for (size_t i = 0; i < chosen.size(); ++i) {
+        EQ_COMPARE(chosen[i].channel, int64_t(1));
+        EQ_NEAR(chosen[i].levels[1] - chosen[i].levels[0], chosen[i].channelSteps[1], 1e-7);
+        EQ_COMPARE(chosen[i].quantError, snaps[i].quantError); // of the whole layer, whatever is drawn
+    }
+    // Per tensor: one step, no channel.
+    req.form = parseForm("pt-sym-asym");
+    for (const auto& s : weightSnapshots(net, req)) {
+        EQ_COMPARE(s.channel, int64_t(-1));
+        EQ_COMPARE(s.channelSteps.size(), size_t(1));
     }
     req.bits = 9;
     EQ_THROWS(weightSnapshots(net, req), Error, "not a bit-width 2..8");

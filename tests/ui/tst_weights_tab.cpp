@@ -16,7 +16,9 @@
 #include <QFile>
 #include <QLabel>
 #include <QPushButton>
+#include <QLocale>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -48,6 +50,7 @@ class TstWeightsTab : public QObject {
 private slots:
     void initTestCase();
     void checkpointHistogramsLevelsComparisonAndLive();
+    void quantizationStatsChannelsAndHistory();
 
 private:
     QTemporaryDir tmp_;
@@ -202,6 +205,117 @@ void TstWeightsTab::checkpointHistogramsLevelsComparisonAndLive() {
     doc.close();
     QCOMPARE(tab.layerCount(), 0);
     QVERIFY(tab.histogramGraph()->data()->isEmpty());
+}
+
+// What the requested bits do to each layer: the error and clipped bars are the snapshots'
+// figures, the label says them for the layer shown, the steps plot has one step per output
+// channel (one per tensor), a chosen channel's levels are drawn, the compared run's levels
+// join the plot, and live snapshots can be browsed back with the slider.
+void TstWeightsTab::quantizationStatsChannelsAndHistory() {
+    RunDocument doc;
+    WeightsTab tab(&doc);
+    auto* forms = tab.findChild<QComboBox*>(QStringLiteral("weightsFormCombo"));
+    auto* channel = tab.findChild<QSpinBox*>(QStringLiteral("weightsChannelSpin"));
+    QVERIFY(forms && channel);
+    QVERIFY(doc.open(runA_));
+    QVERIFY(doc.waitUntilLoaded(30000));
+    QTRY_COMPARE_WITH_TIMEOUT(tab.layerCount(), uitest::kDemoRunLayers, 30000);
+    QTRY_VERIFY(!tab.runner()->isBusy());
+    // A channel to choose with a per-channel form only.
+    int pc = -1, pt = -1;
+    for (int i = 0; i < forms->count(); ++i) {
+        const auto g = eqnet::allForms()[size_t(forms->itemData(i).toInt())].granularity;
+        if (g == eqnet::Granularity::PerChannel && pc < 0) pc = i;
+        if (g == eqnet::Granularity::PerTensor && pt < 0) pt = i;
+    }
+    QVERIFY(pc >= 0 && pt >= 0);
+    forms->setCurrentIndex(pt);
+    QVERIFY(!channel->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(tab.snapshots()[2].channelSteps.size() == 1, 30000); // per tensor: one step
+    QCOMPARE(tab.snapshots()[2].channel, qint64(-1));
+    forms->setCurrentIndex(pc);
+    QVERIFY(channel->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(!tab.snapshots()[2].channelSteps.empty() && tab.snapshots()[2].channelSteps.size() > 1, 30000);
+    QTRY_VERIFY(!tab.runner()->isBusy());
+    const auto s = tab.snapshots();
+    const auto& info = doc.layers();
+    // The bars: every layer's error and clipped fraction, in %.
+    QCOMPARE(tab.errorBars()->data()->size(), int(s.size()));
+    for (size_t i = 0; i < s.size(); ++i) {
+        QCOMPARE(tab.errorBars()->data()->at(int(i))->key, double(i + 1));
+        QCOMPARE(tab.errorBars()->data()->at(int(i))->value, s[i].quantError * 100.0);
+        QCOMPARE(tab.clippedBars()->data()->at(int(i))->value, s[i].clippedFraction * 100.0);
+        QCOMPARE(s[i].channelSteps.size(), size_t(info[i].outChannels));
+        QVERIFY(s[i].quantError > 0 && s[i].quantError < 1);
+    }
+    tab.setCurrentLayer(2);
+    QVERIFY2(tab.quantText().contains(QLocale().toString(s[2].quantError * 100.0, 'f', 3)), qPrintable(tab.quantText()));
+    QVERIFY(tab.quantText().contains(QStringLiteral("output channel %1 of %2").arg(s[2].channel).arg(info[2].outChannels)));
+    QCOMPARE(tab.stepsGraph()->data()->size(), int(info[2].outChannels));
+    QCOMPARE(tab.stepsGraph()->data()->at(1)->value, s[2].channelSteps[1]);
+    // A click on a layer's bars shows that layer.
+    tab.resize(1100, 800);
+    tab.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&tab));
+    tab.errorPlot()->replot();
+    const QPoint bar(int(tab.errorPlot()->xAxis->coordToPixel(4.0)), int(tab.errorPlot()->yAxis->coordToPixel(0.0)) - 2);
+    QTest::mouseClick(tab.errorPlot(), Qt::LeftButton, Qt::NoModifier, bar);
+    QCOMPARE(tab.currentLayer(), 3);
+
+    // Channel 1's levels: spaced by its own step.
+    channel->setValue(1);
+    QTRY_VERIFY_WITH_TIMEOUT(tab.snapshots()[2].channel == 1, 30000);
+    QTRY_VERIFY(!tab.runner()->isBusy());
+    tab.setCurrentLayer(2);
+    const auto c1 = tab.snapshots()[2];
+    QCOMPARE(tab.levelsGraph()->data()->size(), 16);
+    QVERIFY(std::abs((tab.levelsGraph()->data()->at(1)->key - tab.levelsGraph()->data()->at(0)->key) - c1.channelSteps[1]) < 1e-9);
+    QCOMPARE(c1.quantError, s[2].quantError); // of the whole layer, whichever channel is drawn
+
+    // The compared run's levels too (a copy: the same levels, drawn lower).
+    QString error;
+    QVERIFY(tab.setComparisonRun(runB_, &error));
+    QTRY_COMPARE_WITH_TIMEOUT(int(tab.comparisonSnapshots().size()), uitest::kDemoRunLayers, 30000);
+    QTRY_VERIFY(!tab.comparisonRunner()->isBusy());
+    QCOMPARE(tab.comparisonLevelsGraph()->data()->size(), 16);
+    QCOMPARE(tab.comparisonLevelsGraph()->data()->at(0)->key, tab.levelsGraph()->data()->at(0)->key);
+    QVERIFY(tab.comparisonLevelsGraph()->data()->at(0)->value < tab.levelsGraph()->data()->at(0)->value);
+    QVERIFY(tab.plot()->legend->hasItemWithPlottable(tab.comparisonLevelsGraph()));
+    QCOMPARE(tab.quantText().split(QLatin1Char('\n')).size(), 2);
+    tab.clearComparison();
+    QVERIFY(tab.comparisonLevelsGraph()->data()->isEmpty());
+
+    // Live snapshots are kept: the slider goes back to any of them; at its end it follows.
+    eqnet::LayerSnapshot a;
+    a.name = "conv1";
+    a.edges = {-1.0, 0.0, 1.0};
+    a.counts = {1.0, 3.0};
+    a.levels = {-1.0, 0.0};
+    a.channelSteps = {1.0};
+    eqnet::LayerSnapshot b = a;
+    b.counts = {3.0, 1.0};
+    QSlider* slider = tab.historySlider();
+    QVERIFY(!slider->isVisible());
+    tab.showSnapshots(QStringLiteral("supernet"), 10, {a});
+    QVERIFY(!slider->isVisible()); // one snapshot: nothing to browse
+    tab.showSnapshots(QStringLiteral("supernet"), 20, {b});
+    tab.showSnapshots(QStringLiteral("supernet"), 30, {a});
+    QCOMPARE(tab.historySize(), 3);
+    QVERIFY(slider->isVisible());
+    QCOMPARE(slider->value(), 2);
+    QCOMPARE(tab.liveStep(), qint64(30));
+    slider->setValue(1);
+    QCOMPARE(tab.liveStep(), qint64(20));
+    QCOMPARE(tab.histogramGraph()->data()->at(0)->value, 0.75); // b: 3 of 4 weights in the first bin
+    tab.showSnapshots(QStringLiteral("supernet"), 40, {a}); // not at the end: stays on step 20
+    QCOMPARE(tab.liveStep(), qint64(20));
+    QCOMPARE(slider->maximum(), 3);
+    slider->setValue(3);
+    tab.showSnapshots(QStringLiteral("supernet"), 50, {b}); // at the end: follows
+    QCOMPARE(tab.liveStep(), qint64(50));
+    doc.close();
+    QCOMPARE(tab.historySize(), 0);
+    QVERIFY(!slider->isVisible());
 }
 
 QTEST_MAIN(TstWeightsTab)

@@ -92,22 +92,32 @@ struct EpochMetrics {
     std::vector<double> valAccuracy;
 };
 
-// What the Weights tab draws: the FP weight histogram of a layer, its moments, and the
-// quantization levels (in weight units) of a requested setting.
+// What the Weights tab draws: the FP weight histogram of a layer, its moments, and what the
+// requested quantization (bits and form; the first and last layer at their fixed 8 bits) does
+// to its weights. Everything after `kurtosis` is empty (or zero) before the quantizer is
+// calibrated (the FP stage), when its steps are placeholders.
 struct LayerSnapshot {
     std::string name;
     std::vector<double> edges;  // bins + 1
     std::vector<double> counts; // bins
     double skewness = 0, kurtosis = 0;
-    // Per-tensor levels, or those of the channel with the widest range; none before the
-    // quantizer is calibrated (the FP stage), when its steps are placeholders.
+    // The levels (in weight units) of the tensor, or of output channel `channel`.
     std::vector<double> levels;
+    int64_t channel = -1;              // -1: per-tensor levels
+    std::vector<double> channelSteps;  // the step of each output channel (one: per tensor)
+    // Of the whole layer: sum (w - Q(w))^2 / sum w^2, and the fraction of weights beyond the
+    // lowest or highest level (clipped).
+    double quantError = 0;
+    double clippedFraction = 0;
 };
 
 struct SnapshotRequest {
     int bits = 4;
     QuantForm form;
     int bins = 80;
+    // Per-channel levels of this output channel; -1 (or past the layer's last): the channel
+    // with the widest range.
+    int64_t channel = -1;
 };
 
 struct TrainCallbacks {

@@ -12,6 +12,7 @@
 #include "eqnet/timing.h"
 #include "quant/fake_quant.h"
 #include "train/sandwich_trainer.h"
+#include "train/weight_snapshot.h"
 
 #include <chrono>
 #include <cmath>
@@ -229,59 +230,6 @@ TrainingJob TrainingJob::open(const std::string& runDir) {
     return TrainingJob(std::move(d));
 }
 
-namespace {
-
-// Histogram, moments and quantization levels of every layer's FP weights (the Weights tab).
-std::vector<LayerSnapshot> snapshotLayers(Supernet::Impl& net, const SnapshotRequest& req) {
-    torch::NoGradGuard ng;
-    std::vector<LayerSnapshot> out;
-    const bool calibrated = net.calibratedFlag.item<float>() > 0;
-    for (size_t i = 0; i < net.qlayers.size(); ++i) {
-        auto& layer = *net.qlayers[i].second;
-        auto w = layer.weight.detach().to(torch::kCPU, torch::kFloat).reshape({-1});
-        LayerSnapshot s;
-        s.name = net.qlayers[i].first;
-        const double lo = w.min().item<double>(), hi = w.max().item<double>();
-        auto counts = torch::histc(w, req.bins, lo, hi);
-        s.counts.assign(counts.data_ptr<float>(), counts.data_ptr<float>() + req.bins);
-        for (int b = 0; b <= req.bins; ++b) s.edges.push_back(lo + (hi - lo) * b / req.bins);
-        auto [sk, ku] = train::skewKurt(w);
-        s.skewness = sk.item<double>();
-        s.kurtosis = ku.item<double>();
-        if (!calibrated) {
-            out.push_back(std::move(s));
-            continue;
-        }
-        const int bits = net.layers[i].fixedBits ? kFixedLayerBits : req.bits;
-        auto [scale, zero] = layer.weightQuant->slot(bits, req.form.granularity, req.form.weightSymmetric);
-        auto sc = scale.detach().to(torch::kCPU).reshape({-1});
-        int64_t c = 0;
-        if (sc.numel() > 1) { // the channel with the widest range
-            auto range = layer.weight.detach().to(torch::kCPU).reshape({sc.numel(), -1}).abs().amax(1);
-            c = range.argmax().item<int64_t>();
-        }
-        const double step = sc[c].item<double>();
-        const auto r = quant::quantRange(bits, false);
-        double zr = 0;
-        if (zero.defined())
-            zr = std::min(std::max(std::nearbyint(zero.detach().to(torch::kCPU).reshape({-1})[c].item<double>()),
-                                   double(r.n)), double(r.p));
-        for (int64_t q = r.n; q <= r.p; ++q) s.levels.push_back((double(q) - zr) * step);
-        out.push_back(std::move(s));
-    }
-    return out;
-}
-
-
-} // namespace
-
-std::vector<LayerSnapshot> weightSnapshots(Supernet& net, const SnapshotRequest& req) {
-    if (req.bits < kMinBits || req.bits > kMaxBits)
-        throw Error("weight snapshot: bits " + std::to_string(req.bits) + " is not a bit-width 2..8");
-    if (req.bins < 1) throw Error("weight snapshot: bins must be at least 1");
-    return snapshotLayers(net.impl(), req);
-}
-
 TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, const PauseToken& pause) {
     Impl& d = *d_;
     const TrainConfig& cfg = d.cfg;
@@ -404,7 +352,7 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
                     cb.onProgress(p);
                 }
                 if (cb.onSnapshot && cfg.snapshotEvery > 0 && pos.step % cfg.snapshotEvery == 0)
-                    cb.onSnapshot(label, pos.step, snapshotLayers(n, d.snapshotRequest()));
+                    cb.onSnapshot(label, pos.step, train::snapshotLayers(n, d.snapshotRequest()));
             }
             // End of an epoch: measure, then checkpoint at the start of the next one.
             EpochMetrics em = evalFn(int(pos.epoch) + 1);
