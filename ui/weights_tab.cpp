@@ -58,9 +58,13 @@ QString runNameOf(const QString& dir) { return QFileInfo(dir).fileName(); }
 
 // The snapshots of a run's checkpoint. The supernet is not shared with the UI thread: it is
 // loaded, used and dropped on the worker that calls this.
-std::vector<LayerSnapshot> checkpointSnapshots(const std::string& runDir, const SnapshotRequest& req) {
+// With `activations`: each layer's input on the first kActivationImages validation images.
+constexpr int64_t kActivationImages = 256;
+std::vector<LayerSnapshot> checkpointSnapshots(const std::string& runDir, const SnapshotRequest& req, bool activations) {
     Supernet net = loadRunSupernet(runDir);
-    return weightSnapshots(net, req);
+    if (!activations) return weightSnapshots(net, req);
+    const Dataset data = loadDataset(inspectRun(runDir).config.data);
+    return activationSnapshots(net, data, req, kActivationImages);
 }
 
 } // namespace
@@ -69,6 +73,11 @@ WeightsTab::WeightsTab(RunDocument* doc, QWidget* parent)
     : QWidget(parent), doc_(doc), runner_(new JobRunner(this)), compareRunner_(new JobRunner(this)) {
     registerTrainingMetaTypes();
 
+    kindCombo_ = new QComboBox(this);
+    kindCombo_->setObjectName(QStringLiteral("weightsKindCombo"));
+    kindCombo_->addItem(tr("Weights"));
+    kindCombo_->addItem(tr("Activations"));
+    kindCombo_->setToolTip(tr("The layers' weights, or their inputs (what each activation quantizer sees)"));
     layerCombo_ = new QComboBox(this);
     layerCombo_->setObjectName(QStringLiteral("weightsLayerCombo"));
     bitsSpin_ = new QSpinBox(this);
@@ -196,6 +205,7 @@ WeightsTab::WeightsTab(RunDocument* doc, QWidget* parent)
     layerCombo_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     layerCombo_->setMinimumContentsLength(8);
     auto* controls = new QHBoxLayout;
+    controls->addWidget(kindCombo_);
     controls->addWidget(new QLabel(tr("Layer:"), this));
     controls->addWidget(layerCombo_);
     controls->addWidget(new QLabel(tr("Levels:"), this));
@@ -238,6 +248,7 @@ WeightsTab::WeightsTab(RunDocument* doc, QWidget* parent)
     connect(binsSpin_, &QSpinBox::valueChanged, this, &WeightsTab::onRequestEdited);
     connect(formCombo_, &QComboBox::currentIndexChanged, this, &WeightsTab::onRequestEdited);
     connect(channelSpin_, &QSpinBox::valueChanged, this, &WeightsTab::onRequestEdited);
+    connect(kindCombo_, &QComboBox::currentIndexChanged, this, [this](int i) { setShowActivations(i == 1); });
     connect(historySlider_, &QSlider::valueChanged, this, &WeightsTab::showHistoryEntry);
     connect(compareButton_, &QPushButton::clicked, this, &WeightsTab::chooseComparison);
     connect(clearCompareButton_, &QPushButton::clicked, this, &WeightsTab::clearComparison);
@@ -311,14 +322,14 @@ void WeightsTab::onRequestEdited() {
     const int fi = formCombo_->currentData().toInt();
     r.form = fi >= 0 && fi < int(forms.size()) ? forms[size_t(fi)] : QuantForm{};
     r.channel = channelSpin_->value();
-    channelSpin_->setEnabled(r.form.granularity == Granularity::PerChannel);
+    channelSpin_->setEnabled(r.form.granularity == Granularity::PerChannel && !activations_);
     if (r.bits == request_.bits && r.bins == request_.bins && r.form == request_.form && r.channel == request_.channel)
         return;
     request_ = r;
     emit snapshotRequestChanged(request_);
     // Live data gets the new levels with the next snapshot of the job; the checkpoint (older
     // weights) would replace it, so it is recomputed only when it is what is shown.
-    if (liveStep_ < 0) computeFromCheckpoint();
+    if (liveStep_ < 0 || activations_) computeFromCheckpoint();
     computeComparison();
     redraw();
 }
@@ -341,8 +352,9 @@ void WeightsTab::computeFromCheckpoint() {
     mainError_.clear();
     const std::string dir = doc_->dirPath();
     const SnapshotRequest req = request_;
-    runner_->start(tr("Weight histograms of %1").arg(doc_->name()), [this, gen, dir, req](JobContext& ctx) {
-        ctx.post([this, gen, s = checkpointSnapshots(dir, req)]() mutable {
+    const bool act = activations_;
+    runner_->start(tr("Histograms of %1").arg(doc_->name()), [this, gen, dir, req, act](JobContext& ctx) {
+        ctx.post([this, gen, s = checkpointSnapshots(dir, req, act)]() mutable {
             if (gen != mainGeneration_ || liveStep_ >= 0) return;
             setSnapshots(std::move(s));
         });
@@ -360,8 +372,9 @@ void WeightsTab::computeComparison() {
     compareError_.clear();
     const std::string dir = compareDir_.toStdString();
     const SnapshotRequest req = request_;
-    compareRunner_->start(tr("Weight histograms of %1").arg(compareName_), [this, gen, dir, req](JobContext& ctx) {
-        ctx.post([this, gen, s = checkpointSnapshots(dir, req)]() mutable {
+    const bool act = activations_;
+    compareRunner_->start(tr("Histograms of %1").arg(compareName_), [this, gen, dir, req, act](JobContext& ctx) {
+        ctx.post([this, gen, s = checkpointSnapshots(dir, req, act)]() mutable {
             if (gen != compareGeneration_) return;
             compareSnapshots_ = std::move(s);
             redraw();
@@ -427,14 +440,42 @@ void WeightsTab::showSnapshots(const QString& stage, qint64 step, const std::vec
         historySlider_->setRange(0, int(history_.size()) - 1);
         if (atNewest) historySlider_->setValue(int(history_.size()) - 1);
     }
-    historySlider_->setVisible(history_.size() >= 2);
-    historyLabel_->setVisible(history_.size() >= 2);
+    historySlider_->setVisible(history_.size() >= 2 && !activations_);
+    historyLabel_->setVisible(history_.size() >= 2 && !activations_);
+    if (activations_) return; // kept for when the weights are shown again
     if (atNewest) showHistoryEntry(int(history_.size()) - 1);
     else showHistoryEntry(historySlider_->value()); // its label counts the new one
 }
 
+void WeightsTab::setShowActivations(bool on) {
+    if (on == activations_) return;
+    activations_ = on;
+    {
+        const QSignalBlocker block(kindCombo_);
+        kindCombo_->setCurrentIndex(on ? 1 : 0);
+    }
+    channelSpin_->setEnabled(request_.form.granularity == Granularity::PerChannel && !on);
+    historySlider_->setVisible(history_.size() >= 2 && !on);
+    historyLabel_->setVisible(history_.size() >= 2 && !on);
+    plot_->xAxis->setLabel(on ? tr("activation value (layer input)") : tr("weight value"));
+    // What is shown now belongs to the other kind: the checkpoint's (live weights stay in the
+    // history, the slider shows them again).
+    ++mainGeneration_;
+    liveStep_ = -1;
+    snapshots_.clear();
+    compareSnapshots_.clear();
+    fillLayerCombo();
+    computeComparison();
+    if (!on && !history_.empty()) {
+        showHistoryEntry(historySlider_->value()); // back to the live weights
+        return;
+    }
+    computeFromCheckpoint();
+    redraw();
+}
+
 void WeightsTab::showHistoryEntry(int index) {
-    if (index < 0 || index >= int(history_.size())) return;
+    if (index < 0 || index >= int(history_.size()) || activations_) return;
     const HistoryEntry& e = history_[size_t(index)];
     ++mainGeneration_; // a checkpoint result still on its way is older than this
     liveStep_ = e.step;
@@ -507,7 +548,12 @@ void WeightsTab::redraw() {
         source = tr("%1 has no checkpoint yet: the histograms appear with the first weight snapshot of training.")
                      .arg(runName);
     else
-        source = tr("Checkpoint of %1").arg(runName);
+        source = activations_ ? tr("Checkpoint of %1: the input of each layer on %2 validation images, as the "
+                                   "uniform %3-bit subnet computes it (batch norm as stored)")
+                                    .arg(runName)
+                                    .arg(kActivationImages)
+                                    .arg(request_.bits)
+                              : tr("Checkpoint of %1").arg(runName);
     if (!compareError_.isEmpty()) source += QLatin1Char('\n') + tr("Comparison: %1").arg(compareError_);
     sourceLabel_->setText(source);
 
@@ -600,7 +646,8 @@ void WeightsTab::redraw() {
 
     // What these levels do to the layer's weights.
     const auto statsText = [&](const QString& run, const LayerSnapshot& x) {
-        QString t = tr("%1: quantization error %2 % of the weights' energy, %3 % of the weights clipped")
+        QString t = (activations_ ? tr("%1: quantization error %2 % of the inputs' energy, %3 % of the inputs clipped")
+                                  : tr("%1: quantization error %2 % of the weights' energy, %3 % of the weights clipped"))
                         .arg(run)
                         .arg(QLocale().toString(x.quantError * 100.0, 'f', 3))
                         .arg(QLocale().toString(x.clippedFraction * 100.0, 'f', 2));
@@ -652,6 +699,9 @@ void WeightsTab::redrawErrorPlot() {
         if (int(i) == layerCombo_->currentIndex()) name = QStringLiteral("▶ ") + name; // the layer shown above
         ticker->addTick(double(i + 1), name);
     }
+    errorBars_->setName(activations_ ? tr("quantization error (% of the inputs' energy)")
+                                     : tr("quantization error (% of the weights' energy)"));
+    clippedBars_->setName(activations_ ? tr("inputs clipped (%)") : tr("weights clipped (%)"));
     errorBars_->setData(keys, error, true);
     clippedBars_->setData(keys, clipped, true);
     errorPlot_->xAxis->setTicker(ticker);

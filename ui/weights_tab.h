@@ -72,6 +72,10 @@ public:
     // shows any of them, the newest while it is at its end.
     int historySize() const { return int(history_.size()); }
     QSlider* historySlider() const { return historySlider_; }
+    // Weights (false) or each layer's input, what its activation quantizer sees (true): those
+    // of the open run's checkpoint (and the compared run's) on validation images.
+    void setShowActivations(bool on);
+    bool showsActivations() const { return activations_; }
     // What the current layer's quantization statistics say (the label under the controls).
     QString quantText() const;
 
@@ -126,7 +130,9 @@ private:
     QString compareError_;
     QString mainError_;
 
+    QComboBox* kindCombo_;
     QComboBox* layerCombo_;
+    bool activations_ = false;
     QSpinBox* bitsSpin_;
     QComboBox* formCombo_;
     QSpinBox* binsSpin_;

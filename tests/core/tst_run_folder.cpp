@@ -4,6 +4,7 @@
 #include "eqtest.h"
 
 #include "engine/supernet_impl.h"
+#include "engine/batches.h"
 #include "quant/elastic_quantizer.h"
 #include "shared_run.h"
 #include "tiny_run_config.h"
@@ -223,6 +224,62 @@ EQ_TEST(weight_snapshots_histogram_every_weight_with_the_levels_of_the_bits) {
     }
     req.bits = 9;
     EQ_THROWS(weightSnapshots(net, req), Error, "not a bit-width 2..8");
+}
+
+// Activations: each layer's input as the uniform subnet computes it, the activation
+// quantizer's levels for the bits, and its error and clipped fraction; the first layer's input
+// is the normalised images themselves, so its figures are checked against the quantizer's own
+// fake quantization of them. The supernet is left as it was.
+EQ_TEST(activation_snapshots_show_what_each_activation_quantizer_sees) {
+    Supernet net = loadRunSupernet(trainedRun());
+    const Dataset data = loadDataset(tinyTrain().data);
+    net.setSubnet(net.uniform(6, 5, parseForm("pc-sym-asym")));
+    std::vector<quant::LayerSetting> before;
+    for (auto& [name, layer] : net.impl().qlayers) before.push_back(layer->setting);
+    SnapshotRequest req;
+    req.bits = 3;
+    req.form = parseForm("pt-sym-asym");
+    req.bins = 30;
+    const int64_t images = 40;
+    const auto snaps = activationSnapshots(net, data, req, images);
+    EQ_COMPARE(snaps.size(), net.layers().size());
+    for (size_t i = 0; i < snaps.size(); ++i) {
+        const LayerSnapshot& s = snaps[i];
+        const LayerInfo& l = net.layers()[i];
+        EQ_COMPARE(s.name, l.name);
+        EQ_COMPARE(s.counts.size(), size_t(30));
+        double sum = 0;
+        for (double c : s.counts) sum += c;
+        EQ_VERIFY(sum > 0 && std::fmod(sum, double(images * l.inChannels)) == 0.0); // every value of every image
+        EQ_COMPARE(s.levels.size(), size_t(l.fixedBits ? 256 : 8));
+        EQ_COMPARE(s.channel, int64_t(-1));
+        EQ_COMPARE(s.channelSteps.size(), size_t(1));
+        EQ_VERIFY(s.quantError >= 0 && s.quantError < 1);
+    }
+    // The first layer sees the normalised validation images.
+    {
+        torch::NoGradGuard ng;
+        std::vector<int64_t> idx(images);
+        for (int64_t k = 0; k < images; ++k) idx[size_t(k)] = k;
+        const auto x = imagesTensor(data.val, idx, Normalization{data.mean, data.std}, torch::kCPU);
+        auto& first = *net.impl().qlayers[0].second;
+        const auto fq = first.actQuant->forward(x, 8, req.form.actSymmetric);
+        EQ_NEAR(snaps[0].quantError, (fq - x).square().sum().item<double>() / x.square().sum().item<double>(), 1e-9);
+        EQ_NEAR(snaps[0].edges.front(), x.min().item<double>(), 1e-6);
+        EQ_NEAR(snaps[0].edges.back(), x.max().item<double>(), 1e-6);
+        const auto step = first.actQuant->slot(8, req.form.actSymmetric).first.item<double>();
+        EQ_NEAR(snaps[0].channelSteps[0], step, 1e-9);
+        const auto moved = ((fq - x).abs() > step * 0.5001).to(torch::kFloat).mean().item<double>();
+        EQ_NEAR(snaps[0].clippedFraction, moved, 1.0 / double(x.numel()) + 1e-9);
+    }
+    // Put back as it was.
+    for (size_t i = 0; i < before.size(); ++i) {
+        const auto& now = net.impl().qlayers[i].second->setting;
+        EQ_VERIFY(now.wBits == before[i].wBits && now.aBits == before[i].aBits && now.form == before[i].form &&
+                  now.quantize == before[i].quantize);
+    }
+    req.bits = 1;
+    EQ_THROWS(activationSnapshots(net, data, req), Error, "activation snapshot: bits 1");
 }
 
 EQ_TEST(measure_run_subnet_matches_evaluate_and_export_writes_what_reads_back) {

@@ -285,6 +285,32 @@ void TstWeightsTab::quantizationStatsChannelsAndHistory() {
     tab.clearComparison();
     QVERIFY(tab.comparisonLevelsGraph()->data()->isEmpty());
 
+    // Activations: each layer's input on validation images, with the activation quantizer's
+    // levels for the same bits (one step, no channel); back to the weights after.
+    tab.setShowActivations(true);
+    QCOMPARE(tab.plot()->xAxis->label(), QStringLiteral("activation value (layer input)"));
+    QVERIFY(!channel->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(tab.layerCount() == uitest::kDemoRunLayers && !tab.runner()->isBusy(), 60000);
+    {
+        const auto act = tab.snapshots();
+        for (size_t i = 0; i < act.size(); ++i) {
+            QCOMPARE(act[i].channel, qint64(-1));
+            QCOMPARE(act[i].channelSteps.size(), size_t(1));
+            QCOMPARE(act[i].levels.size(), size_t(info[i].fixedBits ? 256 : 16));
+            const double values = std::accumulate(act[i].counts.begin(), act[i].counts.end(), 0.0);
+            QCOMPARE(std::fmod(values, 256.0 * double(info[i].inChannels)), 0.0); // 256 images, every channel
+        }
+        // Not the weights: layer 2's histogram differs from its weight histogram.
+        QVERIFY(act[2].edges != s[2].edges);
+        tab.setCurrentLayer(2);
+        QVERIFY2(tab.quantText().contains(QStringLiteral("inputs")), qPrintable(tab.quantText()));
+        QVERIFY(tab.findChild<QLabel*>(QStringLiteral("weightsSourceLabel"))->text().contains(QStringLiteral("256 validation images")));
+        QCOMPARE(tab.stepsGraph()->data()->size(), 1);
+    }
+    tab.setShowActivations(false);
+    QTRY_VERIFY_WITH_TIMEOUT(tab.layerCount() == uitest::kDemoRunLayers && !tab.runner()->isBusy(), 60000);
+    QCOMPARE(tab.snapshots()[2].edges, s[2].edges);
+
     // Live snapshots are kept: the slider goes back to any of them; at its end it follows.
     eqnet::LayerSnapshot a;
     a.name = "conv1";

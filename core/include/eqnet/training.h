@@ -166,6 +166,14 @@ private:
 // onSnapshot delivers them during training (for a loaded supernet). Throws eqnet::Error for
 // bits outside 2..8 or fewer than one bin.
 std::vector<LayerSnapshot> weightSnapshots(Supernet& net, const SnapshotRequest& req);
+// The same for activations: each quantized layer's input (what its activation quantizer
+// sees) over the first `images` validation images, as the uniform subnet W<bits>A<bits> of
+// req.form computes them (the first and last layer at 8 bits; batch norm as stored), with the
+// activation quantizer's levels, error and clipped fraction for those bits (one step: channel
+// -1). The supernet's subnet and mode are put back. Throws eqnet::Error for a bad request or a
+// data set without validation images.
+std::vector<LayerSnapshot> activationSnapshots(Supernet& net, const Dataset& data, const SnapshotRequest& req,
+                                               int64_t images = 256);
 
 // The supernet a finished (or stopped) run holds, from its last checkpoint.
 Supernet loadRunSupernet(const std::string& runDir, const std::string& device = "cpu");

@@ -9,6 +9,39 @@
 namespace eqnet {
 namespace train {
 
+void checkSnapshotRequest(const SnapshotRequest& req, const std::string& what) {
+    if (req.bits < kMinBits || req.bits > kMaxBits)
+        throw Error(what + ": bits " + std::to_string(req.bits) + " is not a bit-width 2..8");
+    if (req.bins < 1) throw Error(what + ": bins must be at least 1");
+}
+
+void describeValues(const torch::Tensor& values, int bins, LayerSnapshot& s) {
+    const auto v = values.reshape({-1});
+    const double lo = v.min().item<double>(), hi = v.max().item<double>();
+    auto counts = torch::histc(v, bins, lo, hi);
+    s.counts.assign(counts.data_ptr<float>(), counts.data_ptr<float>() + bins);
+    s.edges.clear();
+    for (int b = 0; b <= bins; ++b) s.edges.push_back(lo + (hi - lo) * b / bins);
+    auto [sk, ku] = skewKurt(v);
+    s.skewness = sk.item<double>();
+    s.kurtosis = ku.item<double>();
+}
+
+void describeQuantization(const torch::Tensor& rows, const torch::Tensor& steps, const torch::Tensor& zeros,
+                          quant::QuantRange range, LayerSnapshot& s) {
+    const int64_t channels = steps.numel();
+    const auto sc = steps.reshape({channels, 1});
+    const auto zc = zeros.reshape({channels, 1});
+    const auto unclamped = torch::round(rows / sc) + zc;
+    const auto dq = (unclamped.clamp(double(range.n), double(range.p)) - zc) * sc;
+    const double energy = rows.square().sum().item<double>();
+    s.quantError = energy > 0 ? (dq - rows).square().sum().item<double>() / energy : 0.0;
+    s.clippedFraction =
+        ((unclamped < double(range.n)) | (unclamped > double(range.p))).to(torch::kFloat).mean().item<double>();
+    const auto flat = steps.reshape({-1}).contiguous();
+    s.channelSteps.assign(flat.data_ptr<float>(), flat.data_ptr<float>() + channels);
+}
+
 std::vector<LayerSnapshot> snapshotLayers(Supernet::Impl& net, const SnapshotRequest& req) {
     torch::NoGradGuard ng;
     std::vector<LayerSnapshot> out;
@@ -16,16 +49,9 @@ std::vector<LayerSnapshot> snapshotLayers(Supernet::Impl& net, const SnapshotReq
     for (size_t i = 0; i < net.qlayers.size(); ++i) {
         auto& layer = *net.qlayers[i].second;
         const auto weight = layer.weight.detach().to(torch::kCPU, torch::kFloat);
-        const auto w = weight.reshape({-1});
         LayerSnapshot s;
         s.name = net.qlayers[i].first;
-        const double lo = w.min().item<double>(), hi = w.max().item<double>();
-        auto counts = torch::histc(w, req.bins, lo, hi);
-        s.counts.assign(counts.data_ptr<float>(), counts.data_ptr<float>() + req.bins);
-        for (int b = 0; b <= req.bins; ++b) s.edges.push_back(lo + (hi - lo) * b / req.bins);
-        auto [sk, ku] = skewKurt(w);
-        s.skewness = sk.item<double>();
-        s.kurtosis = ku.item<double>();
+        describeValues(weight, req.bins, s);
         if (!calibrated) {
             out.push_back(std::move(s));
             continue;
@@ -35,22 +61,12 @@ std::vector<LayerSnapshot> snapshotLayers(Supernet::Impl& net, const SnapshotReq
         const auto sc = scale.detach().to(torch::kCPU, torch::kFloat).reshape({-1});
         const int64_t channels = sc.numel();
         const auto r = quant::quantRange(bits, false);
-        // The zero points as the quantizer applies them: rounded half to even, inside [n, p].
         const auto zc = zero.defined()
                             ? torch::round(zero.detach().to(torch::kCPU, torch::kFloat).reshape({-1}))
                                   .clamp(double(r.n), double(r.p))
                             : torch::zeros({channels});
-        s.channelSteps.assign(sc.data_ptr<float>(), sc.data_ptr<float>() + channels);
-
-        // Quantize the whole layer (one row per channel, or one row) and measure it.
         const auto rows = weight.reshape({channels, -1});
-        const auto unclamped = torch::round(rows / sc.reshape({channels, 1})) + zc.reshape({channels, 1});
-        const auto q = unclamped.clamp(double(r.n), double(r.p));
-        const auto dq = (q - zc.reshape({channels, 1})) * sc.reshape({channels, 1});
-        const double energy = rows.square().sum().item<double>();
-        s.quantError = energy > 0 ? (dq - rows).square().sum().item<double>() / energy : 0.0;
-        s.clippedFraction = ((unclamped < double(r.n)) | (unclamped > double(r.p))).to(torch::kFloat).mean().item<double>();
-
+        describeQuantization(rows, sc, zc, r, s);
         int64_t c = 0;
         if (channels > 1) {
             s.channel = req.channel >= 0 && req.channel < channels ? req.channel
@@ -68,9 +84,7 @@ std::vector<LayerSnapshot> snapshotLayers(Supernet::Impl& net, const SnapshotReq
 } // namespace train
 
 std::vector<LayerSnapshot> weightSnapshots(Supernet& net, const SnapshotRequest& req) {
-    if (req.bits < kMinBits || req.bits > kMaxBits)
-        throw Error("weight snapshot: bits " + std::to_string(req.bits) + " is not a bit-width 2..8");
-    if (req.bins < 1) throw Error("weight snapshot: bins must be at least 1");
+    train::checkSnapshotRequest(req, "weight snapshot");
     return train::snapshotLayers(net.impl(), req);
 }
 
