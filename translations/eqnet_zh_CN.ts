@@ -35,12 +35,43 @@
         <translation>打开 EQ-Net Studio 自带的演示运行（可写副本）。</translation>
     </message>
     <message>
-        <source>The tab to show first: training, weights, predictor or pareto.</source>
-        <translation>首先显示的标签页：training、weights、predictor 或 pareto。</translation>
-    </message>
-    <message>
         <source>A second run whose weights the Weights tab draws for comparison (e.g. one trained without WDR).</source>
         <translation>权重页用于对比绘制其权重的第二个运行（例如未使用 WDR 训练的运行）。</translation>
+    </message>
+    <message>
+        <source>The tab to show first: training, weights, predictor, pareto or model.</source>
+        <translation>首先显示的标签页：training、weights、predictor、pareto 或 model。</translation>
+    </message>
+</context>
+<context>
+    <name>eqnet::ui::ComparedRuns</name>
+    <message>
+        <source>%1 is the open run</source>
+        <translation>%1 就是当前打开的运行</translation>
+    </message>
+    <message>
+        <source>%1 is compared already</source>
+        <translation>%1 已在对比中</translation>
+    </message>
+    <message>
+        <source>At most %1 runs can be compared at once</source>
+        <translation>最多同时对比 %1 个运行</translation>
+    </message>
+    <message>
+        <source>%1: no such file (not a run folder?)</source>
+        <translation>%1：文件不存在（不是运行文件夹？）</translation>
+    </message>
+    <message>
+        <source>%1 holds no training records</source>
+        <translation>%1 没有训练记录</translation>
+    </message>
+    <message>
+        <source>mean skewness</source>
+        <translation>平均偏度</translation>
+    </message>
+    <message>
+        <source>mean kurtosis</source>
+        <translation>平均峰度</translation>
     </message>
 </context>
 <context>
@@ -741,6 +772,201 @@
         <source>&amp;Reopen the last run on start</source>
         <translation>启动时重新打开上次的运行(&amp;R)</translation>
     </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>The network&apos;s layers with the selected subnet&apos;s bits, and an exported model&apos;s quantization nodes (Ctrl+5)</source>
+        <translation>网络各层及所选子网的位宽，以及导出模型的量化节点（Ctrl+5）</translation>
+    </message>
+</context>
+<context>
+    <name>eqnet::ui::ModelTab</name>
+    <message>
+        <source>linear</source>
+        <translation>线性</translation>
+    </message>
+    <message>
+        <source>conv %1×%1</source>
+        <translation>卷积 %1×%1</translation>
+    </message>
+    <message>
+        <source>depthwise %1×%1</source>
+        <translation>深度卷积 %1×%1</translation>
+    </message>
+    <message>
+        <source>, %1 groups</source>
+        <translation>，%1 组</translation>
+    </message>
+    <message>
+        <source>, stride %1</source>
+        <translation>，步长 %1</translation>
+    </message>
+    <message>
+        <source>%1 values: %2 – %3</source>
+        <translation>%1 个值：%2 – %3</translation>
+    </message>
+    <message>
+        <source>activation, quantize</source>
+        <translation>激活，量化</translation>
+    </message>
+    <message>
+        <source>activation, dequantize</source>
+        <translation>激活，反量化</translation>
+    </message>
+    <message>
+        <source>bias</source>
+        <translation>偏置</translation>
+    </message>
+    <message>
+        <source>weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Weight shape</source>
+        <translation>权重形状</translation>
+    </message>
+    <message>
+        <source>Output shape</source>
+        <translation>输出形状</translation>
+    </message>
+    <message>
+        <source>MACs</source>
+        <translation>MACs</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Weight bits</source>
+        <translation>权重位宽</translation>
+    </message>
+    <message>
+        <source>Activation bits</source>
+        <translation>激活位宽</translation>
+    </message>
+    <message>
+        <source>BitOps share (%)</source>
+        <translation>BitOps 占比（%）</translation>
+    </message>
+    <message>
+        <source>ONNX bits (W/A)</source>
+        <translation>ONNX 位宽（W/A）</translation>
+    </message>
+    <message>
+        <source>The bit-widths the opened ONNX file&apos;s levels say for this layer</source>
+        <translation>打开的 ONNX 文件的量化级别所表明的该层位宽</translation>
+    </message>
+    <message>
+        <source>Open ONNX…</source>
+        <translation>打开 ONNX…</translation>
+    </message>
+    <message>
+        <source>Show the QuantizeLinear/DequantizeLinear nodes of an exported model</source>
+        <translation>显示导出模型的 QuantizeLinear/DequantizeLinear 节点</translation>
+    </message>
+    <message>
+        <source>No ONNX file open. Export a subnet (Pareto tab) or open one.</source>
+        <translation>未打开 ONNX 文件。请导出一个子网（Pareto 标签页）或打开一个文件。</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>Op</source>
+        <translation>算子</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>作用</translation>
+    </message>
+    <message>
+        <source>Storage</source>
+        <translation>存储类型</translation>
+    </message>
+    <message>
+        <source>Scale</source>
+        <translation>缩放因子</translation>
+    </message>
+    <message>
+        <source>Zero point</source>
+        <translation>零点</translation>
+    </message>
+    <message>
+        <source>Levels</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <source>Bits</source>
+        <translation>位宽</translation>
+    </message>
+    <message>
+        <source>Open ONNX model</source>
+        <translation>打开 ONNX 模型</translation>
+    </message>
+    <message>
+        <source>ONNX models (*.onnx)</source>
+        <translation>ONNX 模型 (*.onnx)</translation>
+    </message>
+    <message>
+        <source> (fixed)</source>
+        <translation>（固定）</translation>
+    </message>
+    <message>
+        <source>The file&apos;s levels do not fit the selected subnet&apos;s bits</source>
+        <translation>文件中的量化级别与所选子网的位宽不符</translation>
+    </message>
+    <message>
+        <source>Open a run to see its network.</source>
+        <translation>打开一个运行以查看其网络。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n quantized layer(s), %2 parameters, %3 MACs per image.</source>
+        <translation><numerusform>%1：%n 个量化层，%2 个参数，每张图像 %3 次 MAC。</numerusform></translation>
+    </message>
+    <message>
+        <source>the selected subnet</source>
+        <translation>所选子网</translation>
+    </message>
+    <message>
+        <source>uniform %1</source>
+        <translation>统一 %1</translation>
+    </message>
+    <message>
+        <source>Bits of %1 (%2, %3 MBitOps), from the Pareto tab.</source>
+        <translation>来自 Pareto 标签页的%1的位宽（%2，%3 MBitOps）。</translation>
+    </message>
+    <message>
+        <source>Select a point in the Pareto tab to see its bits here.</source>
+        <translation>在 Pareto 标签页中选择一个点即可在此查看其位宽。</translation>
+    </message>
+    <message>
+        <source>, per channel (axis %1)</source>
+        <translation>，逐通道（轴 %1）</translation>
+    </message>
+    <message>
+        <source> (Clip)</source>
+        <translation>（Clip）</translation>
+    </message>
+    <message>
+        <source>%1: opset %2, %3, %4 nodes, of which %5 QuantizeLinear and %6 DequantizeLinear</source>
+        <translation>%1：opset %2，%3，%4 个节点，其中 %5 个 QuantizeLinear、%6 个 DequantizeLinear</translation>
+    </message>
 </context>
 <context>
     <name>eqnet::ui::NewRunDialog</name>
@@ -1290,6 +1516,125 @@
     <message>
         <source>All points</source>
         <translation>所有点</translation>
+    </message>
+    <message>
+        <source>Pin</source>
+        <translation>固定</translation>
+    </message>
+    <message>
+        <source>Keep the selected subnet in the Pinned table to compare it side by side</source>
+        <translation>将所选子网保留在“已固定”表中以便并排比较</translation>
+    </message>
+    <message>
+        <source>Draw the predicted front of another hardware profile over this one</source>
+        <translation>在此前沿上叠加另一个硬件配置的预测前沿</translation>
+    </message>
+    <message>
+        <source>Overlay the front of:</source>
+        <translation>叠加以下配置的前沿：</translation>
+    </message>
+    <message>
+        <source>Overlay front (predicted)</source>
+        <translation>叠加前沿（预测）</translation>
+    </message>
+    <message>
+        <source>Pinned</source>
+        <translation>已固定</translation>
+    </message>
+    <message>
+        <source>Pinned (%1)</source>
+        <translation>已固定（%1）</translation>
+    </message>
+    <message>
+        <source>Overlay of %1 failed: %2</source>
+        <translation>叠加 %1 失败：%2</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>Overlay search</source>
+        <translation>叠加搜索</translation>
+    </message>
+    <message>
+        <source>Front of %1 (predicted)</source>
+        <translation>%1 的前沿（预测）</translation>
+    </message>
+    <message>
+        <source>Profile: %1</source>
+        <translation>配置：%1</translation>
+    </message>
+    <message>
+        <source>Unpin</source>
+        <translation>取消固定</translation>
+    </message>
+</context>
+<context>
+    <name>eqnet::ui::PinnedSubnets</name>
+    <message>
+        <source>Unpin</source>
+        <translation>取消固定</translation>
+    </message>
+    <message>
+        <source>Remove the selected column</source>
+        <translation>移除所选列</translation>
+    </message>
+    <message>
+        <source>Unpin all</source>
+        <translation>全部取消固定</translation>
+    </message>
+    <message>
+        <source>Select a point and press Pin to compare it here. Rows where the pinned subnets differ are in bold.</source>
+        <translation>选择一个点并按“固定”即可在此比较。已固定子网之间不同的行以粗体显示。</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Subnet</source>
+        <translation>子网</translation>
+    </message>
+    <message>
+        <source>MBitOps</source>
+        <translation>MBitOps</translation>
+    </message>
+    <message>
+        <source>Size (KiB)</source>
+        <translation>大小 (KiB)</translation>
+    </message>
+    <message>
+        <source>Predicted (%)</source>
+        <translation>预测 (%)</translation>
+    </message>
+    <message>
+        <source>Validation (%)</source>
+        <translation>验证 (%)</translation>
+    </message>
+    <message>
+        <source>Test (%)</source>
+        <translation>测试 (%)</translation>
+    </message>
+    <message>
+        <source>Mean weight bits</source>
+        <translation>平均权重位宽</translation>
+    </message>
+    <message>
+        <source>Mean activation bits</source>
+        <translation>平均激活位宽</translation>
+    </message>
+    <message>
+        <source>%1 (W/A)</source>
+        <translation>%1（W/A）</translation>
+    </message>
+    <message>
+        <source>searched</source>
+        <translation>搜索所得</translation>
+    </message>
+    <message>
+        <source>uniform %1</source>
+        <translation>统一 %1</translation>
     </message>
 </context>
 <context>
@@ -1883,6 +2228,30 @@ and fit CQAP on them.</source>
         <source>Smoothing:</source>
         <translation>平滑：</translation>
     </message>
+    <message>
+        <source>Compare runs</source>
+        <translation>对比运行</translation>
+    </message>
+    <message>
+        <source>Draw other runs&apos; curves over this one&apos;s (dashed)</source>
+        <translation>在本运行的曲线上叠加其他运行的曲线（虚线）</translation>
+    </message>
+    <message>
+        <source>Add a run…</source>
+        <translation>添加运行…</translation>
+    </message>
+    <message>
+        <source>Compare with the run in</source>
+        <translation>与以下文件夹中的运行对比</translation>
+    </message>
+    <message>
+        <source>Remove %1</source>
+        <translation>移除 %1</translation>
+    </message>
+    <message>
+        <source>Remove all</source>
+        <translation>全部移除</translation>
+    </message>
 </context>
 <context>
     <name>eqnet::ui::UserGuideWindow</name>
@@ -1944,10 +2313,6 @@ and fit CQAP on them.</source>
     <message>
         <source>Bins:</source>
         <translation>分箱数：</translation>
-    </message>
-    <message>
-        <source>Weight histograms of %1</source>
-        <translation>%1 的权重直方图</translation>
     </message>
     <message>
         <source>%1 holds no checkpoint yet: nothing to compare</source>
@@ -2028,6 +2393,106 @@ and fit CQAP on them.</source>
     <message>
         <source>No quantization levels yet: the quantizer is calibrated when the supernet stage starts.</source>
         <translation>尚无量化级别：量化器在超网络阶段开始时校准。</translation>
+    </message>
+    <message>
+        <source>Weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>Activations</source>
+        <translation>激活</translation>
+    </message>
+    <message>
+        <source>The layers&apos; weights, or their inputs (what each activation quantizer sees)</source>
+        <translation>各层的权重，或其输入（各激活量化器所见的值）</translation>
+    </message>
+    <message>
+        <source>widest range</source>
+        <translation>范围最宽</translation>
+    </message>
+    <message>
+        <source>Per-channel forms: the output channel whose levels are drawn</source>
+        <translation>逐通道形式：绘制其量化级别的输出通道</translation>
+    </message>
+    <message>
+        <source>The weight snapshots of the training in the studio, oldest to newest</source>
+        <translation>本工作室中训练的权重快照，从旧到新</translation>
+    </message>
+    <message>
+        <source>% per layer</source>
+        <translation>每层 %</translation>
+    </message>
+    <message>
+        <source>quantization error (% of the weights&apos; energy)</source>
+        <translation>量化误差（占权重能量的 %）</translation>
+    </message>
+    <message>
+        <source>weights clipped (%)</source>
+        <translation>被截断的权重（%）</translation>
+    </message>
+    <message>
+        <source>output channel</source>
+        <translation>输出通道</translation>
+    </message>
+    <message>
+        <source>quantization step</source>
+        <translation>量化步长</translation>
+    </message>
+    <message>
+        <source>Channel:</source>
+        <translation>通道：</translation>
+    </message>
+    <message>
+        <source>Histograms of %1</source>
+        <translation>%1 的直方图</translation>
+    </message>
+    <message>
+        <source>activation value (layer input)</source>
+        <translation>激活值（层输入）</translation>
+    </message>
+    <message>
+        <source>Snapshot %1 of %2:</source>
+        <translation>快照 %1 / %2：</translation>
+    </message>
+    <message>
+        <source>Checkpoint of %1: the input of each layer on %2 validation images, as the uniform %3-bit subnet computes it (batch norm as stored)</source>
+        <translation>%1 的检查点：各层在 %2 张验证图像上的输入，按统一 %3 位子网计算（批归一化取已存储的统计量）</translation>
+    </message>
+    <message>
+        <source>levels of %1</source>
+        <translation>%1 的量化级别</translation>
+    </message>
+    <message>
+        <source>%1: quantization error %2 % of the inputs&apos; energy, %3 % of the inputs clipped</source>
+        <translation>%1：量化误差为输入能量的 %2 %，%3 % 的输入被截断</translation>
+    </message>
+    <message>
+        <source>%1: quantization error %2 % of the weights&apos; energy, %3 % of the weights clipped</source>
+        <translation>%1：量化误差为权重能量的 %2 %，%3 % 的权重被截断</translation>
+    </message>
+    <message>
+        <source>; levels of output channel %1 of %2</source>
+        <translation>；输出通道 %1（共 %2 个）的量化级别</translation>
+    </message>
+    <message>
+        <source>quantization error (% of the inputs&apos; energy)</source>
+        <translation>量化误差（占输入能量的 %）</translation>
+    </message>
+    <message>
+        <source>inputs clipped (%)</source>
+        <translation>被截断的输入（%）</translation>
+    </message>
+    <message>
+        <source>Every layer at %1 bits (%2; the first and last layer at their fixed 8 bits). Click a layer to show it above.</source>
+        <translation>每层均为 %1 位（%2；首层和末层固定为 8 位）。点击某层可在上方显示它。</translation>
+    </message>
+    <message>
+        <source>steps of %1</source>
+        <translation>%1 的步长</translation>
+    </message>
+    <message>
+        <source>per tensor: one step</source>
+        <translation>逐张量：一个步长</translation>
     </message>
 </context>
 <context>
