@@ -937,7 +937,9 @@
     </message>
     <message numerus="yes">
         <source>%1: %n quantized layer(s), %2 parameters, %3 MACs per image.</source>
-        <translation><numerusform>%1：%n 个量化层，%2 个参数，每张图像 %3 次 MAC。</numerusform></translation>
+        <translation>
+            <numerusform>%1：%n 个量化层，%2 个参数，每张图像 %3 次 MAC。</numerusform>
+        </translation>
     </message>
     <message>
         <source>the selected subnet</source>

@@ -259,6 +259,10 @@ ParetoTab::ParetoTab(RunDocument* doc, ConstraintsDock* constraints, QWidget* pa
     auto* detailRow = new QSplitter(Qt::Horizontal);
     detailRow->addWidget(bitsPlot_);
     detailRow->addWidget(table_);
+    // The chart gets the larger part: its layer names need room (not its legend's width).
+    detailRow->setStretchFactor(0, 3);
+    detailRow->setStretchFactor(1, 2);
+    detailRow->setSizes({600, 400}); // scaled to the space there is
     detailLayout->addWidget(detailRow, 1);
 
     frontTable_ = new FrontTable;

@@ -11,6 +11,8 @@
 #include <QMessageBox>
 #include <QSettings>
 
+#include <algorithm>
+
 namespace eqnet {
 namespace ui {
 
@@ -62,6 +64,19 @@ void placeLegendAbove(QCustomPlot* plot) {
     legend->setBrush(Qt::NoBrush);
     legend->setMargins(QMargins(4, 0, 4, 0));
     legend->setVisible(true);
+    // As many columns as the plot's width holds whole entries: a narrow plot (or one with
+    // many curves) gets more rows instead of cut names.
+    QObject::connect(plot, &QCustomPlot::beforeReplot, legend, [plot, legend] {
+        int widest = 0;
+        for (int i = 0; i < legend->itemCount(); ++i)
+            if (QCPAbstractLegendItem* it = legend->item(i)) widest = std::max(widest, it->minimumOuterSizeHint().width());
+        if (widest <= 0) return;
+        const int room = plot->width() - legend->margins().left() - legend->margins().right();
+        const int columns = std::max(1, (room + legend->columnSpacing()) / (widest + legend->columnSpacing()));
+        if (columns == legend->wrap()) return;
+        legend->setWrap(columns);
+        legend->setFillOrder(legend->fillOrder(), true); // rearranges the entries in the new wrap
+    });
 }
 
 bool savePlot(QCustomPlot* plot, const QString& path, QString* error) {

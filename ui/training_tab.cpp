@@ -430,6 +430,11 @@ void TrainingTab::showStageBoundary() {
         label->setText(tr("supernet"));
         label->setColor(QColor(0x50, 0x50, 0x50));
         label->setClipToAxisRect(true);
+        // At the plot's left edge (a plot of the supernet stage alone: the moments) the label
+        // would sit on the curves and say nothing the axis does not.
+        const auto place = [label, x](const QCPRange& r) { label->setVisible(x > r.lower + 0.03 * r.size()); };
+        connect(p->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), label, place);
+        place(p->xAxis->range());
         boundaryLabels_.append(label);
     }
 }

@@ -341,7 +341,7 @@ private slots:
         QCOMPARE(bits->xAxis->tickLabelRotation(), 45.0);
         const double spacing = bits->xAxis->coordToPixel(2) - bits->xAxis->coordToPixel(1);
         const double lineHeight = QFontMetricsF(bits->xAxis->tickLabelFont()).height();
-        QVERIFY2(spacing >= lineHeight * 1.42, qPrintable(QString("%1 px per layer").arg(spacing))); // h / sin 45°
+        QVERIFY2(spacing >= lineHeight * 1.42, qPrintable(QString("%1 px per layer, plot %2, rect %3, legend %4").arg(spacing).arg(bits->width()).arg(bits->axisRect()->rect().width()).arg(bits->legend->outerRect().width()))); // h / sin 45°
 
         // A click far from every point keeps the selection.
         QTest::mouseClick(tab_->plot(), Qt::LeftButton, Qt::NoModifier, QPoint(3, 3));

@@ -152,6 +152,30 @@ void TstTrainingTab::recordedRunDrawsEveryRecord() {
         QVERIFY2(!p->legend->outerRect().intersects(p->axisRect()->rect()), qPrintable(QString("%1,%2 %3x%4 vs %5,%6 %7x%8").arg(p->legend->outerRect().x()).arg(p->legend->outerRect().y()).arg(p->legend->outerRect().width()).arg(p->legend->outerRect().height()).arg(p->axisRect()->rect().x()).arg(p->axisRect()->rect().y()).arg(p->axisRect()->rect().width()).arg(p->axisRect()->rect().height())));
         QVERIFY(p->legend->outerRect().bottom() <= p->axisRect()->rect().top());
     }
+    // Every entry whole, also as narrow as the tab is beside the dock at 1280 px (they were cut
+    // to "FP netw", "random sub"), and the legend inside its plot.
+    tab.resize(860, 700);
+    QCoreApplication::processEvents();
+    for (QCustomPlot* p : {loss, acc, moments}) {
+        p->replot();
+        for (int k = 0; k < p->legend->itemCount(); ++k) {
+            QCPAbstractLegendItem* item = p->legend->item(k);
+            if (!item) continue; // an empty cell of the last row
+            QVERIFY2(item->outerRect().width() >= item->minimumOuterSizeHint().width(),
+                     qPrintable(p->objectName() + QStringLiteral(" entry %1").arg(k)));
+            QVERIFY(p->rect().contains(item->outerRect()));
+        }
+    }
+    // The stage boundary's label where the plot has an FP part to its left; not on the moments
+    // plot, which starts at the boundary (the label sat on the curves there).
+    const auto boundaryLabel = [](QCustomPlot* p) -> QCPItemText* {
+        for (int k = 0; k < p->itemCount(); ++k)
+            if (auto* t = qobject_cast<QCPItemText*>(p->item(k)))
+                if (t->text() == TrainingTab::tr("supernet")) return t;
+        return nullptr;
+    };
+    QVERIFY(boundaryLabel(loss) && boundaryLabel(loss)->visible());
+    QVERIFY(boundaryLabel(moments) && !boundaryLabel(moments)->visible());
     // Smoothing: the loss curves show the exponential moving average of the recorded values;
     // 0 shows them as recorded, and a change redraws from the recorded values.
     {
