@@ -222,18 +222,8 @@ ParetoTab::ParetoTab(RunDocument* doc, ConstraintsDock* constraints, QWidget* pa
     bitsPlot_->yAxis->setLabel(tr("Bits"));
     bitsPlot_->yAxis->setRange(0, 9);
     auto* group = new QCPBarsGroup(bitsPlot_);
-    wBars_ = new QCPBars(bitsPlot_->xAxis, bitsPlot_->yAxis);
-    wBars_->setName(tr("Weight bits"));
-    wBars_->setBrush(seriesColor(0));
-    wBars_->setPen(Qt::NoPen);
-    wBars_->setWidth(0.35);
-    wBars_->setBarsGroup(group);
-    aBars_ = new QCPBars(bitsPlot_->xAxis, bitsPlot_->yAxis);
-    aBars_->setName(tr("Activation bits"));
-    aBars_->setBrush(seriesColor(1));
-    aBars_->setPen(Qt::NoPen);
-    aBars_->setWidth(0.35);
-    aBars_->setBarsGroup(group);
+    wBars_ = addGroupedBars(group, bitsPlot_->xAxis, bitsPlot_->yAxis, tr("Weight bits"), seriesColor(0));
+    aBars_ = addGroupedBars(group, bitsPlot_->xAxis, bitsPlot_->yAxis, tr("Activation bits"), seriesColor(1));
     placeLegendAbove(bitsPlot_); // inside, it hid the last layers' bars
     // Layer names are long ("block3.expand"): slanted, they no longer run into each other.
     bitsPlot_->xAxis->setTickLabelRotation(45);

@@ -49,6 +49,17 @@ QCPItemText* addPlaceholder(QCustomPlot* plot, const QString& text) {
     return item;
 }
 
+QCPBars* addGroupedBars(QCPBarsGroup* group, QCPAxis* keyAxis, QCPAxis* valueAxis, const QString& name,
+                        const QColor& color) {
+    auto* bars = new QCPBars(keyAxis, valueAxis);
+    bars->setName(name);
+    bars->setBrush(color);
+    bars->setPen(Qt::NoPen);
+    bars->setWidth(0.35);
+    bars->setBarsGroup(group);
+    return bars;
+}
+
 void placeLegendAbove(QCustomPlot* plot) {
     QCPLegend* legend = plot->legend;
     if (plot->axisRect()->insetLayout()->take(legend)) plot->axisRect()->insetLayout()->simplify();

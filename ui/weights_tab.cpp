@@ -165,18 +165,9 @@ WeightsTab::WeightsTab(RunDocument* doc, QWidget* parent)
     errorPlot_->yAxis->setLabel(tr("% per layer"));
     errorPlot_->xAxis->setTickLabelRotation(45);
     auto* group = new QCPBarsGroup(errorPlot_);
-    errorBars_ = new QCPBars(errorPlot_->xAxis, errorPlot_->yAxis);
-    errorBars_->setName(tr("quantization error (% of the weights' energy)"));
-    errorBars_->setBrush(seriesColor(0));
-    errorBars_->setPen(Qt::NoPen);
-    errorBars_->setWidth(0.35);
-    errorBars_->setBarsGroup(group);
-    clippedBars_ = new QCPBars(errorPlot_->xAxis, errorPlot_->yAxis);
-    clippedBars_->setName(tr("weights clipped (%)"));
-    clippedBars_->setBrush(seriesColor(5));
-    clippedBars_->setPen(Qt::NoPen);
-    clippedBars_->setWidth(0.35);
-    clippedBars_->setBarsGroup(group);
+    errorBars_ = addGroupedBars(group, errorPlot_->xAxis, errorPlot_->yAxis,
+                                tr("quantization error (% of the weights' energy)"), seriesColor(0));
+    clippedBars_ = addGroupedBars(group, errorPlot_->xAxis, errorPlot_->yAxis, tr("weights clipped (%)"), seriesColor(5));
     placeLegendAbove(errorPlot_);
     connect(errorPlot_, &QCustomPlot::mouseRelease, this, [this](QMouseEvent* e) {
         const int layer = int(std::lround(errorPlot_->xAxis->pixelToCoord(e->position().x()))) - 1;
