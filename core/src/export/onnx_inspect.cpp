@@ -4,6 +4,7 @@
 #include "export/onnx_ir.h"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <map>
 
@@ -94,8 +95,12 @@ OnnxQdqReport inspectOnnxQdq(const std::string& path) {
                 const double lo = scalarOf(m, clip.inputs[1]), hi = scalarOf(m, clip.inputs[2]);
                 const double z = q.zeroPoints.empty() ? 0.0 : double(q.zeroPoints[0]);
                 if (std::isfinite(lo) && std::isfinite(hi) && q.scales[0] > 0) {
-                    q.levelMin = std::max(q.levelMin, int64_t(std::llround(lo / q.scales[0] + z)));
-                    q.levelMax = std::min(q.levelMax, int64_t(std::llround(hi / q.scales[0] + z)));
+                    // Inside the storage range before rounding: a file's absurd bounds cannot overflow.
+                    const auto level = [&](double v) {
+                        return int64_t(std::llround(std::clamp(v / q.scales[0] + z, double(q.levelMin), double(q.levelMax))));
+                    };
+                    q.levelMin = level(lo);
+                    q.levelMax = level(hi);
                     q.clipped = true;
                 }
             }
