@@ -12,6 +12,7 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
@@ -234,6 +235,10 @@ bool TrainingTab::runFinished() const {
 }
 
 void TrainingTab::onOpened() {
+    // A compared run that is now the open one would be drawn twice.
+    for (int i = compared_->count() - 1; i >= 0; --i)
+        if (QFileInfo(compared_->dir(i)).canonicalFilePath() == QFileInfo(doc_->dir()).canonicalFilePath())
+            compared_->remove(i);
     // A job of this tab trains the run that was open before: it stops at the end of its step
     // and leaves a checkpoint there; this tab now shows the new run.
     if (runner_->isBusy()) runner_->requestStop();

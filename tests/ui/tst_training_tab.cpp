@@ -344,6 +344,13 @@ void TstTrainingTab::comparedRunsDrawOverTheOpenRun() {
     QVERIFY(!named(loss, QStringLiteral("largest subnet (8-bit) · other-run")));
     QCOMPARE(named(loss, QStringLiteral("FP network · partial-run"))->pen().style(), Qt::DashLine);
     QCOMPARE(loss->graphCount(), 5);
+    // Opening a compared run takes it out of the comparison (it was drawn twice).
+    QVERIFY(tab.compareWith(other, &error));
+    QCOMPARE(tab.comparedRuns()->count(), 2);
+    QVERIFY(doc.open(other));
+    tab.pollNow();
+    QCOMPARE(tab.comparedRuns()->count(), 1);
+    QCOMPARE(tab.comparedRuns()->name(0), QStringLiteral("partial-run"));
     tab.comparedRuns()->clear();
     QCOMPARE(loss->graphCount(), 4);
     QCOMPARE(acc->graphCount(), 4); // fp, W2A2, W4A4, W8A8
