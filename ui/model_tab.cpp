@@ -61,6 +61,19 @@ QString listText(const std::vector<T>& v, char format, int precision) {
     return ModelTab::tr("%1 values: %2 – %3").arg(v.size()).arg(num(*lo), num(*hi));
 }
 
+// A read-only table with compact rows, sized to its contents, the last column stretched.
+QTableWidget* readOnlyTable(QWidget* parent, const QString& name, const QStringList& headers) {
+    auto* t = new QTableWidget(0, int(headers.size()), parent);
+    t->setObjectName(name);
+    t->setHorizontalHeaderLabels(headers);
+    t->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    t->verticalHeader()->setVisible(false);
+    t->verticalHeader()->setDefaultSectionSize(parent->fontMetrics().height() + 8);
+    t->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    t->horizontalHeader()->setStretchLastSection(true);
+    return t;
+}
+
 QString roleText(const QdqNodeInfo& n) {
     if (!n.constantInput) return n.op == "QuantizeLinear" ? ModelTab::tr("activation, quantize") : ModelTab::tr("activation, dequantize");
     return n.storageType == "int32" ? ModelTab::tr("bias") : ModelTab::tr("weights");
@@ -75,18 +88,12 @@ ModelTab::ModelTab(RunDocument* doc, QWidget* parent) : QWidget(parent), doc_(do
     summary_->setWordWrap(true);
     summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-    layers_ = new QTableWidget(0, LayerColumnCount, this);
-    layers_->setObjectName(QStringLiteral("modelLayerTable"));
-    layers_->setHorizontalHeaderLabels({tr("#"), tr("Layer"), tr("Kind"), tr("Weight shape"), tr("Output shape"), tr("MACs"),
-                                        tr("Parameters"), tr("Weight bits"), tr("Activation bits"),
-                                        tr("BitOps share (%)"), tr("ONNX bits (W/A)")});
+    layers_ = readOnlyTable(this, QStringLiteral("modelLayerTable"),
+                            {tr("#"), tr("Layer"), tr("Kind"), tr("Weight shape"), tr("Output shape"), tr("MACs"),
+                             tr("Parameters"), tr("Weight bits"), tr("Activation bits"), tr("BitOps share (%)"),
+                             tr("ONNX bits (W/A)")});
     layers_->horizontalHeaderItem(OnnxBitsCol)->setToolTip(
         tr("The bit-widths the opened ONNX file's levels say for this layer"));
-    layers_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    layers_->verticalHeader()->setVisible(false);
-    layers_->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8); // compact rows
-    layers_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    layers_->horizontalHeader()->setStretchLastSection(true);
 
     openOnnxButton_ = new QPushButton(tr("Open ONNX…"), this);
     openOnnxButton_->setObjectName(QStringLiteral("openOnnxButton"));
@@ -95,15 +102,9 @@ ModelTab::ModelTab(RunDocument* doc, QWidget* parent) : QWidget(parent), doc_(do
     onnxSummary_->setObjectName(QStringLiteral("onnxSummary"));
     onnxSummary_->setWordWrap(true);
     onnxSummary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    onnx_ = new QTableWidget(0, OnnxColumnCount, this);
-    onnx_->setObjectName(QStringLiteral("onnxQdqTable"));
-    onnx_->setHorizontalHeaderLabels({tr("Node"), tr("Op"), tr("Role"), tr("Layer"), tr("Storage"), tr("Scale"),
-                                      tr("Zero point"), tr("Levels"), tr("Bits")});
-    onnx_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    onnx_->verticalHeader()->setVisible(false);
-    onnx_->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
-    onnx_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    onnx_->horizontalHeader()->setStretchLastSection(true);
+    onnx_ = readOnlyTable(this, QStringLiteral("onnxQdqTable"),
+                          {tr("Node"), tr("Op"), tr("Role"), tr("Layer"), tr("Storage"), tr("Scale"), tr("Zero point"),
+                           tr("Levels"), tr("Bits")});
 
     auto* onnxBox = new QWidget(this);
     auto* onnxLayout = new QVBoxLayout(onnxBox);

@@ -49,6 +49,8 @@ constexpr double kHoverPixels = 8.0;
 
 // Where a subnet sits on the x axis: MBitOps, the budgets' unit.
 double plotX(const SubnetChoice& c) { return c.cost.bitops / kBitopsPerMega; }
+// Where a pin sits on the y axis (%): its prediction, or its measurement when it has none.
+double pinY(const SubnetChoice& c) { return (c.predicted >= 0 ? c.predicted : c.validation.value_or(0)) * 100.0; }
 
 // What a search hands to the UI thread.
 struct SearchOutcome {
@@ -702,7 +704,7 @@ void ParetoTab::redraw(bool rescale) {
     const std::vector<SubnetChoice>& pins = pinned_->pins();
     for (int i = 0; i < int(pins.size()); ++i) {
         const SubnetChoice& c = pins[size_t(i)];
-        const double y = (c.predicted >= 0 ? c.predicted : c.validation.value_or(0)) * 100.0;
+        const double y = pinY(c);
         px << plotX(c);
         py << y;
         auto* label = new QCPItemText(plot_);
@@ -934,7 +936,7 @@ ParetoTab::PlotRef ParetoTab::nearestPoint(const QPointF& pixel, double maxDista
     for (int i = 0; i < int(pins.size()); ++i) {
         const SubnetChoice& c = pins[size_t(i)];
         const double px = plot_->xAxis->coordToPixel(plotX(c));
-        const double py = plot_->yAxis->coordToPixel((c.predicted >= 0 ? c.predicted : c.validation.value_or(0)) * 100.0);
+        const double py = plot_->yAxis->coordToPixel(pinY(c));
         if (best.kind == PointKind::None && std::hypot(px - pixel.x(), py - pixel.y()) < maxDistance) {
             best = PlotRef{PointKind::Pinned, i};
             bestMeasured = c.predicted < 0;
