@@ -10,9 +10,11 @@ JOBS=${JOBS:-$(nproc)}
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
+# ensure_packages [LIST]: the packages of scripts/debian-packages.txt, or of LIST (a file in the
+# same format, e.g. scripts/debian-packages-sanitize.txt).
 ensure_packages() {
     local wanted missing=()
-    wanted=$(sed -e 's/#.*//' -e '/^\s*$/d' "$EQNET_ROOT/scripts/debian-packages.txt")
+    wanted=$(sed -e 's/#.*//' -e '/^\s*$/d' "${1:-$EQNET_ROOT/scripts/debian-packages.txt}")
     for p in $wanted; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
@@ -56,4 +58,19 @@ build_project() {
     cmake -S "$EQNET_ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE="$BUILD_TYPE" ${EQNET_CMAKE_ARGS:-} >/dev/null
     say "building with $JOBS jobs"
     cmake --build "$BUILD_DIR" -j "$JOBS"
+}
+
+# The clang build with AddressSanitizer, UndefinedBehaviorSanitizer and libFuzzer's coverage
+# instrumentation (scripts/test --sanitize, scripts/fuzz): the core, the command line, the core
+# and command-line tests and the fuzz targets (libFuzzer programs), in $SANITIZE_DIR.
+SANITIZE_DIR=${SANITIZE_DIR:-$EQNET_ROOT/build-sanitize}
+SANITIZE_FLAGS="-fsanitize=address,undefined -fno-sanitize=vptr -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+build_sanitized() {
+    ensure_packages "$EQNET_ROOT/scripts/debian-packages-sanitize.txt"
+    say "configuring the sanitizer build in $SANITIZE_DIR (clang, $SANITIZE_FLAGS)"
+    CC=clang CXX=clang++ cmake -S "$EQNET_ROOT" -B "$SANITIZE_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEQNET_GUI=OFF \
+        -DEQNET_FUZZ=ON -DCMAKE_CXX_FLAGS="$SANITIZE_FLAGS -fsanitize=fuzzer-no-link" \
+        -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
+    say "building with $JOBS jobs"
+    cmake --build "$SANITIZE_DIR" -j "$JOBS" "$@"
 }

@@ -1,13 +1,11 @@
 #include "application.h"
 
+#include "eqnet/version.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QGuiApplication>
 #include <QImageReader>
-
-#ifndef EQNET_STUDIO_VERSION
-#define EQNET_STUDIO_VERSION "0.0.0"
-#endif
 
 // The icons live in resources/resources.qrc, compiled into this static library: referencing
 // its initializer here makes sure the linker keeps it in every program that uses equi.
@@ -16,7 +14,7 @@ static void initEquiResources() { Q_INIT_RESOURCE(resources); }
 namespace eqnet {
 namespace ui {
 
-QString studioVersion() { return QStringLiteral(EQNET_STUDIO_VERSION); }
+QString studioVersion() { return QString::fromStdString(versionText()); }
 
 void setApplicationIdentity() {
     initEquiResources();

@@ -265,7 +265,6 @@ void registerBench(CLI::App& app, CommandSet& set) {
     tsCmd->add_option("--subnets", ts->subnets)->capture_default_str();
     tsCmd->add_option("--seconds", ts->seconds, "minimum time per measurement")->capture_default_str();
     tsCmd->add_option("--rounds", ts->rounds, "rounds the settings take turns in (each at least twice a round)")
-        ->check(CLI::PositiveNumber)
         ->capture_default_str();
     addRuntimeOptions(tsCmd, ts->rt);
     set.add(tsCmd, [ts] { return runBenchTrainStep(*ts); });
@@ -275,7 +274,7 @@ void registerBench(CLI::App& app, CommandSet& set) {
     calCmd->add_option("--model", cal->model, "built-in network (freshly initialised, synthetic images)")
         ->capture_default_str();
     calCmd->add_option("--run", cal->run, "use this run's trained weights and data instead");
-    calCmd->add_option("--images", cal->images, "calibration images")->capture_default_str()->check(CLI::PositiveNumber);
+    calCmd->add_option("--images", cal->images, "calibration images")->capture_default_str();
     addRuntimeOptions(calCmd, cal->rt);
     set.add(calCmd, [cal] { return runBenchCalibration(*cal); });
 
@@ -286,12 +285,9 @@ void registerBench(CLI::App& app, CommandSet& set) {
         ->capture_default_str();
     smCmd->add_option("--run", sm->run, "use this run's trained weights, data and BN setting instead");
     smCmd->add_option("--subnets", sm->subnets, "subnets of the CQAP sequence measured each way")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
-    smCmd->add_option("--bn-images", sm->bnImages, "BN re-estimation images (0: the run's setting)")
-        ->check(CLI::NonNegativeNumber);
-    smCmd->add_option("--batch-size", sm->batchSize, "images per forward pass of a measurement (0: the run's setting)")
-        ->check(CLI::NonNegativeNumber);
+        ->capture_default_str();
+    smCmd->add_option("--bn-images", sm->bnImages, "BN re-estimation images (0: the run's setting)");
+    smCmd->add_option("--batch-size", sm->batchSize, "images per forward pass of a measurement (0: the run's setting)");
     smCmd->add_option("--workers", sm->workers, "subnets measured at once (0: one per thread, at most 8)")
         ->capture_default_str();
     addRuntimeOptions(smCmd, sm->rt);
@@ -300,12 +296,9 @@ void registerBench(CLI::App& app, CommandSet& set) {
     auto dec = std::make_shared<DecodeArgs>();
     auto* decCmd = bench->add_subcommand("decode", "how fast an image folder streams from disk (decode + fit)");
     decCmd->add_option("--data", dec->dir, "image folder (train/<class>/...)")->required();
-    decCmd->add_option("--channels", dec->channels, "1 or 3 (default: the first picture's)")
-        ->check(CLI::IsMember({0, 1, 3}));
-    decCmd->add_option("--image-size", dec->size, "side the pictures are fitted to (default: the first picture's)")
-        ->check(CLI::NonNegativeNumber);
-    decCmd->add_option("--pictures", dec->pictures, "read only the first N pictures (0: all)")
-        ->check(CLI::NonNegativeNumber);
+    decCmd->add_option("--channels", dec->channels, "1 or 3 (default: the first picture's)");
+    decCmd->add_option("--image-size", dec->size, "side the pictures are fitted to (default: the first picture's)");
+    decCmd->add_option("--pictures", dec->pictures, "read only the first N pictures (0: all)");
     decCmd->add_option("--seconds", dec->seconds, "minimum time per measurement")->capture_default_str();
     set.add(decCmd, [dec] { return runBenchDecode(dec->dir, dec->channels, dec->size, dec->pictures, dec->seconds); });
 
@@ -319,8 +312,7 @@ void registerBench(CLI::App& app, CommandSet& set) {
         ->capture_default_str();
     meCmd->add_option("--bn-repeats", agree.eval.bnRepeats,
                       "BN estimates averaged per measurement (seed S draws estimates S*R .. S*R+R-1)")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+        ->capture_default_str();
     meCmd->add_option("--bn-seeds", agree.bnSeeds, "one measurement per seed")->capture_default_str();
     meCmd->add_option("--workers", agree.workers, "subnets measured at once (0: one per thread, at most 8)")
         ->capture_default_str();

@@ -107,12 +107,10 @@ void registerCqap(CLI::App& app, CommandSet& set) {
     cmd->add_option("--per-form", cq.sampling.perForm, "subnets measured per form (8 forms)")->capture_default_str();
     cmd->add_option("--seed", cq.sampling.seed, "sample sequence seed")->capture_default_str();
     cmd->add_option("--bn-images", a->bnImages, "BN re-estimation images per subnet (0: the run's setting)")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
+        ->capture_default_str();
     cmd->add_option("--bn-repeats", a->bnRepeats,
                     "BN estimates averaged per subnet (0: the run's setting; docs/method.md §4)")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
+        ->capture_default_str();
     cmd->add_option("--bn-seed", cq.sampling.eval.bnSeed, "which training images re-estimate BN")
         ->capture_default_str();
     cmd->add_option("--val-images", cq.sampling.eval.maxImages, "validation images per subnet (0: all)")
@@ -120,8 +118,7 @@ void registerCqap(CLI::App& app, CommandSet& set) {
     cmd->add_option("--hidden", cq.fit.hidden, "MLP hidden layer sizes")->capture_default_str();
     cmd->add_option("--fit-seed", cq.fit.seed, "seed of the split and the MLP")->capture_default_str();
     cmd->add_option("--ensemble", cq.fit.ensemble, "MLPs averaged per prediction (docs/method.md §5)")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+        ->capture_default_str();
     cmd->add_flag("--sample-only", cq.sampleOnly, "measure, do not fit");
     cmd->add_flag("!--no-ablation", cq.ablation, "skip the unconditional predictor");
     addRuntimeOptions(cmd, a->rt);

@@ -90,8 +90,7 @@ void registerEval(CLI::App& app, CommandSet& set) {
                                       "BN re-estimation images (with --model: 0, the model's own statistics)")
                           ->capture_default_str();
     cmd->add_option("--bn-repeats", a->eval.bnRepeats, "BN estimates averaged (docs/method.md §4)")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+        ->capture_default_str();
     addRuntimeOptions(cmd, a->rt);
     addDataOptions(cmd, a->data);
     set.add(cmd, [a, bn] {

@@ -2,9 +2,11 @@
 // <command>_command.cpp (commands.h); this file builds the app from them, parses, handles
 // Ctrl-C and runs the chosen command with the one error handling.
 #include "commands.h"
+#include "option_limits.h"
 
 #include "eqnet/error.h"
 #include "eqnet/supernet.h"
+#include "eqnet/version.h"
 
 #include <CLI/CLI.hpp>
 
@@ -36,10 +38,11 @@ const eqnet::StopToken& eqcli::stopToken() { return g_stop; }
 
 int main(int argc, char** argv) {
     CLI::App app{"eqnet: elastic quantization (EQ-Net) from the command line"};
-    app.set_version_flag("--version", std::string("eqnet ") + EQNET_VERSION + ", LibTorch " + eqnet::libtorchVersion());
+    app.set_version_flag("--version", "eqnet " + eqnet::versionText());
     app.require_subcommand(1);
     eqcli::CommandSet commands;
     for (const eqcli::RegisterFn add : kCommands) add(app, commands);
+    eqcli::applyOptionLimits(app);
 
     CLI11_PARSE(app, argc, argv);
     std::signal(SIGINT, onSigint);

@@ -57,8 +57,7 @@ void registerReport(CLI::App& app, CommandSet& set) {
     cmd->add_option("--bits", rep.bits, "W=A bit-widths (default: 8..2)");
     cmd->add_option("--bn-images", rep.eval.bnImages)->capture_default_str();
     cmd->add_option("--bn-repeats", rep.eval.bnRepeats, "BN estimates averaged per subnet")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+        ->capture_default_str();
     cmd->add_option("--out", a->out, "also write the table to this file");
     cmd->add_option("--sensitivity", a->sensitivityBits,
                     "instead: each searchable layer alone at these bits (e.g. 2), the others at 8, "

@@ -65,21 +65,17 @@ void registerSearch(CLI::App& app, CommandSet& set) {
     cmd->add_flag("!--no-test", so.verifyTest, "measure on the validation split only");
     cmd->add_flag("--fresh", so.fresh, "search again even when a front for this checkpoint exists");
     cmd->add_option("--bn-images", so.bnImages, "BN re-estimation images of every measurement (0: the run's setting)")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
+        ->capture_default_str();
     cmd->add_option("--bn-repeats", so.bnRepeats,
                     "BN estimates averaged per validation measurement (0: the run's setting); test "
                     "measurements keep one, as the exported model")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
+        ->capture_default_str();
     cmd->add_option("--refine", so.refineRounds,
                     "rounds of predictor refinement before the search: search, measure --refine-points "
                     "of the front, refit (docs/method.md §6)")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
+        ->capture_default_str();
     cmd->add_option("--refine-points", so.refinePoints, "front points measured per refinement round")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+        ->capture_default_str();
     addRuntimeOptions(cmd, a->rt);
     set.add(cmd, [a] {
         a->options.device = a->rt.device;

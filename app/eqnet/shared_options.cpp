@@ -36,8 +36,7 @@ void addDataOptions(CLI::App* cmd, DataSpec& spec) {
     cmd->add_option("--data-format", spec.format, "auto (default), idx, cifar10, folder or synthetic")
         ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case));
     cmd->add_option("--val-size", spec.validationSize, "training images held out for validation")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
+        ->capture_default_str();
     cmd->add_option("--mean", spec.mean,
                     "input preprocessing: mean per channel of pixels scaled to [0,1], M or M,M,M "
                     "(default: the training images')")
@@ -56,23 +55,19 @@ void addDataOptions(CLI::App* cmd, DataSpec& spec) {
            "image folders: the size pictures are fitted to, N or H,W (default: the model's input)")
         ->delimiter(',');
     cmd->add_option("--channels", spec.imageChannels,
-                    "image folders: 1 (grey) or 3 (colour) (default: the model's input)")
-        ->check(CLI::IsMember({1, 3}));
+                    "image folders: 1 (grey) or 3 (colour) (default: the model's input)");
     cmd->add_option("--cache-mb", spec.cacheMegabytes,
                     "image folders: decoded pictures up to this size stay in memory; larger folders stream from disk")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
+        ->capture_default_str();
     cmd->add_option("--max-bad-images", spec.badImageLimit,
                     "image folders: unreadable pictures are skipped and named; more than this many is an error "
-                    "(default: no limit)")
-        ->check(CLI::NonNegativeNumber);
+                    "(default: no limit)");
 }
 
 void addAugmentationOptions(CLI::App* cmd, Augmentation& augment) {
     cmd->add_option("--random-crop", augment.cropPadding,
                     "training augmentation: pad by P pixels and crop at a random offset (0: off)")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
+        ->capture_default_str();
     cmd->add_flag("--hflip", augment.horizontalFlip, "training augmentation: flip half the images horizontally");
 }
 

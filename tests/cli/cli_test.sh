@@ -8,7 +8,7 @@ W=$3
 
 # Every command of `eqnet --help`, and bench's subcommands.
 COMMANDS="info ptq eval recalibrate train report bench cqap search profiles export pipeline"
-BENCH_COMMANDS="fakequant train-step decode measurement search"
+BENCH_COMMANDS="fakequant train-step calibration subnet-measure decode measurement search"
 
 fail() {
     echo "FAIL ($CASE): $*"
@@ -73,6 +73,10 @@ subcommand_help)
         echo "$ eqnet $c --help: exit code $(cat "$W/rc-$i")"
         [ "$(cat "$W/rc-$i")" = 0 ] || { cat "$W/out-$i"; fail "eqnet $c --help: exit code $(cat "$W/rc-$i")"; }
         grep -q "Usage: .*eqnet $c \[OPTIONS\]" "$W/out-$i" || { cat "$W/out-$i"; fail "eqnet $c --help: no usage line"; }
+        # Every numeric option shows its admissible range (option_limits.cpp): INT:[1, 65536].
+        if grep -E "^ +-[^ ]* (INT|UINT|FLOAT)( |=|$)" "$W/out-$i"; then
+            fail "eqnet $c --help: a numeric option without a range"
+        fi
         i=$((i + 1))
     done
     ;;
@@ -102,6 +106,29 @@ train_missing_data_writes_no_run)
     run train --data /nonexistent --out "$W/run"
     expect_rc 2
     [ ! -e "$W/run/run.json" ] || fail "a failed eqnet train left $W/run/run.json behind"
+    run train --model bogus --out "$W/run"
+    expect_rc 2
+    expect_output "error: unknown model 'bogus'"
+    [ ! -e "$W/run/run.json" ] || fail "a failed eqnet train left $W/run/run.json behind"
+    ;;
+option_out_of_range)
+    # Refused while parsing, naming the option and its range; nothing is created.
+    run train --threads 100000 --out "$W/run"
+    expect_rc 105
+    expect_output "--threads: 100000 is outside [0, 1024]"
+    run train --batch-size 0 --out "$W/run"
+    expect_output "--batch-size: 0 is outside [1, 65536]"
+    run pipeline --val-size 0 --out "$W/run"
+    expect_output "--val-size: 0 is outside [1, 1000000000]"
+    run export --run "$W/run" --max-bitops -5
+    expect_output "--max-bitops: -5 is outside [0, 1e+30]"
+    run train --lr nan --std 0.3,0,0.3 --out "$W/run"
+    expect_output "--lr: nan is outside (0, 10]"
+    run search --run "$W/run" --population 1
+    expect_output "--population: 1 is outside [2, 100000]"
+    run train --channels 2 --out "$W/run"
+    expect_output "--channels: 2 is not one of 1, 3"
+    [ ! -e "$W/run" ] || fail "a refused command created $W/run"
     ;;
 bench_decode_missing_data)
     run bench decode --data /nonexistent

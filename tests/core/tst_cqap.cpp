@@ -201,7 +201,7 @@ EQ_TEST(predictor_file_round_trip_and_errors) {
     q.checkLayers("toy", layers, path);
     EQ_THROWS(q.checkLayers("fmnist-cnn", layers, path), Error, "fitted for model 'toy'");
 
-    EQ_THROWS(CqapPredictor::fromJson("{ nope", "x.json"), Error, "x.json: not valid JSON");
+    EQ_THROWS(CqapPredictor::fromJson("{ nope", "x.json"), Error, "x.json: malformed JSON");
     EQ_THROWS(CqapPredictor::fromJson("{\"schema\": \"eqnet.subnet\"}", "x.json"), Error, "not a CQAP predictor");
     std::string text = readTextFile(path);
     const auto at = text.find("\"features\":");

@@ -136,7 +136,7 @@ EQ_TEST(theNetworkDescriptionRoundTripsAndNamesItsFaults) {
     EQ_THROWS(graph::importedNetworkFromJson(broken.dump(), "ckpt"), Error, "network node op \"Softmax\"");
     broken = nlohmann::json::parse(text);
     broken["nodes"][0]["kernel"] = "three";
-    EQ_THROWS(graph::importedNetworkFromJson(broken.dump(), "ckpt"), Error, "field \"nodes[0].kernel\" has the wrong type");
+    EQ_THROWS(graph::importedNetworkFromJson(broken.dump(), "ckpt"), Error, "field \"nodes[0].kernel\" = \"three\" must be an integer");
 }
 
 EQ_TEST(damagedModelFilesAreNamedErrors) {

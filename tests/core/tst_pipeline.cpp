@@ -190,6 +190,23 @@ EQ_TEST(search_stage_writes_a_verified_front_and_resumes) {
         j["points"][0]["w_bits"].erase(0);
         EQ_THROWS(frontFromJson(j.dump(), "front.json", net.layers()), Error,
                   "front.json: field \"points[0].w_bits\" has " + std::to_string(net.layers().size() - 1) + " layers");
+        // An integer beyond int's range is refused, not wrapped: 2^32 + 4 became a valid 4 bits.
+        j = nlohmann::json::parse(text);
+        j["points"][1]["w_bits"][0] = 4294967300ULL;
+        EQ_THROWS(frontFromJson(j.dump(), "front.json", net.layers()), Error,
+                  "front.json: field \"points[1].w_bits\" = [4294967300");
+        // Fields of the wrong type, or an accuracy that is not a share, name the field.
+        j = nlohmann::json::parse(text);
+        j["search"]["population"] = "100";
+        EQ_THROWS(frontFromJson(j.dump(), "front.json", net.layers()), Error,
+                  "front.json: field \"search.population\" = \"100\" must be an integer");
+        j = nlohmann::json::parse(text);
+        j["points"][0]["validation"] = 3.5;
+        EQ_THROWS(frontFromJson(j.dump(), "front.json", net.layers()), Error,
+                  "front.json: field \"points[0].validation\" = 3.5 is not an accuracy in [0, 1]");
+        j = nlohmann::json::parse(text);
+        j["points"] = 7;
+        EQ_THROWS(frontFromJson(j.dump(), "front.json", net.layers()), Error, "front.json");
     }
     // Sorted by BitOps, mutually non-dominated by prediction.
     for (size_t i = 1; i < f.points.size(); ++i) {
@@ -434,6 +451,13 @@ EQ_TEST(export_stage_writes_json_with_provenance_and_onnx) {
     eo.point = -1;
     eo.maxBitops = 1;
     EQ_THROWS(runExportStage(run, eo), Error, "the cheapest costs");
+    // A name is a file name in the exports folder, never a path out of it.
+    eo.maxBitops = 0;
+    for (const std::string& bad : std::vector<std::string>{"../../escaped", "sub/dir", "..", "a\nb"}) {
+        eo.name = bad;
+        EQ_THROWS(runExportStage(run, eo), Error, "is not a plain file name");
+    }
+    EQ_VERIFY(!fs::exists(fs::path(run).parent_path() / "escaped.json"));
 }
 
 EQ_TEST(pipeline_runs_end_to_end_and_refuses_other_options) {

@@ -283,6 +283,44 @@ EQ_TEST(same_seed_same_front) {
     EQ_VERIFY2(frontIssue(c, flex(), L).empty(), frontIssue(c, flex(), L));
 }
 
+// A budget larger than the exhaustive limit does not enumerate a space of millions (it hung for
+// minutes sorting every front of them): NSGA-II searches it.
+EQ_TEST(exhaustive_search_is_bounded_whatever_the_budget) {
+    const auto L = sevenLayers();
+    const HardwareProfile p = profile({2, 3, 4, 5, 6, 7, 8}, {2, 4, 8}); // 21^5 = 4.08M subnets
+    EQ_COMPARE(spaceSize(L, p), int64_t(4084101));
+    ParetoOptions opt;
+    opt.exhaustiveUpTo = std::numeric_limits<int64_t>::max();
+    opt.generations = 3;
+    const ParetoResult r = paretoSearch(L, p, predictor(), opt);
+    EQ_VERIFY(!r.exhaustive);
+    EQ_COMPARE(r.generations, 3);
+    EQ_VERIFY2(frontIssue(r, p, L).empty(), frontIssue(r, p, L));
+    // Just under the limit (14^5 = 537,824 subnets, budget 1000 x 1000): exhaustive, every
+    // subnet predicted, and the front is exact: nothing in the space dominates a front point,
+    // checked against the subnets the front's neighbours leave out.
+    const HardwareProfile q = profile({2, 3, 4, 5, 6, 7, 8}, {4, 8});
+    opt.exhaustiveUpTo = -1;
+    opt.population = 1000;
+    opt.generations = 1000;
+    Counter count;
+    const ParetoResult e = paretoSearch(L, q, predictor(&count), opt);
+    EQ_VERIFY(e.exhaustive);
+    EQ_COMPARE(e.evaluations, int64_t(537824));
+    EQ_VERIFY2(frontIssue(e, q, L).empty(), frontIssue(e, q, L));
+    for (const SubnetConfig& c : enumerateSubnets(L, q)) {
+        const SearchCandidate x{c, syntheticAccuracy(c), subnetCost(L, c)};
+        for (const SearchCandidate& f : e.front) EQ_VERIFY(!dominates(x, f));
+    }
+    // A stop during the enumeration ends it at once, with nothing predicted.
+    StopToken stop;
+    stop.requestStop();
+    const ParetoResult s = paretoSearch(L, q, predictor(), opt, {}, stop);
+    EQ_VERIFY(s.stopped && s.exhaustive);
+    EQ_COMPARE(s.evaluations, int64_t(0));
+    EQ_VERIFY(s.front.empty());
+}
+
 EQ_TEST(stop_returns_the_current_front) {
     const auto L = sevenLayers();
     StopToken stop;

@@ -5,6 +5,8 @@
 #include "engine/batches.h"
 #include "engine/supernet_impl.h"
 #include "eqnet/error.h"
+#include "eqnet/files.h"
+#include "eqnet/model_spec.h"
 #include "eqnet/training.h"
 #include "train/sandwich_trainer.h"
 #include "train/wdr_loss.h"
@@ -253,6 +255,32 @@ EQ_TEST(stop_ends_within_one_step_and_resume_reproduces_losses) {
     EQ_VERIFY(TrainingJob::open(base + "/b").run().finished);
 }
 
+// What a kill leaves behind: records of steps and epoch-end measurements the checkpoint does
+// not hold (the resumed run writes them again: they must not appear twice), a line of the
+// wrong types, a partial checkpoint file. The resumed run reads as one uninterrupted run.
+EQ_TEST(resume_after_a_kill_keeps_each_record_once_and_removes_partial_files) {
+    const std::string dir = eqtest::scratchDir() + "/run";
+    TrainConfig cfg = smallConfig();
+    StopToken stop;
+    TrainCallbacks cb;
+    cb.onStep = [&](const StepMetrics& m) {
+        if (m.stage == "supernet" && m.step == 5) stop.requestStop();
+    };
+    TrainingJob::create(dir, cfg).run(cb, stop);
+    const std::string metrics = dir + "/metrics.jsonl";
+    appendLine(metrics, R"({"type":"step","stage":"supernet","step":6,"epoch":1,"losses":{"largest":1.0}})");
+    appendLine(metrics, R"({"type":"eval","stage":"supernet","step":8,"epoch":1,"val_accuracy":{"largest":0.5}})");
+    appendLine(metrics, R"({"type":"step","stage":"supernet","step":"six","losses":{"largest":"x"},"wdr":{"loss":[]}})");
+    std::ofstream(dir + "/checkpoints/last.pt.part") << "half a checkpoint";
+    EQ_VERIFY(TrainingJob::open(dir).run().finished);
+    EQ_VERIFY(!fs::exists(dir + "/checkpoints/last.pt.part"));
+    int evalsAt8 = 0, stepsAt6 = 0;
+    for (const auto& r : readMetrics(dir, "eval")) evalsAt8 += r["stage"] == "supernet" && r["step"] == 8;
+    for (const auto& r : readMetrics(dir, "step")) stepsAt6 += r["stage"] == "supernet" && r["step"] == 6;
+    EQ_COMPARE(stepsAt6, 1);
+    EQ_COMPARE(evalsAt8, 1); // the epoch ends at step 8 (256 images, batch 32): measured once
+}
+
 EQ_TEST(stop_during_fp_stage_resumes_there) {
     const std::string dir = eqtest::scratchDir() + "/run";
     TrainConfig cfg = smallConfig();
@@ -297,9 +325,56 @@ EQ_TEST(bad_checkpoint_fails_clearly_and_leaves_the_run_intact) {
     const auto before2 = folderBytes(dir);
     EQ_THROWS(TrainingJob::open(dir).run(), Error, "last.pt");
     EQ_VERIFY(folderBytes(dir) == before2);
-    // A malformed run.json names the field.
+    // A malformed run.json names the field: a wrong type, or an integer its field cannot hold
+    // (2^32 + 3 would have wrapped into 3 subnets per step).
     std::ofstream(dir + "/run.json", std::ios::trunc) << R"({"schema": "eqnet.run", "train": {"epochs": "three"}})";
     EQ_THROWS(TrainingJob::open(dir), Error, "train.epochs");
+    std::ofstream(dir + "/run.json", std::ios::trunc) << R"({"schema": "eqnet.run", "train": {"subnets_per_step": 4294967299}})";
+    EQ_THROWS(TrainingJob::open(dir), Error, "field \"train.subnets_per_step\" = 4294967299 must be an integer in");
+    std::ofstream(dir + "/run.json", std::ios::trunc) << R"({"schema": "eqnet.run", "train": {"batch_size": 4294967424}})";
+    EQ_THROWS(TrainingJob::open(dir), Error, "field \"train.batch_size\" must lie in 1..65536");
+    std::ofstream(dir + "/run.json", std::ios::trunc) << R"({"schema": "eqnet.run", "data": {"validation_size": 0}})";
+    EQ_THROWS(TrainingJob::open(dir), Error, "data.validation_size");
+}
+
+// A checkpoint whose tensor bytes were damaged inside an archive that still opens is refused by
+// its checksum; a checkpoint of another model in a run's folder is refused by the run's model.
+EQ_TEST(damaged_or_foreign_checkpoint_is_refused) {
+    const std::string dir = eqtest::scratchDir() + "/run";
+    TrainConfig cfg = smallConfig();
+    cfg.epochs = 1;
+    StopToken stop;
+    TrainCallbacks cb;
+    cb.onStep = [&](const StepMetrics& m) {
+        if (m.stage == "supernet" && m.step == 1) stop.requestStop();
+    };
+    TrainingJob::create(dir, cfg).run(cb, stop);
+    const std::string ck = dir + "/checkpoints/last.pt";
+    const Supernet good = loadRunSupernet(dir);
+    // A parameter with a pattern found nowhere else: its bytes in the archive are then known.
+    Supernet marked = loadRunSupernet(dir);
+    torch::Tensor w = marked.impl().qlayers.front().second->weight;
+    {
+        torch::NoGradGuard ng;
+        w.flatten().slice(0, 0, 4).copy_(torch::tensor({1234.5f, 2345.5f, 3456.5f, 4567.5f}));
+    }
+    marked.save(ck);
+    std::string bytes = readTextFile(ck);
+    const float pattern[4] = {1234.5f, 2345.5f, 3456.5f, 4567.5f};
+    const size_t at = bytes.find(std::string(reinterpret_cast<const char*>(pattern), sizeof pattern));
+    EQ_VERIFY2(at != std::string::npos, "the marked weights are not stored as raw floats");
+    EQ_COMPARE(loadRunSupernet(dir).impl().qlayers.front().second->weight.flatten()[1].item<float>(), 2345.5f);
+    bytes[at + 5] = char(bytes[at + 5] ^ 0x40); // 2345.5 becomes another float
+    std::ofstream(ck, std::ios::binary | std::ios::trunc) << bytes;
+    EQ_THROWS(loadRunSupernet(dir), Error, "last.pt: checkpoint data is damaged");
+    EQ_THROWS(Supernet::load(ck), Error, "checkpoint data is damaged");
+
+    // Another model's checkpoint in this run's place.
+    Supernet(defaultModelSpec("mbv2-28")).save(ck);
+    EQ_THROWS(loadRunSupernet(dir), Error, "last.pt: holds model mbv2-28 but run.json asks for fmnist-cnn");
+    EQ_THROWS(TrainingJob::open(dir).run(), Error, "the checkpoint belongs to another run");
+    good.save(ck);
+    EQ_VERIFY(loadRunSupernet(dir).impl().qlayers.front().second->weight.equal(good.impl().qlayers.front().second->weight));
 }
 
 EQ_TEST(config_json_round_trip) {

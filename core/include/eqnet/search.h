@@ -47,9 +47,12 @@ struct ParetoOptions {
     uint64_t seed = 1;
     // A space with at most this many subnets is searched exhaustively (every subnet predicted,
     // the exact front returned): < 0 = up to population x generations (what NSGA-II would
-    // spend anyway), 0 = never.
+    // spend anyway), 0 = never; never more than kExhaustiveAtMost.
     int64_t exhaustiveUpTo = -1;
 };
+// The largest space searched exhaustively, whatever the budget: enumerating it takes about a
+// second and a few dozen MB; a larger space is searched by NSGA-II.
+constexpr int64_t kExhaustiveAtMost = int64_t(1) << 20;
 
 struct ParetoResult {
     // Mutually non-dominated, unique configs, sorted by BitOps (then by accuracy, descending);

@@ -175,7 +175,8 @@ std::vector<LayerSnapshot> weightSnapshots(Supernet& net, const SnapshotRequest&
 std::vector<LayerSnapshot> activationSnapshots(Supernet& net, const Dataset& data, const SnapshotRequest& req,
                                                int64_t images = 256);
 
-// The supernet a finished (or stopped) run holds, from its last checkpoint.
+// The supernet a finished (or stopped) run holds, from its last checkpoint. Throws Error when
+// the checkpoint holds another model than run.json names, or its tensor data is damaged.
 Supernet loadRunSupernet(const std::string& runDir, const std::string& device = "cpu");
 
 } // namespace eqnet

@@ -281,9 +281,9 @@ Dataset loadDataset(const DataSpec& spec) {
         break;
     }
     case DataFormat::Synthetic: {
-        if (spec.syntheticTrain < 1 || spec.syntheticTest < 0 || spec.validationSize < 0)
+        if (spec.syntheticTrain < 1 || spec.syntheticTest < 0 || spec.validationSize < 1)
             throw Error("synthetic data needs syntheticTrain >= 1, syntheticTest >= 0 and "
-                        "validationSize >= 0 (got " +
+                        "validationSize >= 1 (got " +
                         std::to_string(spec.syntheticTrain) + ", " +
                         std::to_string(spec.syntheticTest) + ", " +
                         std::to_string(spec.validationSize) + ")");
@@ -305,6 +305,10 @@ Dataset loadDataset(const DataSpec& spec) {
         splitTrainValidation(all, spec.validationSize, spec.splitSeed, all, ds.test, 1);
         ds.test.source = all.source + " (held out as the test split)";
     }
+    // Every accuracy the tools report on validation needs at least one image (0 gave "0.00 %").
+    if (spec.validationSize < 1)
+        throw Error("data: the validation split (--val-size) must hold at least 1 image, not " +
+                    std::to_string(spec.validationSize));
     splitTrainValidation(all, spec.validationSize, spec.splitSeed, ds.train, ds.val);
     if (spec.trainLimit < 0) throw Error("data: trainLimit must not be negative");
     if (spec.trainLimit > 0 && spec.trainLimit < ds.train.size()) {

@@ -7,6 +7,9 @@
 #include "eqnet/files.h"
 #include "graph/imported_network_json.h"
 
+#include <zlib.h>
+
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -111,9 +114,29 @@ void Supernet::Impl::constrainQuantizers() {
     }
 }
 
+// CRC-32 of every parameter and buffer with its name, in the module's order: written with the
+// checkpoint and compared on load, so that tensor data damaged inside an archive that still
+// opens (a flipped byte, a bad block) is refused instead of evaluated.
+static int64_t tensorDigest(const torch::nn::Module& m) {
+    uLong crc = crc32(0L, Z_NULL, 0);
+    const auto add = [&](const std::string& name, const torch::Tensor& t) {
+        crc = crc32(crc, reinterpret_cast<const Bytef*>(name.data()), uInt(name.size()));
+        if (!t.defined()) return;
+        const torch::Tensor c = t.detach().to(torch::kCPU).contiguous();
+        const auto* p = static_cast<const Bytef*>(c.data_ptr());
+        const size_t bytes = size_t(c.numel()) * c.element_size();
+        for (size_t off = 0; off < bytes; off += size_t(1) << 30)
+            crc = crc32(crc, p + off, uInt(std::min(size_t(1) << 30, bytes - off)));
+    };
+    for (const auto& p : m.named_parameters(/*recurse=*/true)) add(p.key(), p.value());
+    for (const auto& b : m.named_buffers(/*recurse=*/true)) add(b.key(), b.value());
+    return int64_t(crc);
+}
+
 void writeSupernetArchive(const Supernet& net, torch::serialize::OutputArchive& ar) {
     const auto& d = net.impl();
     d.model->save(ar);
+    ar.write("eqnet_digest", c10::IValue(tensorDigest(*d.model)));
     ar.write("eqnet_format", c10::IValue(std::string(kCheckpointFormat)));
     ar.write("eqnet_model", c10::IValue(d.spec.name));
     ar.write("eqnet_in_channels", c10::IValue(d.spec.inChannels));
@@ -125,14 +148,19 @@ void writeSupernetArchive(const Supernet& net, torch::serialize::OutputArchive& 
 
 void saveArchiveAtomic(torch::serialize::OutputArchive& ar, const std::string& path) {
     ensureParentFolder(path);
-    const std::string tmp = path + kPartialFileSuffix;
+    // Serialised into memory first: LibTorch's file writer throws from its destructor when the
+    // disk fills, which ends the process; writing the bytes ourselves gives a clear error and
+    // leaves the old checkpoint (readers see the old or the new one, never half of one).
+    std::string bytes;
     try {
-        ar.save_to(tmp);
+        ar.save_to([&bytes](const void* data, size_t n) -> size_t {
+            bytes.append(static_cast<const char*>(data), n);
+            return n;
+        });
     } catch (const c10::Error& e) {
-        std::remove(tmp.c_str());
         throw Error(path + ": cannot write checkpoint: " + firstLine(e.what()));
     }
-    replaceFile(tmp, path); // readers see the old or the new checkpoint, never half of one
+    writeFileAtomic(path, bytes);
 }
 
 void openArchive(torch::serialize::InputArchive& ar, const std::string& path, const torch::Device& device) {
@@ -189,6 +217,11 @@ Supernet readSupernetArchive(torch::serialize::InputArchive& ar, const std::stri
         else net.impl().model->load(ar);
     } catch (const c10::Error& e) {
         throw Error(path + ": checkpoint does not match model " + spec.name + ": " + firstLine(e.what()));
+    }
+    if (!legacy && ar.try_read("eqnet_digest", v)) { // checkpoints before the digest have none
+        if (!v.isInt() || v.toInt() != tensorDigest(*net.impl().model))
+            throw Error(path + ": checkpoint data is damaged: its tensors do not match the checksum written with "
+                               "them; use an intact copy or train again");
     }
     net.impl().model->to(net.impl().device);
     if (slotCheck == SlotCheck::Refuse) {

@@ -19,12 +19,7 @@ Op opFromName(const std::string& name, const std::string& source) {
 
 template <typename T>
 T get(const json& obj, const char* key, const std::string& where, const std::string& source) {
-    const json& v = jsonio::need(obj, key, where, source);
-    try {
-        return v.get<T>();
-    } catch (const json::exception&) {
-        jsonio::fail(source, "field \"" + where + key + "\" has the wrong type (" + v.dump() + ")");
-    }
+    return jsonio::need<T>(obj, key, where, source);
 }
 
 } // namespace

@@ -20,9 +20,9 @@ void putSubnetBits(nlohmann::json& j, const SubnetConfig& cfg) {
 SubnetConfig subnetBits(const nlohmann::json& j, size_t layers, const std::string& where, const std::string& source) {
     SubnetConfig cfg;
     try {
-        cfg.form = parseForm(j.at("form").get<std::string>());
-        const auto w = j.at("w_bits").get<std::vector<int>>();
-        const auto a = j.at("a_bits").get<std::vector<int>>();
+        cfg.form = parseForm(need<std::string>(j, "form", where + ".", source));
+        const auto w = need<std::vector<int>>(j, "w_bits", where + ".", source);
+        const auto a = need<std::vector<int>>(j, "a_bits", where + ".", source);
         if (w.size() != layers || a.size() != layers)
             fail(source, "field \"" + where + ".w_bits\" has " + std::to_string(w.size()) + " layers, \"" + where +
                  ".a_bits\" " + std::to_string(a.size()) + "; the model has " + std::to_string(layers));

@@ -2,6 +2,7 @@
 
 #include "eqnet/cost_model.h"
 #include "eqnet/error.h"
+#include "eqnet/files.h"
 
 #include "io/json_fields.h"
 
@@ -140,7 +141,7 @@ SubnetConfig subnetFromJson(const std::string& text, const std::string& model,
 
 SubnetConfig readSubnetFile(const std::string& path, const std::string& model,
                             const std::vector<LayerInfo>& layers) {
-    return subnetFromJson(readTextFile(path), model, layers, path);
+    return subnetFromJson(readTextFile(path, kMaxSettingsFileBytes), model, layers, path);
 }
 
 void writeSubnetFile(const std::string& path, const SubnetConfig& cfg, const std::string& model,

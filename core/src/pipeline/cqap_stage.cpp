@@ -1,6 +1,7 @@
 #include "eqnet/cqap_stage.h"
 
 #include "eqnet/error.h"
+#include "io/json_fields.h"
 #include "eqnet/files.h"
 #include "eqnet/measurement_pool.h"
 #include "eqnet/run_layout.h"
@@ -29,6 +30,7 @@ json scoresJson(const CqapScores& s) {
 CqapStageResult runCqapStage(const std::string& runDir, const CqapStageOptions& opt, const ProgressFn& progress,
                              const StopToken& stop) {
     TrainedRun run = openTrainedRun(runDir, opt.device);
+    removePartialFiles(runDir); // what a killed stage was writing (the stages that write clean up)
     const TrainConfig& cfg = run.config;
     const std::string& ckpt = run.checkpoint;
     const std::string& id = run.checkpointId;
@@ -50,9 +52,10 @@ CqapStageResult runCqapStage(const std::string& runDir, const CqapStageOptions& 
                    {"ablation", opt.ablation}};
     if (opt.fit.ensemble > 1) fitKey["ensemble"] = opt.fit.ensemble; // runs fitted before ensembles still match
     if (!opt.refit && fs::exists(cqapScoresPath(runDir)) && fs::exists(cqapPredictorPath(runDir, true))) {
-        const json old = json::parse(readTextFile(cqapScoresPath(runDir)), nullptr, false);
-        if (!old.is_discarded() && old.value("checkpoint", "") == id &&
-            old.value("samples", size_t(0)) == res.sampling.samples.size() && old.value("fit", json()) == fitKey) {
+        const json old = jsonio::parseRecord(readTextFile(cqapScoresPath(runDir), kMaxSettingsFileBytes));
+        // Compared as JSON values: a damaged scores file of any shape only means "fit again".
+        if (old.is_object() && old.value("checkpoint", json()) == json(id) &&
+            old.value("samples", json()) == json(res.sampling.samples.size()) && old.value("fit", json()) == fitKey) {
             try {
                 res.conditional = CqapPredictor::load(cqapPredictorPath(runDir, true)).scores();
                 if (opt.ablation) res.unconditional = CqapPredictor::load(cqapPredictorPath(runDir, false)).scores();

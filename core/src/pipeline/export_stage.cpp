@@ -66,6 +66,7 @@ SubnetExportResult exportRunSubnet(const std::string& runDir, const SubnetConfig
 
 ExportStageResult runExportStage(const std::string& runDir, const ExportStageOptions& opt, const ProgressFn& progress) {
     TrainedRun run = openTrainedRun(runDir, opt.device);
+    removePartialFiles(runDir); // what a killed stage was writing (the stages that write clean up)
     const std::string& ckpt = run.checkpoint;
     const std::string& id = run.checkpointId;
     Supernet& net = run.net;
@@ -122,6 +123,7 @@ ExportStageResult runExportStage(const std::string& runDir, const ExportStageOpt
     const std::string name = !opt.name.empty()          ? opt.name
                              : res.point.label.empty() ? profile.name + "-p" + std::to_string(res.pointIndex)
                                                         : profile.name + "-" + res.point.label;
+    checkFileName(name, "export name");
     const fs::path dir = opt.outDir.empty() ? fs::path(runExportsDir(runDir)) : fs::path(opt.outDir);
 
     if (progress) {

@@ -41,12 +41,20 @@ FrontPoint pointFromJson(const json& j, const std::string& where, const std::str
     FrontPoint p;
     try {
         p.config = jsonio::subnetBits(j, layers.size(), where, source);
-        p.predicted = j.at("predicted").get<double>();
-        if (j.contains("validation") && !j["validation"].is_null()) p.validation = j["validation"].get<double>();
-        if (j.contains("test") && !j["test"].is_null()) p.test = j["test"].get<double>();
-        p.label = j.value("label", std::string());
+        const std::string at = where + ".";
+        p.predicted = jsonio::need<double>(j, "predicted", at, source);
+        // A measured accuracy is a share of images: anything outside [0, 1] is a damaged file.
+        const auto accuracy = [&](const char* key) -> std::optional<double> {
+            if (!j.contains(key) || j[key].is_null()) return std::nullopt;
+            const double v = jsonio::need<double>(j, key, at, source);
+            if (v < 0 || v > 1) jsonio::fail(source, "field \"" + at + key + "\" = " + j[key].dump() + " is not an accuracy in [0, 1]");
+            return v;
+        };
+        p.validation = accuracy("validation");
+        p.test = accuracy("test");
+        p.label = jsonio::optional<std::string>(j, "label", "", at, source);
         if (j.contains("test_correct")) {
-            p.testCorrect = j.at("test_correct").get<std::string>();
+            p.testCorrect = jsonio::need<std::string>(j, "test_correct", at, source);
             const auto c = unpackCorrect(p.testCorrect, source + ": field \"" + where + ".test_correct\"");
             if (!p.test) jsonio::fail(source, "field \"" + where + ".test_correct\" without a \"test\" accuracy");
             int64_t right = 0;
@@ -106,40 +114,36 @@ std::string frontToJson(const FrontFile& f, const std::vector<LayerInfo>& layers
 }
 
 FrontFile frontFromJson(const std::string& text, const std::string& source, const std::vector<LayerInfo>& layers) {
-    json j;
-    try {
-        j = json::parse(text);
-    } catch (const json::parse_error& e) {
-        jsonio::fail(source, std::string("not valid JSON (") + e.what() + ")");
-    }
+    const json j = jsonio::parseDocument(text, source);
     if (!j.is_object() || j.value("schema", std::string()) != kFrontSchema)
         jsonio::fail(source, std::string("not a front file (\"schema\" must be \"") + kFrontSchema + "\")");
-    if (j.value("version", 0) != kFrontVersion)
+    if (!j.contains("version") || j["version"] != kFrontVersion)
         jsonio::fail(source, "field \"version\" is not supported (this build reads version " + std::to_string(kFrontVersion) + ")");
     FrontFile f;
     try {
-        f.model = j.at("model").get<std::string>();
-        f.checkpointId = j.at("checkpoint_id").get<std::string>();
-        const auto names = j.at("layers").get<std::vector<std::string>>();
+        f.model = jsonio::need<std::string>(j, "model", "", source);
+        f.checkpointId = jsonio::need<std::string>(j, "checkpoint_id", "", source);
+        const auto names = jsonio::need<std::vector<std::string>>(j, "layers", "", source);
         bool same = names.size() == layers.size();
         for (size_t i = 0; same && i < names.size(); ++i) same = names[i] == layers[i].name;
         if (!same) jsonio::fail(source, "field \"layers\" does not match the supernet's layers");
         f.profile = profileFromJson(j.at("profile").dump(), source + " (field \"profile\")");
-        const json& s = j.at("search");
-        f.search.population = s.at("population").get<int>();
-        f.search.generations = s.at("generations").get<int>();
-        f.search.mutationProb = s.at("mutation_prob").get<double>();
-        f.search.mutationShare = s.value("mutation_share", f.search.mutationShare);
-        f.search.seed = s.at("seed").get<uint64_t>();
-        f.evaluations = s.value("evaluations", int64_t(0));
-        f.searchSeconds = s.value("seconds", 0.0);
-        f.exhaustive = s.value("exhaustive", false);
-        f.predictorTau = s.value("predictor_kendall_tau", 0.0);
-        f.bnImages = s.value("bn_images", int64_t(0));
-        f.bnRepeats = s.value("bn_repeats", 1);
-        f.refineRounds = s.value("refine_rounds", 0);
-        f.refinePoints = s.value("refine_points", 0);
-        f.refineMeasured = s.value("refine_measured", int64_t(0));
+        const json& s = jsonio::need(j, "search", "", source);
+        const std::string at = "search.";
+        f.search.population = jsonio::need<int>(s, "population", at, source);
+        f.search.generations = jsonio::need<int>(s, "generations", at, source);
+        f.search.mutationProb = jsonio::need<double>(s, "mutation_prob", at, source);
+        f.search.mutationShare = jsonio::optional<double>(s, "mutation_share", f.search.mutationShare, at, source);
+        f.search.seed = jsonio::need<uint64_t>(s, "seed", at, source);
+        f.evaluations = jsonio::optional<int64_t>(s, "evaluations", 0, at, source);
+        f.searchSeconds = jsonio::optional<double>(s, "seconds", 0.0, at, source);
+        f.exhaustive = jsonio::optional<bool>(s, "exhaustive", false, at, source);
+        f.predictorTau = jsonio::optional<double>(s, "predictor_kendall_tau", 0.0, at, source);
+        f.bnImages = jsonio::optional<int64_t>(s, "bn_images", 0, at, source);
+        f.bnRepeats = jsonio::optional<int>(s, "bn_repeats", 1, at, source);
+        f.refineRounds = jsonio::optional<int>(s, "refine_rounds", 0, at, source);
+        f.refinePoints = jsonio::optional<int>(s, "refine_points", 0, at, source);
+        f.refineMeasured = jsonio::optional<int64_t>(s, "refine_measured", 0, at, source);
         const json& pts = j.at("points");
         for (size_t i = 0; i < pts.size(); ++i)
             f.points.push_back(pointFromJson(pts[i], "points[" + std::to_string(i) + "]", source, layers));
@@ -157,7 +161,7 @@ FrontFile readFront(const std::string& runDir, const std::string& profileName, c
     const std::string p = frontPath(runDir, profileName);
     if (!fs::exists(p))
         throw Error(p + " does not exist; search first (`eqnet search --run " + runDir + " --profile " + profileName + "`)");
-    return frontFromJson(readTextFile(p), p, layers);
+    return frontFromJson(readTextFile(p, kMaxResultsFileBytes), p, layers);
 }
 
 std::string frontTable(const FrontFile& f, const std::vector<LayerInfo>& layers) {

@@ -3,6 +3,7 @@
 #include "eqnet/error.h"
 #include "eqnet/files.h"
 #include "eqnet/timing.h"
+#include "io/json_fields.h"
 #include "io/subnet_bits_json.h"
 
 #include <nlohmann/json.hpp>
@@ -25,26 +26,6 @@ json measurementLine(const CqapSample& s, const std::string& checkpointId, const
     return j;
 }
 
-// Appends one line, on a line of its own even when a crash cut the previous one.
-void appendLine(const std::string& path, const json& line) {
-    ensureParentFolder(path);
-    bool newline = false;
-    {
-        std::ifstream tail(path, std::ios::binary | std::ios::ate);
-        if (tail && tail.tellg() > 0) {
-            tail.seekg(-1, std::ios::end);
-            char c = 0;
-            tail.get(c);
-            newline = c != '\n';
-        }
-    }
-    std::ofstream out(path, std::ios::app);
-    if (newline) out << "\n";
-    out << line.dump() << "\n";
-    out.flush();
-    if (!out) throw Error(path + ": cannot append a measurement");
-}
-
 } // namespace
 
 std::vector<CqapSample> readRefinementMeasurements(const std::string& path, const std::vector<LayerInfo>& layers,
@@ -52,17 +33,18 @@ std::vector<CqapSample> readRefinementMeasurements(const std::string& path, cons
     std::vector<CqapSample> out;
     std::ifstream in(path);
     for (std::string line; std::getline(in, line);) {
-        const json j = json::parse(line, nullptr, false);
+        const json j = jsonio::parseRecord(line);
         if (!j.is_object()) continue;
         try {
-            if (j.at("checkpoint").get<std::string>() != checkpointId || j.at("bn_images").get<int64_t>() != eval.bnImages ||
-                j.value("bn_repeats", 1) != eval.bnRepeats)
+            if (jsonio::need<std::string>(j, "checkpoint", "", path) != checkpointId ||
+                jsonio::need<int64_t>(j, "bn_images", "", path) != eval.bnImages ||
+                jsonio::optional<int>(j, "bn_repeats", 1, "", path) != eval.bnRepeats)
                 continue;
             CqapSample s;
             s.config = jsonio::subnetBits(j, layers.size(), "line", path);
-            s.accuracy = j.at("accuracy").get<double>();
-            s.seconds = j.value("seconds", 0.0);
-            s.index = j.at("round").get<int>();
+            s.accuracy = jsonio::need<double>(j, "accuracy", "", path);
+            s.seconds = jsonio::optional<double>(j, "seconds", 0.0, "", path);
+            s.index = jsonio::need<int>(j, "round", "", path);
             if (s.accuracy >= 0.0 && s.accuracy <= 1.0) out.push_back(std::move(s));
         } catch (const std::exception&) {
             // a damaged line (e.g. cut by a crash) is measured again
@@ -156,7 +138,8 @@ RefinementResult refinePredictor(const std::string& model, const std::vector<Lay
             s.accuracy = accuracy;
             s.seconds = seconds;
             s.index = round;
-            appendLine(opt.path, measurementLine(s, opt.checkpointId, opt.eval, round));
+            ensureParentFolder(opt.path);
+            appendLine(opt.path, measurementLine(s, opt.checkpointId, opt.eval, round).dump());
             res.measured.push_back(s);
             ++res.measuredNow;
             ++pr.done;

@@ -1,5 +1,6 @@
 // `eqnet pipeline`: training, CQAP, search, verification and export in one resumable run.
 #include "eqnet/pipeline.h"
+#include "io/json_fields.h"
 
 #include "eqnet/error.h"
 #include "eqnet/files.h"
@@ -92,14 +93,17 @@ json optionsPart(json record) {
 // Adds a stage's times to pipeline.json's "stage_times" (sums over every call).
 void recordStageTime(const std::string& recordPath, const StageTime& t) {
     if (!fs::exists(recordPath)) return;
-    json j = json::parse(readTextFile(recordPath), nullptr, false);
+    json j = jsonio::parseRecord(readTextFile(recordPath, kMaxSettingsFileBytes));
     if (!j.is_object()) return; // checked at the start of the call; never clobber it here
     json& times = j["stage_times"];
     if (!times.is_object()) times = json::object();
     json& e = times[t.stage];
     if (!e.is_object()) e = json::object();
-    e["wall_s"] = e.value("wall_s", 0.0) + t.wallSeconds;
-    e["cpu_s"] = e.value("cpu_s", 0.0) + t.cpuSeconds;
+    double wall = 0, cpu = 0; // a damaged sum restarts at 0
+    jsonio::tryAs(e.value("wall_s", json()), wall);
+    jsonio::tryAs(e.value("cpu_s", json()), cpu);
+    e["wall_s"] = wall + t.wallSeconds;
+    e["cpu_s"] = cpu + t.cpuSeconds;
     writeFileAtomic(recordPath, j.dump(2) + "\n");
 }
 
@@ -108,19 +112,20 @@ void recordStageTime(const std::string& recordPath, const StageTime& t) {
 std::optional<CqapStageOptions> pipelineCqapOptions(const std::string& runDir) {
     const std::string path = pipelineRecordPath(runDir);
     if (!fs::exists(path)) return std::nullopt;
-    const json j = json::parse(readTextFile(path), nullptr, false);
+    const json j = jsonio::parseRecord(readTextFile(path, kMaxSettingsFileBytes));
     if (j.is_discarded() || !j.is_object()) throw Error(path + ": not valid JSON");
     CqapStageOptions o;
     try {
-        o = pipelinePreset(j.value("preset", std::string())).cqap;
+        o = pipelinePreset(jsonio::optional<std::string>(j, "preset", "", "", path)).cqap;
     } catch (const Error&) {
         // a preset this version does not know: the recorded fields below still hold
     }
     // The fields optionsKey() records; a missing or mistyped one keeps the preset's value.
-    const json cq = j.value("cqap", json::object());
+    const auto cqIt = j.find("cqap");
+    const json cq = cqIt != j.end() && cqIt->is_object() ? *cqIt : json::object();
     const auto number = [&](const char* key, auto& out) {
         const auto it = cq.find(key);
-        if (it != cq.end() && it->is_number()) out = it->get<std::decay_t<decltype(out)>>();
+        if (it != cq.end()) jsonio::tryAs(*it, out);
     };
     number("per_form", o.sampling.perForm);
     number("seed", o.sampling.seed);
@@ -131,7 +136,7 @@ std::optional<CqapStageOptions> pipelineCqapOptions(const std::string& runDir) {
     if (hidden != cq.end() && hidden->is_array() && !hidden->empty()) {
         o.fit.hidden.clear();
         for (const auto& h : *hidden)
-            if (h.is_number_integer()) o.fit.hidden.push_back(h.get<int>());
+            if (int n = 0; jsonio::tryAs(h, n) && n > 0) o.fit.hidden.push_back(n);
     }
     return o;
 }
@@ -146,11 +151,19 @@ PipelineResult runPipeline(const std::string& runDir, const PipelineOptions& opt
     key["schema"] = "eqnet.pipeline";
     key["version"] = 1;
     if (fs::exists(recordPath)) {
-        const json old = json::parse(readTextFile(recordPath), nullptr, false);
-        if (old.is_discarded()) throw Error(recordPath + ": not valid JSON; remove it or use another folder");
-        if (optionsPart(old) != optionsPart(key))
-            throw Error(recordPath + ": this folder holds a pipeline run with other options (preset \"" +
-                        old.value("preset", std::string("?")) + "\"); use another --out folder");
+        const json old = jsonio::parseRecord(readTextFile(recordPath, kMaxSettingsFileBytes));
+        // Removing a damaged record does not help: the run.json beside it makes the folder a
+        // run the pipeline did not start. Its stages can still be continued one by one.
+        if (old.is_discarded() || !old.is_object())
+            throw Error(recordPath + ": not valid JSON (damaged); the pipeline cannot tell which options made this "
+                        "folder: use another --out folder, or continue its stages by hand (`eqnet train --resume`, "
+                        "`eqnet cqap`, `eqnet search`, `eqnet export`)");
+        if (optionsPart(old) != optionsPart(key)) {
+            std::string preset = "?";
+            jsonio::tryAs(old.value("preset", json()), preset);
+            throw Error(recordPath + ": this folder holds a pipeline run with other options (preset \"" + preset +
+                        "\"); use another --out folder");
+        }
     } else if (fs::exists(runConfigPath(runDir))) {
         throw Error(runDir + " already holds a run not made by `eqnet pipeline`; use another --out folder");
     }
@@ -208,7 +221,7 @@ PipelineResult runPipeline(const std::string& runDir, const PipelineOptions& opt
     ExportStageOptions eo = opt.exportOptions;
     eo.profile = opt.search.profile;
     if (eo.maxBitops <= 0 && opt.exportBudgetBits > 0) {
-        const Supernet net = Supernet::load(runCheckpointPath(runDir), device);
+        const Supernet net = loadRunSupernet(runDir, device);
         const SubnetConfig u = net.uniform(opt.exportBudgetBits, opt.exportBudgetBits, res.front.profile.form);
         eo.maxBitops = subnetCost(net.layers(), u).bitops;
     }

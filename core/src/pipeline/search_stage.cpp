@@ -53,6 +53,7 @@ void sortFront(std::vector<FrontPoint>& v) {
 FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& opt, const ProgressFn& progress,
                          const StopToken& stop) {
     TrainedRun run = openTrainedRun(runDir, opt.device);
+    removePartialFiles(runDir); // what a killed stage was writing (the stages that write clean up)
     const TrainConfig& cfg = run.config;
     const std::string& id = run.checkpointId;
     Supernet& net = run.net;
@@ -86,7 +87,7 @@ FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& op
     bool reuse = false;
     if (!opt.fresh && fs::exists(path)) {
         try {
-            FrontFile old = frontFromJson(readTextFile(path), path, layers);
+            FrontFile old = frontFromJson(readTextFile(path, kMaxResultsFileBytes), path, layers);
             reuse = old.checkpointId == id && profileKey(old.profile) == profileKey(profile) &&
                     sameSearch(old.search, opt.search) && (old.bnImages == eval.bnImages || (old.bnImages == 0 && opt.bnImages == 0)) &&
                     old.bnRepeats == eval.bnRepeats &&

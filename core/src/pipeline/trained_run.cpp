@@ -16,7 +16,7 @@ TrainedRun openTrainedRun(const std::string& runDir, const std::string& device) 
     const std::string ckpt = runCheckpointPath(runDir);
     if (!fs::exists(ckpt))
         throw Error(runDir + ": no trained supernet (" + ckpt + " is missing); run `eqnet train` first");
-    Supernet net = Supernet::load(ckpt, device);
+    Supernet net = loadRunSupernet(runDir, device);
     return TrainedRun{std::move(cfg), ckpt, fileIdentity(ckpt), std::move(net)};
 }
 

@@ -385,28 +385,23 @@ std::string CqapPredictor::toJson() const {
 }
 
 CqapPredictor CqapPredictor::fromJson(const std::string& text, const std::string& source) {
-    json j;
-    try {
-        j = json::parse(text);
-    } catch (const json::parse_error& e) {
-        jsonio::fail(source, std::string("not valid JSON (") + e.what() + ")");
-    }
+    const json j = jsonio::parseDocument(text, source);
     if (!j.is_object()) jsonio::fail(source, "not a CQAP predictor file (expected a JSON object)");
-    if (j.value("schema", std::string()) != kCqapSchema)
+    if (j.value("schema", json()) != json(kCqapSchema))
         jsonio::fail(source, std::string("not a CQAP predictor file (\"schema\" must be \"") + kCqapSchema + "\")");
     const json& ver = jsonio::need(j, "version", "", source);
-    if (!ver.is_number_integer() || ver.get<int>() < 1 || ver.get<int>() > kCqapVersion)
+    int version = 0;
+    if (!jsonio::tryAs(ver, version) || version < 1 || version > kCqapVersion)
         jsonio::fail(source, "field \"version\" = " + ver.dump() + " is not supported (this build reads versions 1 to " +
                         std::to_string(kCqapVersion) + ")");
-    const int version = ver.get<int>();
     auto d = std::make_unique<Impl>();
     try {
-        d->model = jsonio::need(j, "model", "", source).get<std::string>();
-        d->layerNames = jsonio::need(j, "layers", "", source).get<std::vector<std::string>>();
-        const bool conditional = jsonio::need(j, "conditional", "", source).get<bool>();
+        d->model = jsonio::need<std::string>(j, "model", "", source);
+        d->layerNames = jsonio::need<std::vector<std::string>>(j, "layers", "", source);
+        const bool conditional = jsonio::need<bool>(j, "conditional", "", source);
         const json& target = jsonio::need(j, "target", "", source);
-        d->yMean = jsonio::need(target, "mean", "", source).get<double>();
-        d->yStd = jsonio::need(target, "std", "", source).get<double>();
+        d->yMean = jsonio::need<double>(target, "mean", "", source);
+        d->yStd = jsonio::need<double>(target, "std", "", source);
         const json& fit = jsonio::need(j, "fit", "", source);
         d->options.conditional = conditional;
         d->options.hidden = fit.value("hidden", d->options.hidden);
@@ -431,7 +426,7 @@ CqapPredictor CqapPredictor::fromJson(const std::string& text, const std::string
         }
         // The encoder is rebuilt from the layer names; which layers are fixed is not stored
         // per name, so the file records the searchable count through "features".
-        const int features = jsonio::need(j, "features", "", source).get<int>();
+        const int features = jsonio::need<int>(j, "features", "", source);
         // Version 1: one MLP in "mlp"; version 2: the ensemble's MLPs in "mlps".
         std::vector<std::pair<const json*, std::string>> nets;
         if (version == 1) {
@@ -447,10 +442,10 @@ CqapPredictor CqapPredictor::fromJson(const std::string& text, const std::string
             for (size_t l = 0; l < mlp->size(); ++l) {
                 const json& L = (*mlp)[l];
                 DenseLayer dl;
-                dl.in = jsonio::need(L, "in", "", source).get<int>();
-                dl.out = jsonio::need(L, "out", "", source).get<int>();
-                dl.weight = jsonio::need(L, "weight", "", source).get<std::vector<float>>();
-                dl.bias = jsonio::need(L, "bias", "", source).get<std::vector<float>>();
+                dl.in = jsonio::need<int>(L, "in", "", source);
+                dl.out = jsonio::need<int>(L, "out", "", source);
+                dl.weight = jsonio::need<std::vector<float>>(L, "weight", "", source);
+                dl.bias = jsonio::need<std::vector<float>>(L, "bias", "", source);
                 const std::string where = name + "[" + std::to_string(l) + "]";
                 if (dl.in <= 0 || dl.out <= 0 || dl.weight.size() != size_t(dl.in) * size_t(dl.out) ||
                     dl.bias.size() != size_t(dl.out))
@@ -484,7 +479,7 @@ CqapPredictor CqapPredictor::fromJson(const std::string& text, const std::string
 
 void CqapPredictor::save(const std::string& path) const { writeFileAtomic(path, toJson()); }
 
-CqapPredictor CqapPredictor::load(const std::string& path) { return fromJson(readTextFile(path), path); }
+CqapPredictor CqapPredictor::load(const std::string& path) { return fromJson(readTextFile(path, kMaxResultsFileBytes), path); }
 
 void CqapPredictor::checkLayers(const std::string& model, const std::vector<LayerInfo>& layers,
                                 const std::string& source) const {

@@ -7,6 +7,7 @@
 #include "eqnet/files.h"
 #include "eqnet/measurement_pool.h"
 #include "eqnet/timing.h"
+#include "io/json_fields.h"
 #include "io/subnet_bits_json.h"
 
 #include <nlohmann/json.hpp>
@@ -96,24 +97,24 @@ std::vector<FileSample> readLines(const std::string& path, const std::vector<Lay
     std::string line;
     while (std::getline(in, line)) {
         if (line.empty()) continue;
-        const json j = json::parse(line, nullptr, false);
+        const json j = jsonio::parseRecord(line);
         if (j.is_discarded() || !j.is_object()) {
             ++bad;
             continue;
         }
         try {
-            if (!checkpointId.empty() && j.at("checkpoint").get<std::string>() != checkpointId) continue;
+            if (!checkpointId.empty() && jsonio::need<std::string>(j, "checkpoint", "", path) != checkpointId) continue;
             FileSample fsmp;
-            fsmp.sampler = j.value("sampler", 1);
-            fsmp.seed = j.at("seed").get<uint64_t>();
-            fsmp.bnImages = j.value("bn_images", int64_t(-1));
-            fsmp.bnRepeats = j.value("bn_repeats", -1);
+            fsmp.sampler = jsonio::optional<int>(j, "sampler", 1, "", path);
+            fsmp.seed = jsonio::need<uint64_t>(j, "seed", "", path);
+            fsmp.bnImages = jsonio::optional<int64_t>(j, "bn_images", -1, "", path);
+            fsmp.bnRepeats = jsonio::optional<int>(j, "bn_repeats", -1, "", path);
             CqapSample& s = fsmp.sample;
             s.config = jsonio::subnetBits(j, layers.size(), "line", path); // a damaged line throws: counted below
-            s.accuracy = j.at("accuracy").get<double>();
-            s.loss = j.value("loss", 0.0);
-            s.seconds = j.value("seconds", 0.0);
-            s.index = j.at("index").get<int64_t>();
+            s.accuracy = jsonio::need<double>(j, "accuracy", "", path);
+            s.loss = jsonio::optional<double>(j, "loss", 0.0, "", path);
+            s.seconds = jsonio::optional<double>(j, "seconds", 0.0, "", path);
+            s.index = jsonio::need<int64_t>(j, "index", "", path);
             if (!(s.accuracy >= 0.0 && s.accuracy <= 1.0)) {
                 ++bad;
                 continue;
@@ -166,17 +167,6 @@ CqapSamplingOutcome sampleCqap(MeasurementPool& pool, const Dataset& data, const
         }
 
     ensureParentFolder(samplesPath);
-    // A crash may have cut the last line: start appending on a fresh line.
-    if (fs::exists(samplesPath) && fs::file_size(samplesPath) > 0) {
-        std::ifstream tail(samplesPath, std::ios::binary);
-        tail.seekg(-1, std::ios::end);
-        char c = 0;
-        tail.get(c);
-        if (c != '\n') {
-            std::ofstream fix(samplesPath, std::ios::app);
-            fix << "\n";
-        }
-    }
 
     Progress pr;
     pr.stage = "cqap-sample";
@@ -200,12 +190,7 @@ CqapSamplingOutcome sampleCqap(MeasurementPool& pool, const Dataset& data, const
     };
     const auto done = [&](size_t k) {
         const CqapSample& s = measured[k];
-        {
-            std::ofstream out(samplesPath, std::ios::app);
-            out << sampleLine(s, checkpointId, opt.seed, opt.eval).dump() << "\n";
-            out.flush();
-            if (!out) throw Error(samplesPath + ": cannot append (disk full?)");
-        }
+        appendLine(samplesPath, sampleLine(s, checkpointId, opt.seed, opt.eval).dump()); // a cut last line is skipped
         outcome.samples.push_back(s);
         ++outcome.measured;
         if (progress) {

@@ -1,5 +1,6 @@
 // metrics.jsonl lines written and parsed (metrics_schema.h).
 #include "eqnet/metrics_schema.h"
+#include "io/json_fields.h"
 
 #include <nlohmann/json.hpp>
 
@@ -60,7 +61,7 @@ int subnetRank(const std::string& name) {
 void namedValues(const json& obj, std::vector<std::string>& names, std::vector<double>& values, bool sandwichOrder) {
     std::vector<std::pair<std::string, double>> kv;
     for (auto it = obj.begin(); it != obj.end(); ++it)
-        if (it.value().is_number()) kv.emplace_back(it.key(), it.value().get<double>());
+        if (double v = 0; jsonio::tryAs(it.value(), v)) kv.emplace_back(it.key(), v);
     if (sandwichOrder)
         std::stable_sort(kv.begin(), kv.end(),
                          [](const auto& a, const auto& b) { return subnetRank(a.first) < subnetRank(b.first); });
@@ -74,13 +75,23 @@ void namedValues(const json& obj, std::vector<std::string>& names, std::vector<d
 
 bool parseMetricsLine(const std::string& line, MetricsRecord& out) {
     if (line.empty()) return false;
-    const json j = json::parse(line, nullptr, false);
+    const json j = jsonio::parseRecord(line);
     if (j.is_discarded() || !j.is_object()) return false;
     const auto type = j.find("type");
     if (type == j.end() || !type->is_string()) return false;
+    // A field of the wrong type or out of range reads as its default: a damaged line never
+    // throws (a resume reads every line) and never turns into an absurd step.
     const auto num = [&](const char* key, double dflt) {
+        double v = dflt;
         const auto it = j.find(key);
-        return it != j.end() && it->is_number() ? it->get<double>() : dflt;
+        if (it != j.end()) jsonio::tryAs(*it, v);
+        return v;
+    };
+    const auto integer = [&](const char* key) {
+        int64_t v = 0;
+        const auto it = j.find(key);
+        if (it != j.end() && !jsonio::tryAs(*it, v)) v = 0;
+        return v;
     };
     const auto str = [&](const char* key) {
         const auto it = j.find(key);
@@ -93,31 +104,31 @@ bool parseMetricsLine(const std::string& line, MetricsRecord& out) {
         if (losses == j.end() || !losses->is_object()) return false;
         r.kind = MetricsRecord::Kind::Step;
         r.step.stage = str("stage");
-        r.step.step = int64_t(num("step", 0));
-        r.step.epoch = int(num("epoch", 0));
+        r.step.step = integer("step");
+        r.step.epoch = int(std::clamp<int64_t>(integer("epoch"), 0, 1 << 30));
         namedValues(*losses, r.step.subnetNames, r.step.losses, true);
         r.step.lr = num("lr", 0);
         r.step.imagesPerSecond = num("images_per_s", 0);
         const auto wdr = j.find("wdr");
         if (wdr != j.end() && wdr->is_object()) {
             r.hasWdr = true;
-            r.step.wdrLoss = wdr->value("loss", 0.0);
-            r.step.meanSkew = wdr->value("skewness", 0.0);
-            r.step.meanKurt = wdr->value("kurtosis", 0.0);
+            jsonio::tryAs(wdr->value("loss", json()), r.step.wdrLoss);
+            jsonio::tryAs(wdr->value("skewness", json()), r.step.meanSkew);
+            jsonio::tryAs(wdr->value("kurtosis", json()), r.step.meanKurt);
         }
     } else if (t == "eval") {
         const auto acc = j.find("val_accuracy");
         if (acc == j.end() || !acc->is_object()) return false;
         r.kind = MetricsRecord::Kind::Eval;
         r.eval.stage = str("stage");
-        r.eval.epoch = int(num("epoch", 0));
-        r.eval.step = int64_t(num("step", 0));
+        r.eval.epoch = int(std::clamp<int64_t>(integer("epoch"), 0, 1 << 30));
+        r.eval.step = integer("step");
         namedValues(*acc, r.eval.names, r.eval.valAccuracy, false);
     } else if (t == "event") {
         r.kind = MetricsRecord::Kind::Event;
         r.event = str("what");
         r.eventStage = str("stage");
-        r.eventStep = int64_t(num("step", 0));
+        r.eventStep = integer("step");
         if (r.event.empty()) return false;
     } else {
         return false;

@@ -75,7 +75,7 @@ RunSummary inspectRun(const std::string& runDir) {
     if (!fs::is_regular_file(runFile)) throw Error(runDir + ": not a run folder (no run.json)");
     RunSummary s;
     s.dir = runDir;
-    s.config = trainConfigFromJson(readTextFile(runFile), runFile);
+    s.config = trainConfigFromJson(readTextFile(runFile, kMaxSettingsFileBytes), runFile);
     s.hasCheckpoint = fs::is_regular_file(runCheckpointPath(runDir));
     s.isPipeline = fs::is_regular_file(pipelineRecordPath(runDir));
     s.hasPredictor = fs::is_regular_file(cqapPredictorPath(runDir));

@@ -107,6 +107,16 @@ std::vector<std::vector<int>> sortFronts(Pool& p, std::vector<int> idx) {
     return fronts;
 }
 
+// The first front of `idx` alone, in objective order: one pass after sorting (sortFronts would
+// build every front, which on the millions of subnets of an exhaustive search costs minutes).
+std::vector<int> firstFront(const Pool& p, std::vector<int> idx) {
+    std::sort(idx.begin(), idx.end(), ObjectiveOrder{&p});
+    std::vector<int> F;
+    for (int i : idx)
+        if (F.empty() || !dominatesIdx(p, F.back(), i)) F.push_back(i);
+    return F;
+}
+
 // The `keep` best of the sorted individuals: whole fronts, then the most isolated points of
 // the front that does not fit (ends first).
 std::vector<int> survivors(const Pool& p, const std::vector<std::vector<int>>& fronts, int keep) {
@@ -379,7 +389,11 @@ std::vector<SearchCandidate> exhaustive(const Space& sp, const BatchPredictor& p
     std::vector<uint8_t> g(size_t(p.G), 0);
     std::vector<uint8_t> all;
     std::vector<double> bitops;
-    for (;;) {
+    for (int64_t visited = 0;; ++visited) {
+        if ((visited & 0xffff) == 0 && stop.stopRequested()) {
+            res.stopped = true;
+            return {};
+        }
         const GenomeCost c = sp.cost(g.data());
         if (sp.fits(c)) {
             all.insert(all.end(), g.begin(), g.end());
@@ -426,8 +440,7 @@ std::vector<SearchCandidate> exhaustive(const Space& sp, const BatchPredictor& p
     std::vector<int> idx(static_cast<size_t>(done));
     std::iota(idx.begin(), idx.end(), 0);
     if (idx.empty()) return {};
-    const auto fronts = sortFronts(p, idx);
-    return toCandidates(sp, p, thin(p, fronts.front(), opt.population));
+    return toCandidates(sp, p, thin(p, firstFront(p, std::move(idx)), opt.population));
 }
 
 } // namespace
@@ -445,7 +458,7 @@ ParetoResult paretoSearch(const std::vector<LayerInfo>& layers, const HardwarePr
     ParetoResult res;
     res.seed = opt.seed;
     const int64_t budget = int64_t(opt.population) * int64_t(std::max(opt.generations, 1));
-    const int64_t limit = opt.exhaustiveUpTo < 0 ? budget : opt.exhaustiveUpTo;
+    const int64_t limit = std::min(opt.exhaustiveUpTo < 0 ? budget : opt.exhaustiveUpTo, kExhaustiveAtMost);
     if (sp.size() <= limit) {
         res.exhaustive = true;
         res.front = exhaustive(sp, predict, opt, progress, stop, res);

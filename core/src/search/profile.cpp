@@ -186,7 +186,7 @@ void validateProfile(const HardwareProfile& p) {
     profileFromJson(profileToJson(p), who(p));
 }
 
-HardwareProfile readProfileFile(const std::string& path) { return profileFromJson(readTextFile(path), path); }
+HardwareProfile readProfileFile(const std::string& path) { return profileFromJson(readTextFile(path, kMaxSettingsFileBytes), path); }
 
 void writeProfileFile(const std::string& path, const HardwareProfile& p) {
     validateProfile(p);

@@ -1,6 +1,8 @@
 // run.json: the training configuration, read back with errors that name the field.
 #include "eqnet/error.h"
 #include "eqnet/training.h"
+#include "eqnet/version.h"
+#include "io/json_fields.h"
 
 #include <nlohmann/json.hpp>
 
@@ -77,7 +79,7 @@ std::string trainConfigToJson(const TrainConfig& c) {
     j["static"] = {{"enabled", c.staticSubnet}, {"bits", c.staticBits}, {"form", formName(c.staticForm)}};
     j["eval"] = {{"bn_images", c.eval.bnImages}, {"bn_repeats", c.eval.bnRepeats}, {"images", c.evalImages}};
     j["snapshot_every"] = c.snapshotEvery;
-    j["versions"] = {{"eqnet", EQNET_VERSION}, {"libtorch", libtorchVersion()}};
+    j["versions"] = {{"eqnet", EQNET_VERSION}, {"git", buildRevision()}, {"libtorch", libtorchVersion()}};
     return j.dump(2) + "\n";
 }
 
@@ -87,11 +89,7 @@ template <typename T>
 void field(const json& obj, const char* key, const std::string& where, const std::string& source, T& out) {
     auto it = obj.find(key);
     if (it == obj.end()) return; // optional: the default stays
-    try {
-        out = it->get<T>();
-    } catch (const json::exception&) {
-        throw Error(source + ": field \"" + where + key + "\" has the wrong type (" + it->dump() + ")");
-    }
+    out = jsonio::as<T>(*it, where + key, source);
 }
 
 const json& section(const json& j, const char* key, const std::string& source, const char* where = "") {
@@ -106,12 +104,7 @@ const json& section(const json& j, const char* key, const std::string& source, c
 } // namespace
 
 TrainConfig trainConfigFromJson(const std::string& text, const std::string& source) {
-    json j;
-    try {
-        j = json::parse(text);
-    } catch (const json::parse_error& e) {
-        throw Error(source + ": malformed JSON: " + e.what());
-    }
+    const json j = jsonio::parseDocument(text, source);
     if (!j.is_object() || j.value("schema", "") != "eqnet.run")
         throw Error(source + ": not an EQ-Net run file (field \"schema\" must be \"eqnet.run\")");
     TrainConfig c;
@@ -184,7 +177,12 @@ TrainConfig trainConfigFromJson(const std::string& text, const std::string& sour
         if (!ok) throw Error(source + ": " + what);
     };
     check(c.fpEpochs >= 0 && c.epochs >= 0, "fields \"fp.epochs\" and \"train.epochs\" must be >= 0");
-    check(c.batchSize > 0, "field \"train.batch_size\" must be positive");
+    check(c.batchSize > 0 && c.batchSize <= 65536, "field \"train.batch_size\" must lie in 1..65536");
+    check(c.data.validationSize >= 1, "field \"data.validation_size\" must be at least 1");
+    check(c.calibImages >= 1 && c.evalImages >= 0 && c.eval.bnImages >= 0,
+          "fields \"calibration_images\" (>= 1), \"eval.images\" and \"eval.bn_images\" (>= 0) are out of range");
+    check(c.weightDecay >= 0 && c.gradClip >= 0 && c.labelSmoothing >= 0 && c.labelSmoothing < 1,
+          "fields \"train.weight_decay\", \"train.grad_clip\" (>= 0) and \"train.label_smoothing\" ([0, 1)) are out of range");
     check(c.lr > 0, "field \"train.lr\" must be positive");
     check(c.subnetsPerStep >= 2, "field \"train.subnets_per_step\" must be at least 2 (largest and smallest)");
     check(c.alpha >= 0 && c.alpha <= 1, "field \"train.alpha\" must lie in [0, 1]");

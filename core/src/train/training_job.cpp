@@ -52,7 +52,7 @@ Position readPosition(torch::serialize::InputArchive& ar, const std::string& pat
         pos.batch = v.toInt();
         ar.read("train_fp_steps", v);
         pos.fpSteps = v.toInt();
-    } catch (const c10::Error& e) {
+    } catch (const std::exception& e) { // c10::Error, or the archive's own attribute errors
         throw Error(path + ": not a training checkpoint (no position): " + firstLine(e.what()));
     }
     return pos;
@@ -115,12 +115,7 @@ struct TrainingJob::Impl {
     }
 
 
-    void appendMetric(const std::string& line) const {
-        std::ofstream out(runMetricsPath(dir), std::ios::app);
-        out << line << "\n";
-        out.flush();
-        if (!out) throw Error(runMetricsPath(dir) + ": cannot append (disk full?)");
-    }
+    void appendMetric(const std::string& line) const { appendLine(runMetricsPath(dir), line); }
 
     // After a crash, lines may exist for steps the checkpoint does not hold: drop them, so a
     // resumed run's metrics read as one uninterrupted run.
@@ -138,15 +133,17 @@ struct TrainingJob::Impl {
                 changed = true;
                 continue;
             }
-            if (r.kind == MetricsRecord::Kind::Step) {
-                const bool fpStage = r.step.stage == "fp";
-                const int64_t s = r.step.step;
-                const bool beyond = (pos.stage == "fp" && (!fpStage || s > pos.step)) ||
-                                    (pos.stage == "main" && !fpStage && s > pos.step);
-                if (beyond) {
-                    changed = true;
-                    continue;
-                }
+            // Steps and epoch-end measurements past the checkpoint are done again by the
+            // resumed run: kept, they would appear twice.
+            const auto beyond = [&](const std::string& stage, int64_t s) {
+                const bool fpStage = stage == "fp";
+                return (pos.stage == "fp" && (!fpStage || s > pos.step)) ||
+                       (pos.stage == "main" && !fpStage && s > pos.step);
+            };
+            if ((r.kind == MetricsRecord::Kind::Step && beyond(r.step.stage, r.step.step)) ||
+                (r.kind == MetricsRecord::Kind::Eval && beyond(r.eval.stage, r.eval.step))) {
+                changed = true;
+                continue;
             }
             kept << line << "\n";
         }
@@ -170,6 +167,14 @@ struct TrainingJob::Impl {
         saveArchiveAtomic(ar, where);
     }
 };
+
+// A run's checkpoint must hold the network its run.json names: one copied in from another run
+// would be evaluated (and its results filed) as this run's.
+static void checkRunModel(const Supernet& net, const std::string& model, const std::string& ckpt) {
+    if (net.spec().name != model)
+        throw Error(ckpt + ": holds model " + net.spec().name + " but run.json asks for " + model +
+                    "; the checkpoint belongs to another run");
+}
 
 TrainingJob::TrainingJob(std::unique_ptr<Impl> d) : d_(std::move(d)) {}
 TrainingJob::~TrainingJob() = default;
@@ -199,10 +204,10 @@ TrainingJob TrainingJob::create(const std::string& runDir, const TrainConfig& cf
         c.data.format = DataFormat::Folder;
         fitDataToModel(c.data, defaultModelSpec(cfg.model));
     }
-    if (folder || isModelFile(cfg.model) || !cfg.data.mean.empty() || !cfg.data.std.empty()) {
-        // What only the data can tell (a --mean/--std of the wrong length, images that do not
-        // fit an imported network, an unreadable image folder) stops here, before anything is
-        // written.
+    {
+        // What only the data can tell (missing or unreadable data, a --mean/--std of the wrong
+        // length, an unknown model, images that do not fit the network) stops here, before
+        // anything is written: a folder with a run.json but no run in it would be stuck.
         const Dataset data = loadDataset(c.data);
         modelSpecFor(cfg.model, data.train);
     }
@@ -226,7 +231,7 @@ TrainingJob TrainingJob::open(const std::string& runDir) {
     if (!fs::is_regular_file(runFile)) throw Error(runDir + ": not a run folder (no run.json)");
     auto d = std::make_unique<Impl>();
     d->dir = runDir;
-    d->cfg = trainConfigFromJson(readTextFile(runFile), runFile);
+    d->cfg = trainConfigFromJson(readTextFile(runFile, kMaxSettingsFileBytes), runFile);
     return TrainingJob(std::move(d));
 }
 
@@ -239,6 +244,7 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
     };
     TrainOutcome outcome;
 
+    removePartialFiles(d.dir); // what a killed run was writing: the finished files are whole
     Dataset data = loadDataset(cfg.data);
     const Normalization norm{data.mean, data.std};
 
@@ -257,9 +263,8 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
                         "in a new folder; its stage-1 network can be reused with --from-fp " +
                         runFpCheckpointPath(d.dir));
         net = std::make_unique<Supernet>(readSupernetArchive(resumeAr, runCheckpointPath(d.dir), cfg.device));
+        checkRunModel(*net, cfg.model, runCheckpointPath(d.dir));
         pos = readPosition(resumeAr, runCheckpointPath(d.dir));
-        if (net->spec().name != cfg.model)
-            throw Error(runCheckpointPath(d.dir) + ": holds model " + net->spec().name + " but run.json asks for " + cfg.model);
         resuming = true;
         d.trimMetrics(pos);
         d.appendMetric(metricsEventLine("resumed", pos.stage, pos.step));
@@ -424,7 +429,11 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
 }
 
 Supernet loadRunSupernet(const std::string& runDir, const std::string& device) {
-    return Supernet::load(runCheckpointPath(runDir), device);
+    const TrainConfig cfg = TrainingJob::open(runDir).config();
+    const std::string ckpt = runCheckpointPath(runDir);
+    Supernet net = Supernet::load(ckpt, device);
+    checkRunModel(net, cfg.model, ckpt);
+    return net;
 }
 
 } // namespace eqnet
