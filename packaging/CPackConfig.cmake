@@ -50,12 +50,12 @@ install(FILES ${_eqnet_gen}/eqnet.bash DESTINATION ${CMAKE_INSTALL_DATADIR}/bash
 
 # Debian's copyright file and compressed changelog, in the package's doc folder.
 install(FILES ${CMAKE_CURRENT_LIST_DIR}/copyright DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/eqnet-studio)
-add_custom_command(OUTPUT ${_eqnet_gen}/changelog.Debian.gz
+add_custom_command(OUTPUT ${_eqnet_gen}/changelog.gz
                    COMMAND ${CMAKE_COMMAND} -E make_directory ${_eqnet_gen}
-                   COMMAND sh -c "gzip -9n < '${CMAKE_CURRENT_LIST_DIR}/changelog.Debian' > '${_eqnet_gen}/changelog.Debian.gz'"
+                   COMMAND sh -c "gzip -9n < '${CMAKE_CURRENT_LIST_DIR}/changelog.Debian' > '${_eqnet_gen}/changelog.gz'"
                    DEPENDS ${CMAKE_CURRENT_LIST_DIR}/changelog.Debian VERBATIM)
-add_custom_target(eqnet_changelog ALL DEPENDS ${_eqnet_gen}/changelog.Debian.gz)
-install(FILES ${_eqnet_gen}/changelog.Debian.gz DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/eqnet-studio)
+add_custom_target(eqnet_changelog ALL DEPENDS ${_eqnet_gen}/changelog.gz)
+install(FILES ${_eqnet_gen}/changelog.gz DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/eqnet-studio)
 unset(_eqnet_generated)
 
 set(CPACK_PACKAGE_NAME "eqnet-studio")

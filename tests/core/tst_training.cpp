@@ -266,15 +266,20 @@ EQ_TEST(resume_after_a_kill_keeps_each_record_once_and_removes_partial_files) {
     cb.onStep = [&](const StepMetrics& m) {
         if (m.stage == "supernet" && m.step == 5) stop.requestStop();
     };
-    TrainingJob::create(dir, cfg).run(cb, stop);
+    TrainingJob job = TrainingJob::create(dir, cfg);
     const std::string metrics = dir + "/metrics.jsonl";
+    // Killed before its first checkpoint: a record of step 1 with nothing saved.
+    appendLine(metrics, R"({"type":"step","stage":"fp","step":1,"epoch":1,"losses":{"fp":9.0}})");
+    job.run(cb, stop);
     appendLine(metrics, R"({"type":"step","stage":"supernet","step":6,"epoch":1,"losses":{"largest":1.0}})");
     appendLine(metrics, R"({"type":"eval","stage":"supernet","step":8,"epoch":1,"val_accuracy":{"largest":0.5}})");
     appendLine(metrics, R"({"type":"step","stage":"supernet","step":"six","losses":{"largest":"x"},"wdr":{"loss":[]}})");
     std::ofstream(dir + "/checkpoints/last.pt.part") << "half a checkpoint";
     EQ_VERIFY(TrainingJob::open(dir).run().finished);
     EQ_VERIFY(!fs::exists(dir + "/checkpoints/last.pt.part"));
-    int evalsAt8 = 0, stepsAt6 = 0;
+    int evalsAt8 = 0, stepsAt6 = 0, fpStep1 = 0;
+    for (const auto& r : readMetrics(dir, "step")) fpStep1 += r["stage"] == "fp" && r["step"] == 1;
+    EQ_COMPARE(fpStep1, 1);
     for (const auto& r : readMetrics(dir, "eval")) evalsAt8 += r["stage"] == "supernet" && r["step"] == 8;
     for (const auto& r : readMetrics(dir, "step")) stepsAt6 += r["stage"] == "supernet" && r["step"] == 6;
     EQ_COMPARE(stepsAt6, 1);

@@ -57,13 +57,24 @@ def strip(v):
     return v
 
 
-def load(path):
+def relative(v, run):
+    """Paths inside the run folder, written as "RUN/...", so that two folders compare."""
+    if isinstance(v, dict):
+        return {k: relative(x, run) for k, x in v.items()}
+    if isinstance(v, list):
+        return [relative(x, run) for x in v]
+    if isinstance(v, str):
+        return v.replace(os.path.abspath(run), "RUN").replace(run, "RUN")
+    return v
+
+
+def load(path, run):
     with open(path, encoding="utf-8") as f:
         if path.endswith(".jsonl"):
-            lines = [strip(json.loads(l)) for l in f if l.strip()]
+            lines = [relative(strip(json.loads(l)), run) for l in f if l.strip()]
             # Measurements are appended in the order the pool finishes them: compare as a set.
             return sorted(json.dumps(l, sort_keys=True) for l in lines)
-        return strip(json.load(f))
+        return relative(strip(json.load(f)), run)
 
 
 def compare(run, other):
@@ -76,7 +87,7 @@ def compare(run, other):
         if not os.path.exists(a):
             fail(f"{rel}: missing after the interrupted run")
         if rel.endswith((".json", ".jsonl")):
-            if load(a) != load(b):
+            if load(a, run) != load(b, other):
                 fail(f"{rel}: differs from the uninterrupted run")
         else:
             with open(a, "rb") as fa, open(b, "rb") as fb:

@@ -28,21 +28,29 @@ start=$(date +%s)
 echo "   took $(($(date +%s) - start)) s"
 $CHECK "$W/a" || fail "the uninterrupted run's files"
 
-# kill_at PATTERN COUNT: runs the pipeline in $W/b until its output holds COUNT lines matching
-# PATTERN (an extended regular expression), SIGKILLs it, checks the files.
+# What the interrupted run has done so far, for the kill conditions: step records of a stage,
+# lines of a file, lines of its output matching a pattern.
+steps() {
+    n=$(grep -c "\"stage\":\"$1\".*\"type\":\"step\"" "$W/b/metrics.jsonl" 2>/dev/null)
+    echo "${n:-0}"
+}
+lines() { if [ -f "$W/b/$1" ]; then wc -l <"$W/b/$1"; else echo 0; fi; }
+said() { tr '\r' '\n' <"$W/b.log" | grep -cE "$1"; }
+
+# kill_when LABEL CONDITION: runs the pipeline in $W/b until CONDITION (shell) holds, SIGKILLs
+# it, checks that every file is whole.
 kills=0
-kill_at() {
-    pattern=$1
-    count=$2
+kill_when() {
+    label=$1
+    cond=$2
     # shellcheck disable=SC2086
     "$E" $ARGS --out "$W/b" >"$W/b.log" 2>&1 &
     pid=$!
     while kill -0 "$pid" 2>/dev/null; do
-        n=$(tr '\r' '\n' <"$W/b.log" | grep -cE "$pattern")
-        if [ "$n" -ge "$count" ]; then
+        if eval "$cond"; then
             kill -9 "$pid" 2>/dev/null && {
                 kills=$((kills + 1))
-                echo "   killed at '$pattern' #$count: $(tr '\r' '\n' <"$W/b.log" | grep -E "$pattern" | tail -1 | cut -c1-100)"
+                echo "   killed in $label ($cond)"
             }
             break
         fi
@@ -50,27 +58,30 @@ kill_at() {
     done
     wait "$pid" 2>/dev/null
     if grep -q "pipeline finished" "$W/b.log"; then
-        echo "   '$pattern' #$count: the pipeline finished before the kill"
+        echo "   $label: the pipeline finished before the kill"
+        missed="$missed $label"
     fi
     grep -q "^error" "$W/b.log" && { cat "$W/b.log"; fail "the rerun failed"; }
-    $CHECK "$W/b" --allow-part || fail "files after a kill at '$pattern'"
+    $CHECK "$W/b" --allow-part || fail "files after a kill in $label"
 }
 
 echo "== interrupted: the same in $W/b, killed in every stage"
-kill_at '^fp ' 3
-kill_at '^fp ' 20
-kill_at 'calibrat' 1
-kill_at '^supernet ' 3
-kill_at '^supernet ' 30
-kill_at '^cqap-sample' 2
-kill_at '^cqap-sample' 40
-kill_at 'fit' 1
-kill_at '^search .*generation' 1
-kill_at 'measured=' 1
-kill_at 'measured=' 4
-kill_at '^export' 1
+missed=""
+kill_when "FP training, epoch 1" '[ "$(steps fp)" -ge 20 ]'
+kill_when "FP training, epoch 2" '[ "$(steps fp)" -ge 200 ]'
+kill_when "calibration" '[ "$(said "calibrating the quantizer")" -ge 1 ]'
+kill_when "supernet training, start" '[ "$(steps supernet)" -ge 5 ]'
+kill_when "supernet training, middle" '[ "$(steps supernet)" -ge 80 ]'
+kill_when "CQAP sampling, start" '[ "$(lines cqap/samples.jsonl)" -ge 2 ]'
+kill_when "CQAP sampling, middle" '[ "$(lines cqap/samples.jsonl)" -ge 12 ]'
+kill_when "CQAP fit" '[ -f "$W/b/cqap/samples.jsonl" ] && [ ! -f "$W/b/cqap/predictor.json" ] && [ "$(said "^cqap 100")" -ge 1 ]'
+kill_when "NSGA-II search" '[ "$(said "^search .*generation")" -ge 1 ]'
+kill_when "verification, first points" '[ "$(said "measured=")" -ge 1 ]'
+kill_when "verification, later points" '[ "$(said "measured=")" -ge 3 ]'
+kill_when "export" '[ "$(said "^export")" -ge 1 ]'
+[ -z "$missed" ] || fail "no kill landed in:$missed"
 echo "== finishing the interrupted run"
 # shellcheck disable=SC2086
 "$E" $ARGS --out "$W/b" >"$W/b.log" 2>&1 || { tail -20 "$W/b.log"; fail "the final rerun failed"; }
 $CHECK "$W/b" --compare "$W/a" || fail "the interrupted run's results"
-echo "PASS: $kills kills, every file whole after each, the results equal the uninterrupted run's"
+echo "PASS: $kills kills (one in every stage), every file whole after each, the results equal the uninterrupted run's"

@@ -272,6 +272,8 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
     } else {
         net = std::make_unique<Supernet>(modelSpecFor(runModelPath(d.dir, cfg.model), data.train), cfg.device,
                                          cfg.seed);
+        // A run killed before its first checkpoint starts again from step 0: its records go.
+        d.trimMetrics(pos);
         d.appendMetric(metricsEventLine("started"));
     }
     if (pos.stage == "done") {
