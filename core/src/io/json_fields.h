@@ -121,12 +121,24 @@ template <typename T> bool tryAs(const json& v, T& out) {
     return true;
 }
 
-template <typename T> const char* typeWord() {
-    if constexpr (std::is_same_v<T, bool>) return "true or false";
-    else if constexpr (std::is_integral_v<T>) return std::is_signed_v<T> ? "an integer" : "a non-negative integer";
-    else if constexpr (std::is_floating_point_v<T>) return "a number";
-    else if constexpr (std::is_same_v<T, std::string>) return "a string";
-    else return "a list";
+// What a field of type T holds: "an integer in -2147483648..2147483647", "a list of numbers"
+// (plural: "integers in ...", for the elements of a list).
+template <typename T> std::string typeWord(bool plural = false) {
+    const auto noun = [plural](const char* one, const char* many) { return std::string(plural ? many : one); };
+    if constexpr (std::is_same_v<T, bool>) {
+        return noun("true or false", "flags (true or false)");
+    } else if constexpr (std::is_integral_v<T>) {
+        return noun(std::is_signed_v<T> ? "an integer" : "a non-negative integer",
+                    std::is_signed_v<T> ? "integers" : "non-negative integers") +
+               " in " + std::to_string(std::numeric_limits<T>::min()) + ".." +
+               std::to_string(std::numeric_limits<T>::max());
+    } else if constexpr (std::is_floating_point_v<T>) {
+        return noun("a number", "numbers");
+    } else if constexpr (std::is_same_v<T, std::string>) {
+        return noun("a string", "strings");
+    } else {
+        return noun("a list of ", "lists of ") + typeWord<typename T::value_type>(true);
+    }
 }
 
 // `field` is the full name shown ("search.population", "points[3].w_bits").
@@ -135,10 +147,7 @@ template <typename T> T as(const json& v, const std::string& field, const std::s
     if (!tryAs(v, out)) {
         std::string shown = v.dump();
         if (shown.size() > 60) shown = shown.substr(0, 57) + "...";
-        std::string range;
-        if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)
-            range = " in " + std::to_string(std::numeric_limits<T>::min()) + ".." + std::to_string(std::numeric_limits<T>::max());
-        fail(source, "field \"" + field + "\" = " + shown + " must be " + typeWord<T>() + range);
+        fail(source, "field \"" + field + "\" = " + shown + " must be " + typeWord<T>());
     }
     return out;
 }
