@@ -96,6 +96,8 @@ if(EQNET_GUI)
   list(APPEND _eqnet_deb_depends "qt6-qpa-plugins")
 endif()
 list(JOIN _eqnet_deb_depends ", " CPACK_DEBIAN_PACKAGE_DEPENDS)
+# The default job (eqnet pipeline, the studio's New run) trains on Fashion-MNIST.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "dataset-fashion-mnist")
 unset(_eqnet_deb_depends)
 
 include(CPack)

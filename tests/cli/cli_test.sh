@@ -130,6 +130,19 @@ option_out_of_range)
     expect_output "--channels: 2 is not one of 1, 3"
     [ ! -e "$W/run" ] || fail "a refused command created $W/run"
     ;;
+profiles_beside_the_program)
+    # An installed eqnet finds the shipped profiles in <prefix>/share/eqnet/profiles beside its
+    # bin/, whatever the prefix (the Debian package's /usr, not the configured /usr/local).
+    mkdir -p "$W/prefix/bin" "$W/prefix/share/eqnet/profiles"
+    cp "$E" "$W/prefix/bin/eqnet"
+    sed 's/"name": *"[^"]*"/"name": "only-here"/' "$(dirname "$0")/../../resources/profiles/int8-pc-sym.json" \
+        >"$W/prefix/share/eqnet/profiles/only-here.json"
+    E="$W/prefix/bin/eqnet"
+    run profiles
+    expect_rc 0
+    expect_output "only-here"
+    expect_output "| only-here | preset |"
+    ;;
 bench_decode_missing_data)
     run bench decode --data /nonexistent
     expect_rc 2

@@ -303,6 +303,17 @@ EQ_TEST(bad_checkpoints_fail_clearly_and_change_nothing) {
     // saving into a path whose folder is a file fails and leaves the existing file intact
     EQ_THROWS(net.save(good + "/inside.pt"), Error, "inside.pt");
     EQ_VERIFY(fileBytes(good) == bytes);
+    // Found by fuzz_checkpoint: a class name changed inside the archive's pickle (the same
+    // length, so the archive still opens) made TorchScript throw its own error type, which
+    // escaped as an internal error.
+    std::string renamed = bytes;
+    const size_t cls = renamed.find("c__torch__.");
+    const size_t at = cls == std::string::npos ? cls : renamed.find("\nModule\n", cls);
+    EQ_VERIFY(at != std::string::npos);
+    renamed[at + 1] = 'N'; // __torch__.<...>.Nodule: no such class
+    const std::string mangled = dir + "/mangled.pt";
+    std::ofstream(mangled, std::ios::binary) << renamed;
+    EQ_THROWS(Supernet::load(mangled), Error, "mangled.pt: not a readable checkpoint (truncated, corrupt or not a LibTorch archive): Unknown type name");
 }
 
 EQ_TEST(uniform_table_covers_forms_and_bits) {

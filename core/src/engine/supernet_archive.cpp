@@ -157,7 +157,7 @@ void saveArchiveAtomic(torch::serialize::OutputArchive& ar, const std::string& p
             bytes.append(static_cast<const char*>(data), n);
             return n;
         });
-    } catch (const c10::Error& e) {
+    } catch (const std::exception& e) {
         throw Error(path + ": cannot write checkpoint: " + firstLine(e.what()));
     }
     writeFileAtomic(path, bytes);
@@ -167,7 +167,7 @@ void openArchive(torch::serialize::InputArchive& ar, const std::string& path, co
     if (!fs::is_regular_file(path)) throw Error(path + ": checkpoint file not found");
     try {
         ar.load_from(path, device);
-    } catch (const c10::Error& e) {
+    } catch (const std::exception& e) { // c10::Error, and TorchScript's own errors (a damaged type name)
         throw Error(path + ": not a readable checkpoint (truncated, corrupt or not a LibTorch archive): " +
                     firstLine(e.what()));
     }
@@ -202,8 +202,17 @@ Supernet readSupernetArchive(torch::serialize::InputArchive& ar, const std::stri
         ar.read("eqnet_image_size", v);
         spec.imageSize = v.toInt();
         ar.read("eqnet_num_classes", v);
-        spec.numClasses = int(v.toInt());
-    } catch (const c10::Error& e) {
+        const int64_t classes = v.toInt();
+        // A damaged header must not build an absurd network (2^31 classes would allocate
+        // terabytes): the ranges every real model lies in.
+        if (spec.inChannels < 1 || spec.inChannels > 4096 || spec.imageSize < 1 || spec.imageSize > 4096 ||
+            classes < 2 || classes > 1000000)
+            throw Error(path + ": checkpoint metadata out of range (" + std::to_string(spec.inChannels) + " channels, " +
+                        std::to_string(spec.imageSize) + " pixels, " + std::to_string(classes) + " classes)");
+        spec.numClasses = int(classes);
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {
         throw Error(path + ": checkpoint metadata incomplete: " + firstLine(e.what()));
     }
     if (ar.try_read("eqnet_network", v)) {
@@ -215,7 +224,9 @@ Supernet readSupernetArchive(torch::serialize::InputArchive& ar, const std::stri
     try {
         if (legacy) loadLegacyModule(*net.impl().model, ar, "", net.impl().legacySlotFaults);
         else net.impl().model->load(ar);
-    } catch (const c10::Error& e) {
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {
         throw Error(path + ": checkpoint does not match model " + spec.name + ": " + firstLine(e.what()));
     }
     if (!legacy && ar.try_read("eqnet_digest", v)) { // checkpoints before the digest have none

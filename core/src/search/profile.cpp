@@ -205,10 +205,17 @@ std::string userProfileDir() {
 }
 
 std::string shippedProfileDir() {
-    // An installed build reads the presets from <datadir>/eqnet/profiles; a build run in place
-    // (or whose install has no presets) from the source tree.
-#ifdef EQNET_INSTALLED_PROFILE_DIR
+    // An installed program reads the presets from <prefix>/share/eqnet/profiles beside its own
+    // bin/ (whatever the prefix: the Debian package installs into /usr while a plain build's
+    // install prefix is /usr/local), else from the configured install folder; a build run in
+    // place (or whose install has no presets) from the source tree.
     std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        const fs::path beside = exe.parent_path().parent_path() / "share" / "eqnet" / "profiles";
+        if (fs::is_directory(beside, ec)) return beside.string();
+    }
+#ifdef EQNET_INSTALLED_PROFILE_DIR
     if (fs::is_directory(EQNET_INSTALLED_PROFILE_DIR, ec)) return EQNET_INSTALLED_PROFILE_DIR;
 #endif
 #ifdef EQNET_SHIPPED_PROFILE_DIR
