@@ -87,7 +87,12 @@ void loadLegacyModule(torch::nn::Module& m, torch::serialize::InputArchive& ar, 
 }
 } // namespace
 
-std::string firstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
+std::string firstLine(const std::string& s) {
+    // LibTorch's messages may start with a blank line (TorchScript's ErrorReport does).
+    const size_t start = s.find_first_not_of(" \n");
+    if (start == std::string::npos) return {};
+    return s.substr(start, s.find('\n', start) - start);
+}
 
 bool isLegacyArchive(torch::serialize::InputArchive& ar) {
     c10::IValue v;
