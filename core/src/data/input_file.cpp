@@ -7,11 +7,13 @@
 namespace eqnet::datafile {
 
 uint64_t readUpTo(InputFile& f, uint64_t n, std::vector<uint8_t>& out) {
-    constexpr uint64_t kStep = uint64_t(16) << 20;
+    // Reads in steps that grow with what has arrived (64 KiB, then doubling up to 16 MiB):
+    // the buffer is never much larger than the file, whatever `n` a header claims.
+    constexpr uint64_t kMaxStep = uint64_t(16) << 20, kMinStep = uint64_t(64) << 10;
     out.clear();
     uint64_t done = 0;
     while (done < n) {
-        const uint64_t step = std::min(kStep, n - done);
+        const uint64_t step = std::min({kMaxStep, std::max(kMinStep, done), n - done});
         if (out.capacity() < done + step)
             out.reserve(static_cast<size_t>(
                 std::min<uint64_t>(n, std::max<uint64_t>(done + step, 2 * out.capacity()))));
