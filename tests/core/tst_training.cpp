@@ -40,6 +40,20 @@ TrainConfig smallConfig() {
     return c;
 }
 
+// A one-epoch run in a fresh scratch folder, stopped after supernet step `step`.
+std::string stoppedRun(int64_t step) {
+    const std::string dir = eqtest::scratchDir() + "/run";
+    TrainConfig cfg = smallConfig();
+    cfg.epochs = 1;
+    StopToken stop;
+    TrainCallbacks cb;
+    cb.onStep = [&](const StepMetrics& m) {
+        if (m.stage == "supernet" && m.step == step) stop.requestStop();
+    };
+    TrainingJob::create(dir, cfg).run(cb, stop);
+    return dir;
+}
+
 std::vector<nlohmann::json> readMetrics(const std::string& dir, const std::string& type) {
     std::vector<nlohmann::json> out;
     std::ifstream in(dir + "/metrics.jsonl");
@@ -307,15 +321,7 @@ EQ_TEST(stop_during_fp_stage_resumes_there) {
 }
 
 EQ_TEST(bad_checkpoint_fails_clearly_and_leaves_the_run_intact) {
-    const std::string dir = eqtest::scratchDir() + "/run";
-    TrainConfig cfg = smallConfig();
-    cfg.epochs = 1;
-    StopToken stop;
-    TrainCallbacks cb;
-    cb.onStep = [&](const StepMetrics& m) {
-        if (m.stage == "supernet" && m.step == 2) stop.requestStop();
-    };
-    TrainingJob::create(dir, cfg).run(cb, stop);
+    const std::string dir = stoppedRun(2);
     const std::string ck = dir + "/checkpoints/last.pt";
     std::string bytes;
     {
@@ -345,15 +351,7 @@ EQ_TEST(bad_checkpoint_fails_clearly_and_leaves_the_run_intact) {
 // A checkpoint whose tensor bytes were damaged inside an archive that still opens is refused by
 // its checksum; a checkpoint of another model in a run's folder is refused by the run's model.
 EQ_TEST(damaged_or_foreign_checkpoint_is_refused) {
-    const std::string dir = eqtest::scratchDir() + "/run";
-    TrainConfig cfg = smallConfig();
-    cfg.epochs = 1;
-    StopToken stop;
-    TrainCallbacks cb;
-    cb.onStep = [&](const StepMetrics& m) {
-        if (m.stage == "supernet" && m.step == 1) stop.requestStop();
-    };
-    TrainingJob::create(dir, cfg).run(cb, stop);
+    const std::string dir = stoppedRun(1);
     const std::string ck = dir + "/checkpoints/last.pt";
     const Supernet good = loadRunSupernet(dir);
     // A parameter with a pattern found nowhere else: its bytes in the archive are then known.
