@@ -2,6 +2,7 @@
 #include "eqtest.h"
 
 #include "engine/supernet_impl.h"
+#include "io/zip_directory.h"
 #include "eqnet/error.h"
 #include "eqnet/fp_training.h"
 #include "eqnet/measurement_pool.h"
@@ -314,6 +315,74 @@ EQ_TEST(bad_checkpoints_fail_clearly_and_change_nothing) {
     const std::string mangled = dir + "/mangled.pt";
     std::ofstream(mangled, std::ios::binary) << renamed;
     EQ_THROWS(Supernet::load(mangled), Error, "mangled.pt: not a readable checkpoint (truncated, corrupt or not a LibTorch archive): Unknown type name");
+}
+
+// Found by fuzz_checkpoint: LibTorch sizes its buffers from the archive's zip directory and from
+// lengths and memo indices inside its pickles, so a few damaged bytes made it ask for 42.5 GB.
+// Each such claim is now refused, naming the record, before LibTorch reads the archive.
+EQ_TEST(damaged_archive_sizes_are_refused_before_libtorch_allocates) {
+    Supernet& net = trained();
+    const std::string dir = eqtest::scratchDir();
+    const std::string good = dir + "/good.pt";
+    net.save(good);
+    const std::string bytes = fileBytes(good);
+    const auto le32 = [](std::string& b, size_t at, uint32_t v) {
+        for (int i = 0; i < 4; ++i) b[at + i] = char((v >> (8 * i)) & 0xFF);
+    };
+    const auto loadDamaged = [&](const std::string& damaged) {
+        const std::string p = dir + "/damaged.pt";
+        std::ofstream(p, std::ios::binary | std::ios::trunc) << damaged;
+        Supernet::load(p);
+    };
+    // The directory's copy of a name comes last; its header starts 46 bytes before it and
+    // holds the name's length (which tells "data/1" from "data/199").
+    const std::vector<zipdir::Record> records = zipdir::readDirectory(bytes, good);
+    const std::string tensorRecord = records.at(1).name; // <archive>/data/1
+    const std::string archiveName = tensorRecord.substr(0, tensorRecord.find('/'));
+    EQ_COMPARE(tensorRecord, archiveName + "/data/1");
+    size_t central = bytes.size();
+    do {
+        central = bytes.rfind(tensorRecord, central - 1);
+        EQ_VERIFY(central != std::string::npos && central >= 46);
+        central -= 46;
+    } while (bytes.compare(central, 4, "PK\x01\x02") != 0 || size_t(uint8_t(bytes[central + 28])) != tensorRecord.size());
+    std::string big = bytes;
+    le32(big, central + 24, 2000000000); // its size, 2 GB
+    EQ_THROWS(loadDamaged(big), Error, "damaged.pt: not a readable checkpoint: damaged archive: zip record 2 ('" +
+                                           tensorRecord + "') claims 2000000000 bytes but stores 576");
+    le32(big, central + 24, 0xFFFFFFFF); // "see the ZIP64 field", which it does not have
+    EQ_THROWS(loadDamaged(big), Error, "('" + tensorRecord + "'): its ZIP64 sizes are missing");
+    std::string shared = bytes; // its bytes said to be those of the first record
+    le32(shared, central + 42, 0);
+    EQ_THROWS(loadDamaged(shared), Error, "damaged archive: two zip records overlap at byte 0");
+
+    // Inside the model's pickle: a string's length, and a memo index.
+    const size_t pickle = bytes.find("\x80\x02" "c__torch__\nModule\n");
+    EQ_VERIFY(pickle != std::string::npos);
+    const size_t text = bytes.find("X\x10\x00\x00\x00" "eqnet_calibrated", pickle);
+    EQ_VERIFY(text != std::string::npos);
+    std::string longText = bytes;
+    le32(longText, text + 1, 0x7FFFFFFF);
+    EQ_THROWS(loadDamaged(longText), Error, "not a readable checkpoint: " + archiveName + "/data.pkl: damaged pickle at byte " +
+                                               std::to_string(text - pickle) + ": a value claims 2147483647 bytes");
+    std::string memo = bytes;
+    const size_t put = text + 21; // BINPUT 1 after the string
+    EQ_VERIFY(memo[put] == 'q');
+    memo[put] = 'r'; // LONG_BINPUT, its 4-byte index over the next bytes
+    le32(memo, put + 1, 0x9E000000);
+    EQ_THROWS(loadDamaged(memo), Error, archiveName + "/data.pkl: damaged pickle at byte " + std::to_string(put - pickle) +
+                                            ": memo index 2650800128 after");
+    // A storage said to hold more elements than its record (LibTorch would read past the end of
+    // the record's buffer): storage 1, the first convolution's 16x1x3x3 weights, 144 -> 255.
+    const size_t numel = bytes.find("K\x90tQ", pickle);
+    EQ_VERIFY(numel != std::string::npos);
+    std::string overlong = bytes;
+    overlong[numel + 1] = '\xff';
+    EQ_THROWS(loadDamaged(overlong), Error, archiveName + "/data.pkl: damaged pickle at byte " +
+                                                std::to_string(numel + 3 - pickle) +
+                                                ": storage 1 claims 255 elements of 4 bytes, its record holds 576 bytes");
+    EQ_VERIFY(fileBytes(good) == bytes);
+    Supernet::load(good); // the intact archive passes every check
 }
 
 EQ_TEST(uniform_table_covers_forms_and_bits) {

@@ -6,6 +6,7 @@
 #include "eqnet/error.h"
 #include "eqnet/files.h"
 #include "graph/imported_network_json.h"
+#include "io/torch_archive_check.h"
 
 #include <zlib.h>
 
@@ -170,8 +171,12 @@ void saveArchiveAtomic(torch::serialize::OutputArchive& ar, const std::string& p
 
 void openArchive(torch::serialize::InputArchive& ar, const std::string& path, const torch::Device& device) {
     if (!fs::is_regular_file(path)) throw Error(path + ": checkpoint file not found");
+    // Read once and checked before LibTorch sees it: LibTorch sizes its buffers from the zip
+    // directory and from lengths inside the pickles, whatever the file holds.
+    const std::string bytes = readTextFile(path);
+    checkTorchArchive(bytes, path + ": not a readable checkpoint");
     try {
-        ar.load_from(path, device);
+        ar.load_from(bytes.data(), bytes.size(), device);
     } catch (const std::exception& e) { // c10::Error, and TorchScript's own errors (a damaged type name)
         throw Error(path + ": not a readable checkpoint (truncated, corrupt or not a LibTorch archive): " +
                     firstLine(e.what()));
