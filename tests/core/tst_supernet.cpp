@@ -381,6 +381,19 @@ EQ_TEST(damaged_archive_sizes_are_refused_before_libtorch_allocates) {
     EQ_THROWS(loadDamaged(overlong), Error, archiveName + "/data.pkl: damaged pickle at byte " +
                                                 std::to_string(numel + 3 - pickle) +
                                                 ": storage 1 claims 255 elements of 4 bytes, its record holds 576 bytes");
+    // Found by the CTest mutation pass (a segfault): a storage of 0 elements under a tensor of
+    // 144, whose sizes LibTorch sets without checking them against the storage.
+    std::string reach = bytes;
+    reach[numel + 1] = '\0';
+    EQ_THROWS(loadDamaged(reach), Error, "data.pkl: damaged pickle at byte " + std::to_string(numel + 34 - pickle) +
+                                             ": a tensor reaches element 143 of a storage of 0");
+    // One record read twice (LibTorch allocates it for each reference): storage key "1" -> "0".
+    std::string twice = bytes;
+    const size_t key1 = bytes.rfind("X\x01\x00\x00\x00" "1", numel); // the key of that storage
+    EQ_VERIFY(key1 != std::string::npos && key1 > pickle && numel - key1 < 16);
+    twice[key1 + 5] = '0';
+    EQ_THROWS(loadDamaged(twice), Error, "data.pkl: damaged pickle at byte " + std::to_string(numel + 3 - pickle) +
+                                             ": storage 0 is referred to twice");
     EQ_VERIFY(fileBytes(good) == bytes);
     Supernet::load(good); // the intact archive passes every check
 }

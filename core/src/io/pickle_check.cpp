@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -15,12 +16,12 @@ namespace {
 // What the walk knows of a value on the pickle machine's stack. Copies (DUP, memo) share their
 // text and items, so the walk's memory grows with the pickle's length, not with its copies.
 struct Value {
-    enum Kind { Mark, Str, Int, Class, Tuple, Other } kind = Other;
-    int64_t number = 0;                              // Int
+    enum Kind { Str, Int, Class, Tuple, Storage, Other } kind = Other;
+    int64_t number = 0;                              // Int; Storage: its elements
     std::shared_ptr<const std::string> text;         // Str: the string; Class: "module.name"
     std::shared_ptr<const std::vector<Value>> items; // Tuple: up to kTupleItems plain values
 };
-constexpr size_t kTupleItems = 8;   // longer tuples, and tuples inside tuples, become Other
+constexpr size_t kTupleItems = 16;  // longer tuples become Other
 constexpr size_t kTextBytes = 256;  // longer strings become Other (no storage key is that long)
 
 enum class Arg { None, Fixed, Counted, Line, TwoLines };
@@ -133,27 +134,27 @@ private:
         return {};
     }
 
+    // Marks are kept beside the stack, as LibTorch's unpickler keeps them (a memo store after
+    // a MARK stores the value below it).
     Value pop() {
-        if (stack_.empty() || stack_.back().kind == Value::Mark) fail("the stack runs out");
+        if (stack_.empty()) fail("the stack runs out");
         Value v = std::move(stack_.back());
         stack_.pop_back();
         return v;
     }
     std::vector<Value> popToMark() {
-        size_t m = stack_.size();
-        while (m > 0 && stack_[m - 1].kind != Value::Mark) --m;
-        if (m == 0) fail("no MARK to pop to");
+        if (marks_.empty() || marks_.back() > stack_.size()) fail("no MARK to pop to");
+        const size_t m = marks_.back();
+        marks_.pop_back();
         std::vector<Value> items(std::make_move_iterator(stack_.begin() + long(m)), std::make_move_iterator(stack_.end()));
-        stack_.resize(m - 1);
+        stack_.resize(m);
         return items;
     }
     void push(Value v) { stack_.push_back(std::move(v)); }
     void pushOther() { push(Value{}); }
     void pushTuple(std::vector<Value> items) {
         Value t;
-        bool plain = items.size() <= kTupleItems;
-        for (const Value& v : items) plain = plain && v.kind != Value::Tuple;
-        if (plain) {
+        if (items.size() <= kTupleItems) {
             t.kind = Value::Tuple;
             t.items = std::make_shared<const std::vector<Value>>(std::move(items));
         }
@@ -202,16 +203,62 @@ private:
         if (!recordSize_) fail("a storage reference where none may be");
         const std::optional<uint64_t> size = recordSize_(key);
         if (!size) fail("storage " + key + " has no record in the archive");
+        // LibTorch reads the record again for every reference: one reference per storage keeps
+        // what it allocates within the file's size.
+        if (!storagesSeen_.insert(key).second) fail("storage " + key + " is referred to twice");
         if (elements < 0 || uint64_t(elements) > *size / uint64_t(elementBytes))
             fail("storage " + key + " claims " + std::to_string(elements) + " elements of " +
                  std::to_string(elementBytes) + " bytes, its record holds " + std::to_string(*size) + " bytes");
+        Value st;
+        st.kind = Value::Storage;
+        st.number = elements;
+        push(std::move(st));
+    }
+
+    // torch._utils._rebuild_tensor_v2(storage, offset, sizes, strides, ...): LibTorch sets these
+    // on the tensor without checking them against the storage, so every element the tensor can
+    // reach must lie inside it.
+    void rebuildTensor(const Value& args) {
+        const std::vector<Value>* a = args.kind == Value::Tuple ? args.items.get() : nullptr;
+        const auto ints = [](const Value& v) -> const std::vector<Value>* {
+            if (v.kind != Value::Tuple) return nullptr;
+            for (const Value& i : *v.items)
+                if (i.kind != Value::Int || i.number < 0) return nullptr;
+            return v.items.get();
+        };
+        if (!a || a->size() < 4 || (*a)[0].kind != Value::Storage || (*a)[1].kind != Value::Int ||
+            (*a)[1].number < 0 || !ints((*a)[2]) || !ints((*a)[3]) || (*a)[2].items->size() != (*a)[3].items->size())
+            fail("a tensor description that is not LibTorch's (storage, offset, sizes, strides)");
+        const std::vector<Value>& sizes = *(*a)[2].items;
+        const std::vector<Value>& strides = *(*a)[3].items;
+        const int64_t elements = (*a)[0].number;
+        unsigned __int128 last = uint64_t((*a)[1].number); // the furthest element it reaches
+        bool empty = false;
+        for (size_t i = 0; i < sizes.size(); ++i) {
+            empty = empty || sizes[i].number == 0;
+            last += static_cast<unsigned __int128>(uint64_t(sizes[i].number == 0 ? 0 : sizes[i].number - 1)) *
+                    uint64_t(strides[i].number);
+            if (last >> 64) fail("a tensor reaches past its storage");
+        }
+        if (!empty && last >= static_cast<unsigned __int128>(uint64_t(elements)))
+            fail("a tensor reaches element " + std::to_string(uint64_t(last)) + " of a storage of " +
+                 std::to_string(elements));
+    }
+
+    void reduce() {
+        const Value args = pop(), callable = pop();
+        if (callable.kind == Value::Class) {
+            if (*callable.text == "torch._utils._rebuild_tensor_v2") rebuildTensor(args);
+            else if (callable.text->rfind("torch._utils.", 0) == 0) fail("unsupported tensor kind " + *callable.text);
+        }
+        pushOther();
     }
 
     void step(unsigned char code, std::string_view arg) {
         switch (code) {
         case 0x80: case 0x95: case 0x98: break;            // PROTO FRAME READONLY_BUFFER
         case '.': break;                                    // STOP
-        case '(': push(Value{Value::Mark, 0, nullptr, nullptr}); break; // MARK
+        case '(': marks_.push_back(stack_.size()); break;  // MARK
         case '0': pop(); break;                             // POP
         case '1': popToMark(); break;                       // POP_MARK
         case '2': {                                         // DUP
@@ -260,8 +307,8 @@ private:
             pushTuple(std::move(items));
             break;
         }
-        case 'Q': persistentReference(pop()); pushOther(); break;           // BINPERSID
-        case 'R': pop(); pop(); pushOther(); break;                         // REDUCE
+        case 'Q': persistentReference(pop()); break;                        // BINPERSID
+        case 'R': reduce(); break;                                          // REDUCE
         case 'b': pop(); if (stack_.empty()) fail("the stack runs out"); break; // BUILD
         case 0x81: pop(); pop(); pushOther(); break;                        // NEWOBJ
         case 0x92: pop(); pop(); pop(); pushOther(); break;                 // NEWOBJ_EX
@@ -300,6 +347,8 @@ private:
     size_t pos_ = 0, at_ = 0;
     uint64_t opcodes_ = 0;
     std::vector<Value> stack_;
+    std::vector<size_t> marks_;
+    std::unordered_set<std::string> storagesSeen_;
     std::unordered_map<uint64_t, Value> memo_;
 };
 
