@@ -74,3 +74,18 @@ build_sanitized() {
     say "building with $JOBS jobs"
     cmake --build "$SANITIZE_DIR" -j "$JOBS" "$@"
 }
+
+# The clang build with ThreadSanitizer (scripts/test --sanitize): the core and the studio with
+# the tests of their threaded parts, in $TSAN_DIR. Qt and LibTorch are not instrumented;
+# tests/tsan.supp names what TSan reports inside them.
+TSAN_DIR=${TSAN_DIR:-$EQNET_ROOT/build-tsan}
+TSAN_FLAGS="-fsanitize=thread -fno-omit-frame-pointer"
+build_tsan() {
+    ensure_packages "$EQNET_ROOT/scripts/debian-packages-sanitize.txt"
+    say "configuring the ThreadSanitizer build in $TSAN_DIR (clang, $TSAN_FLAGS)"
+    CC=clang CXX=clang++ cmake -S "$EQNET_ROOT" -B "$TSAN_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DCMAKE_CXX_FLAGS="$TSAN_FLAGS" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" \
+        -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=thread" >/dev/null
+    say "building with $JOBS jobs"
+    cmake --build "$TSAN_DIR" -j "$JOBS" "$@"
+}

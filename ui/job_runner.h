@@ -20,6 +20,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace eqnet {
 namespace ui {
@@ -95,8 +96,13 @@ signals:
     // ok = false: the job threw (error says why). stopped: a stop was requested.
     void finished(const QString& title, bool ok, const QString& error, bool stopped);
 
+private slots:
+    void drainInbox();
+
 private:
     friend class JobContext;
+    // Runs fn on the runner's thread after the current events (queued, never blocking).
+    void queue(std::function<void()> fn);
     void emitProgress(const Progress& p);
     void onWorkerDone(bool ok, const QString& error);
 
@@ -108,6 +114,9 @@ private:
     PauseToken pause_;
     // Progress throttling, touched by the worker only.
     std::mutex throttleMutex_;
+    // Functions posted by the worker, run on the runner's thread by drainInbox().
+    std::mutex inboxMutex_;
+    std::vector<std::function<void()>> inbox_;
     QElapsedTimer sinceLast_;
     std::string lastStage_;
 };

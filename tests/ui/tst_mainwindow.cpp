@@ -76,6 +76,17 @@ eqnet::TrainConfig syntheticConfig() {
 
 } // namespace
 
+
+// Built with a sanitizer (scripts/test --sanitize)?
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
+#define EQ_SANITIZED 1
+#endif
+#endif
+#ifndef EQ_SANITIZED
+#define EQ_SANITIZED 0
+#endif
+
 class TestMainWindow : public QObject {
     Q_OBJECT
 private slots:
@@ -639,7 +650,9 @@ private slots:
         timer.stop();
         qInfo("event loop: %lld ticks in %lld ms, longest gap %lld ms", ticks, clock.elapsed(), worst);
         QVERIFY(ticks > 50);
+#if !EQ_SANITIZED // a sanitizer slows every event several times over: the bar is for real builds
         QVERIFY2(worst < 100, qPrintable(QStringLiteral("the event loop stalled for %1 ms").arg(worst)));
+#endif
         // The run finished and the window knows (start disabled again).
         QVERIFY(window.document()->summary().hasCheckpoint || eqnet::inspectRun(tmp.filePath("live").toStdString()).hasCheckpoint);
         QTRY_VERIFY_WITH_TIMEOUT(window.document()->summary().trainingFinished, 10000);
