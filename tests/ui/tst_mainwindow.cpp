@@ -2,6 +2,7 @@
 // saved window state, the demo run, the New run dialog, and the event loop's latency while a
 // training job runs inside the app. Runs offscreen (QT_QPA_PLATFORM=offscreen, set by CTest)
 // and against test settings (QStandardPaths test mode), never the user's own.
+#include "sanitizer.h"
 #include "application.h"
 #include "demo_run.h"
 #include "i18n.h"
@@ -76,16 +77,6 @@ eqnet::TrainConfig syntheticConfig() {
 
 } // namespace
 
-
-// Built with a sanitizer (scripts/test --sanitize)?
-#if defined(__has_feature)
-#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
-#define EQ_SANITIZED 1
-#endif
-#endif
-#ifndef EQ_SANITIZED
-#define EQ_SANITIZED 0
-#endif
 
 class TestMainWindow : public QObject {
     Q_OBJECT

@@ -2,6 +2,7 @@
 // (non-dominated, allowed, sorted), the stored front's measured points on the plot, a new
 // search when a constraint changes, click selection with its layer table, Verify writing the
 // measurement into the stored front, Export handing over the full choice. Offscreen.
+#include "sanitizer.h"
 #include "constraints_dock.h"
 #include "bitops_axis.h"
 #include "front_merge.h"
@@ -70,9 +71,9 @@ class TestParetoTab : public QObject {
     }
     // Waits for the next searchFinished after `before` emissions.
     bool waitSearch(int before) {
-        QDeadlineTimer deadline(60000);
+        QDeadlineTimer deadline(60000 * eqtest::kWaitScale);
         while (searched_->count() <= before && !deadline.hasExpired()) QTest::qWait(20);
-        return searched_->count() > before && tab_->searchRunner()->waitForIdle(60000);
+        return searched_->count() > before && tab_->searchRunner()->waitForIdle(60000 * eqtest::kWaitScale);
     }
 
     // Every baseline label's text box (its padding excluded) clear of the front's markers
@@ -209,7 +210,7 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(tab_.get()));
         searched_ = std::make_unique<QSignalSpy>(tab_.get(), &ParetoTab::searchFinished);
         QVERIFY(doc_->open(run_.path()));
-        QVERIFY(doc_->waitUntilLoaded(60000));
+        QVERIFY(doc_->waitUntilLoaded(60000 * eqtest::kWaitScale));
         QVERIFY(doc_->predictor());
     }
     void cleanupTestCase() {
@@ -516,8 +517,8 @@ private slots:
         QSignalSpy spy(tab_.get(), &ParetoTab::overlayFinished);
         QVERIFY(!tab_->setOverlayProfile(QStringLiteral("no-such-profile")));
         QVERIFY(tab_->setOverlayProfile(QStringLiteral("int4-int8-pc-asym")));
-        QVERIFY(spy.wait(60000));
-        QVERIFY(tab_->overlayRunner()->waitForIdle(60000));
+        QVERIFY(spy.wait(60000 * eqtest::kWaitScale));
+        QVERIFY(tab_->overlayRunner()->waitForIdle(60000 * eqtest::kWaitScale));
         QCOMPARE(spy.last().at(1).toString(), QString());
         const eqnet::HardwareProfile profile = eqnet::findProfile("int4-int8-pc-asym");
         const auto predictor = doc_->predictor();
@@ -599,7 +600,7 @@ private slots:
         QSignalSpy done(tab_.get(), &ParetoTab::verifyFinished);
         QSignalSpy refreshed(doc_.get(), &RunDocument::summaryChanged);
         QTest::mouseClick(verify, Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(done.count() == 1, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(done.count() == 1, 60000 * eqtest::kWaitScale);
         QVERIFY2(done.at(0).at(0).toBool(), qPrintable(done.at(0).at(1).toString()));
         const SubnetChoice sel = tab_->selectedSubnet();
         QVERIFY(sel.config == front[k].config);
@@ -639,7 +640,7 @@ private slots:
         QVERIFY(stop && stop->isEnabled());
         QVERIFY(!tab_->findChild<QPushButton*>(QStringLiteral("verifyButton"))->isEnabled());
         QTest::mouseClick(stop, Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(done.count() == 1, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(done.count() == 1, 60000 * eqtest::kWaitScale);
         QVERIFY(!done.at(0).at(0).toBool());
         QVERIFY(!tab_->frontPoints()[k].validation);
         QCOMPARE(eqnet::frontToJson(eqnet::readFront(dir, "flex-2to8-pt", doc_->layers()), doc_->layers()), before);
@@ -702,11 +703,11 @@ private slots:
 
     void rapidChangesEndWithTheLatest() {
         // Several requests while one runs: only the latest one's front is shown.
-        QVERIFY(tab_->searchRunner()->waitForIdle(60000));
+        QVERIFY(tab_->searchRunner()->waitForIdle(60000 * eqtest::kWaitScale));
         dock_->selectProfile(QStringLiteral("flex-2to8-pt"));
         dock_->selectProfile(QStringLiteral("int4-int8-pc-asym"));
         dock_->selectProfile(QStringLiteral("int8-pc-sym"));
-        QTRY_VERIFY_WITH_TIMEOUT(!tab_->searchRunner()->isBusy() && tab_->searchedProfile().name == "int8-pc-sym", 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!tab_->searchRunner()->isBusy() && tab_->searchedProfile().name == "int8-pc-sym", 60000 * eqtest::kWaitScale);
         const auto front = tab_->frontPoints();
         QCOMPARE(int(front.size()), 1); // a single subnet: all 8/8
         QVERIFY(front[0].config == eqnet::uniformSubnet(uitest::kDemoRunLayers, 8, 8, dock_->profile().form));
@@ -714,7 +715,7 @@ private slots:
 
     void infeasibleBudgetSaysWhy() {
         QVERIFY(dock_->selectProfile(QStringLiteral("flex-2to8-pt")));
-        QTRY_VERIFY_WITH_TIMEOUT(!tab_->searchRunner()->isBusy() && tab_->searchedProfile().name == "flex-2to8-pt", 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!tab_->searchRunner()->isBusy() && tab_->searchedProfile().name == "flex-2to8-pt", 60000 * eqtest::kWaitScale);
         const int before = searched_->count();
         dock_->bitopsBudgetCheck()->setChecked(true);
         dock_->bitopsBudgetSpin()->setValue(1.0); // 1 MBitOps: below the cheapest subnet
@@ -743,7 +744,7 @@ private slots:
     // A BitOps budget is a dashed line at the budget, in the axis' unit, with every front
     // point left of it; none without a budget.
     void budgetLineMarksTheBudget() {
-        QVERIFY(tab_->searchRunner()->waitForIdle(60000));
+        QVERIFY(tab_->searchRunner()->waitForIdle(60000 * eqtest::kWaitScale));
         auto* line = tab_->plot()->findChild<QCPItemStraightLine*>(QStringLiteral("bitopsBudgetLine"));
         auto* label = tab_->plot()->findChild<QCPItemText*>(QStringLiteral("bitopsBudgetLabel"));
         QVERIFY(line && label);
@@ -773,7 +774,7 @@ private slots:
     // Verify front: an edited profile has no file to key a stored front by; once saved, the
     // whole front is stored in the run and every point and baseline measured.
     void verifyFrontStoresAndMeasures() {
-        QVERIFY(tab_->searchRunner()->waitForIdle(60000));
+        QVERIFY(tab_->searchRunner()->waitForIdle(60000 * eqtest::kWaitScale));
         int before = searched_->count();
         for (int b = 2; b <= 8; ++b) {
             dock_->weightBitBox(b)->setChecked(b == 4 || b == 8);
@@ -824,7 +825,7 @@ private slots:
     // front: the tab predicts that profile with it, so that what the plot calls "predicted" is
     // what the stored front says; an unreadable one is named and the run's predictor used.
     void refinedPredictorOfTheStoredSearch() {
-        QVERIFY(tab_->searchRunner()->waitForIdle(60000));
+        QVERIFY(tab_->searchRunner()->waitForIdle(60000 * eqtest::kWaitScale));
         QCOMPARE(tab_->searchedProfile().name, std::string("w48-a8"));
         const std::string dir = run_.path().toStdString();
         const std::string refined = eqnet::frontPredictorPath(dir, "w48-a8");

@@ -1,6 +1,7 @@
 // The Predictor tab against a copy of the shipped demo run (resources/demo-run): the
 // held-out scatter and scores as the predictor file says, the grey samples, a Refit that
 // writes a new predictor, and a Stop during sampling that leaves the samples file whole.
+#include "sanitizer.h"
 #include "job_runner.h"
 #include "predictor_tab.h"
 #include "run_document.h"
@@ -58,8 +59,8 @@ private:
     bool openRun(RunDocument& doc, PredictorTab& tab) {
         QSignalSpy ready(&tab, &PredictorTab::samplesReady);
         if (!doc.open(run_)) return false;
-        if (!doc.waitUntilLoaded(30000)) return false;
-        return tab.samplesShown() || ready.wait(30000);
+        if (!doc.waitUntilLoaded(30000 * eqtest::kWaitScale)) return false;
+        return tab.samplesShown() || ready.wait(30000 * eqtest::kWaitScale);
     }
 
 private slots:
@@ -229,7 +230,7 @@ private slots:
         QSignalSpy finished(&tab, &PredictorTab::fitFinished);
         QSignalSpy loaded(&doc, &RunDocument::loaded);
         QVERIFY(tab.startFit());
-        QVERIFY(finished.wait(60000));
+        QVERIFY(finished.wait(60000 * eqtest::kWaitScale));
         QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(finished.at(0).at(2).toString()));
         // Samples per form unchanged: nothing measured, the same file.
         QCOMPARE(readAll(run_ + QStringLiteral("/cqap/samples.jsonl")), samplesBefore);
@@ -245,9 +246,9 @@ private slots:
         QCOMPARE(scores.value(QStringLiteral("conditional")).toObject().value(QStringLiteral("kendall_tau")).toDouble(),
                  fresh.scores().kendallTau);
         // The document reloads and the tab shows the new predictor.
-        QVERIFY(loaded.count() > 0 || loaded.wait(30000));
-        QTRY_COMPARE_WITH_TIMEOUT(tab.shownTau(), fresh.scores().kendallTau, 30000);
-        QTRY_VERIFY_WITH_TIMEOUT(tab.samplesShown(), 30000);
+        QVERIFY(loaded.count() > 0 || loaded.wait(30000 * eqtest::kWaitScale));
+        QTRY_COMPARE_WITH_TIMEOUT(tab.shownTau(), fresh.scores().kendallTau, 30000 * eqtest::kWaitScale);
+        QTRY_VERIFY_WITH_TIMEOUT(tab.samplesShown(), 30000 * eqtest::kWaitScale);
         QCOMPARE(tab.heldOutCount(), 40);
         auto* scoresTable = tab.findChild<QTableWidget*>(QStringLiteral("scoresTable"));
         QCOMPARE(scoresTable->item(4, 0)->text(), QString::number(fresh.scores().epochs));
@@ -257,7 +258,7 @@ private slots:
         QTest::qWait(1100); // file times have a 1 s resolution on some file systems
         finished.clear();
         QVERIFY(tab.startFit());
-        QVERIFY(finished.wait(60000));
+        QVERIFY(finished.wait(60000 * eqtest::kWaitScale));
         QVERIFY(finished.at(0).at(0).toBool());
         QVERIFY(QFileInfo(predictorPath).lastModified() > firstTime);
         tab.runner()->waitForIdle(1000);
@@ -280,7 +281,7 @@ private slots:
             }
         });
         QVERIFY(tab.startFit());
-        QVERIFY(finished.wait(60000));
+        QVERIFY(finished.wait(60000 * eqtest::kWaitScale));
         QVERIFY(stopAsked);
         QCOMPARE(finished.at(0).at(1).toBool(), true); // stopped
         QVERIFY(tab.statusText().contains(QStringLiteral("Stopped")));

@@ -2,6 +2,7 @@
 // supernet stage after the FP steps), following a file that grows (a torn line waits for its
 // newline) and one that is rewritten, and a tiny synthetic run trained in the app: progress,
 // pause, stop with a checkpoint, resume to the end, weight snapshots.
+#include "sanitizer.h"
 #include "compared_runs.h"
 #include "job_runner.h"
 #include "run_document.h"
@@ -439,7 +440,7 @@ void TstTrainingTab::trainsPausesStopsAndResumesInTheApp() {
     RunDocument doc;
     TrainingTab tab(&doc);
     QVERIFY(doc.open(run));
-    QVERIFY(doc.waitUntilLoaded(30000));
+    QVERIFY(doc.waitUntilLoaded(30000 * eqtest::kWaitScale));
     auto* start = tab.findChild<QPushButton*>(QStringLiteral("trainingStartButton"));
     auto* pause = tab.findChild<QPushButton*>(QStringLiteral("trainingPauseButton"));
     auto* stop = tab.findChild<QPushButton*>(QStringLiteral("trainingStopButton"));
@@ -463,7 +464,7 @@ void TstTrainingTab::trainsPausesStopsAndResumesInTheApp() {
     QVERIFY(!start->isEnabled());
     QVERIFY(!tab.startTraining()); // one job at a time
     QVERIFY(pause->isEnabled() && stop->isEnabled());
-    QTRY_VERIFY_WITH_TIMEOUT(progress.count() > 0, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(progress.count() > 0, 30000 * eqtest::kWaitScale);
     const auto first = progress.first().first().value<eqnet::ui::JobProgress>();
     QCOMPARE(first.stage, QStringLiteral("fp"));
     QCOMPARE(first.total, qint64(16));
@@ -474,7 +475,7 @@ void TstTrainingTab::trainsPausesStopsAndResumesInTheApp() {
     QVERIFY(tab.runner()->isPaused());
     QCOMPARE(pause->text(), TrainingTab::tr("Continue"));
     QVERIFY(pause->isChecked());
-    QTRY_VERIFY_WITH_TIMEOUT(tab.runner()->isHeld(), 30000); // the step in flight has ended
+    QTRY_VERIFY_WITH_TIMEOUT(tab.runner()->isHeld(), 30000 * eqtest::kWaitScale); // the step in flight has ended
     const QString metrics = QDir(run).filePath(QStringLiteral("metrics.jsonl"));
     const int held = lineCount(metrics);
     QTest::qWait(400);
@@ -498,7 +499,7 @@ void TstTrainingTab::trainsPausesStopsAndResumesInTheApp() {
     QVERIFY(!tab.runner()->isPaused());
     QCOMPARE(pause->text(), TrainingTab::tr("Pause"));
     tab.stopTraining();
-    QVERIFY(tab.runner()->waitForIdle(30000));
+    QVERIFY(tab.runner()->waitForIdle(30000 * eqtest::kWaitScale));
     QCOMPARE(finished.count(), 1);
     QCOMPARE(finished.first().first().toBool(), false);
     QVERIFY(QFile::exists(QDir(run).filePath(QStringLiteral("checkpoints/last.pt"))));
@@ -522,7 +523,7 @@ void TstTrainingTab::trainsPausesStopsAndResumesInTheApp() {
     QStringList messages;
     connect(tab.runner(), &JobRunner::message, &tab, [&](const QString& m) { messages << m; });
     QVERIFY(tab.startTraining());
-    QVERIFY(tab.runner()->waitForIdle(60000));
+    QVERIFY(tab.runner()->waitForIdle(60000 * eqtest::kWaitScale));
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 5000);
     // "resuming at stage fp, step ..." and "calibrating ..." were shown, then cleared: a finished
     // run shows no message of its job.
@@ -542,7 +543,7 @@ void TstTrainingTab::trainsPausesStopsAndResumesInTheApp() {
     const auto layers = snapshots.last().at(2).value<std::vector<eqnet::LayerSnapshot>>();
     QSignalSpy loaded(&doc, &RunDocument::loaded);
     doc.reload(); // what MainWindow does on trainingFinished: the layers of the checkpoint
-    QVERIFY(loaded.wait(30000));
+    QVERIFY(loaded.wait(30000 * eqtest::kWaitScale));
     QCOMPARE(layers.size(), doc.layers().size());
     QCOMPARE(layers.size(), size_t(6));
     for (size_t i = 0; i < layers.size(); ++i) {
