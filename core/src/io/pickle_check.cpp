@@ -3,6 +3,7 @@
 #include "io/pickle_check.h"
 
 #include "eqnet/error.h"
+#include "io/little_endian.h"
 
 #include <memory>
 #include <unordered_map>
@@ -60,11 +61,7 @@ struct Table {
 };
 constexpr Table kTable;
 
-uint64_t le(std::string_view b, size_t at, size_t n) {
-    uint64_t v = 0;
-    for (size_t i = n; i-- > 0;) v = (v << 8) | static_cast<unsigned char>(b[at + i]);
-    return v;
-}
+uint64_t le(std::string_view b, uint64_t at, uint64_t n) { return readLittleEndian(b, at, n); }
 
 class Walk {
 public:

@@ -4,6 +4,7 @@
 #include "io/zip_directory.h"
 
 #include "eqnet/error.h"
+#include "io/little_endian.h"
 
 #include <algorithm>
 
@@ -19,12 +20,7 @@ constexpr uint64_t kEndBytes = 22, kZip64EndBytes = 56, kZip64LocatorBytes = 20;
 constexpr uint64_t kCentralBytes = 46, kLocalBytes = 30;
 constexpr uint32_t kUseZip64 = 0xFFFFFFFF;
 
-// Little-endian reads from a range already checked to lie inside the bytes.
-uint64_t le(std::string_view b, uint64_t at, int n) {
-    uint64_t v = 0;
-    for (int i = n - 1; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(b[at + i]);
-    return v;
-}
+uint64_t le(std::string_view b, uint64_t at, uint64_t n) { return readLittleEndian(b, at, n); }
 
 // [at, at + n) inside [0, end), without overflow.
 bool inside(uint64_t at, uint64_t n, uint64_t end) { return at <= end && n <= end - at; }
