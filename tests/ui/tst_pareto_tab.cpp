@@ -804,7 +804,7 @@ private slots:
 
         before = searched_->count();
         QVERIFY(tab_->verifyFront());
-        QVERIFY(tab_->verifyRunner()->waitForIdle(240000));
+        QVERIFY(tab_->verifyRunner()->waitForIdle(240000 * eqtest::kWaitScale));
         QVERIFY(waitSearch(before)); // the tab shows the stored front when the job ends
         const eqnet::FrontFile f = eqnet::readFront(run_.path().toStdString(), "w48-a8", doc_->layers());
         QCOMPARE(int(f.points.size()), points);
