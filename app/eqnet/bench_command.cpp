@@ -2,6 +2,7 @@
 // micro-benchmarks
 // (figures, not tests).
 #include "commands.h"
+#include "bench_data_parallel.h"
 #include "shared_options.h"
 #include "terminal_progress.h"
 
@@ -250,6 +251,8 @@ int runBenchSearch(const std::string& run, const std::string& model, const std::
 void registerBench(CLI::App& app, CommandSet& set) {
     auto* bench = app.add_subcommand("bench", "micro-benchmarks (figures, not tests)");
     bench->require_subcommand(1);
+
+    registerBenchDataParallel(bench, set);
 
     auto fq = std::make_shared<FakeQuantArgs>();
     auto* fqCmd = bench->add_subcommand("fakequant", "fused vs composed fake quantization");

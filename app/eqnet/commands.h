@@ -51,5 +51,6 @@ void registerSearch(CLI::App& app, CommandSet& set);      // search_command.cpp
 void registerProfiles(CLI::App& app, CommandSet& set);    // profiles_command.cpp
 void registerExport(CLI::App& app, CommandSet& set);      // export_command.cpp
 void registerPipeline(CLI::App& app, CommandSet& set);    // pipeline_command.cpp
+void registerLaunch(CLI::App& app, CommandSet& set);      // launch_command.cpp
 
 } // namespace eqcli

@@ -30,6 +30,7 @@ constexpr eqcli::RegisterFn kCommands[] = {
     eqcli::registerInfo,   eqcli::registerPtq,    eqcli::registerEval,     eqcli::registerRecalibrate,
     eqcli::registerTrain,  eqcli::registerReport, eqcli::registerBench,    eqcli::registerCqap,
     eqcli::registerSearch, eqcli::registerProfiles, eqcli::registerExport, eqcli::registerPipeline,
+    eqcli::registerLaunch,
 };
 
 } // namespace

@@ -89,6 +89,13 @@ const Limit kLimits[] = {
     {"--fit-seed", 0, kSeedMax},
     // machine
     {"--threads", 0, 1024},
+    // data-parallel runs
+    {"--ranks", 1, 256},
+    {"--world-size", 1, 65536},
+    {"--rank", 0, 65535},
+    {"--master-port", 0, 65535},
+    {"--dist-timeout", 0, 604800, true},
+    {"--grace", 0, 3600},
     // benchmarks
     {"--seconds", 0, 3600, true},
     {"--rounds", 1, 1000},

@@ -23,6 +23,29 @@ void addRuntimeOptions(CLI::App* cmd, RuntimeOptions& rt) {
     cmd->add_option("--threads", rt.threads, "CPU threads (0: all cores)")->capture_default_str();
 }
 
+void addDistributedOptions(CLI::App* cmd, DistributedArgs& a) {
+    a.cmd = cmd;
+    cmd->add_option("--world-size", a.options.worldSize,
+                    "data-parallel: number of ranks (processes) of the run (default: WORLD_SIZE, else 1)");
+    cmd->add_option("--rank", a.options.rank, "data-parallel: this process's rank, 0 to world size - 1 (default: RANK)");
+    cmd->add_option("--master", a.master,
+                    "data-parallel: HOST:PORT where the ranks meet; rank 0 listens there (default: "
+                    "MASTER_ADDR:MASTER_PORT, else 127.0.0.1:29500)");
+    cmd->add_option("--dist-timeout", a.options.timeoutSeconds,
+                    "data-parallel: seconds a rank waits for the others (a dead rank is noticed at once)")
+        ->capture_default_str();
+}
+
+DistOptions resolveDistributed(const DistributedArgs& a) {
+    DistOptions o = distOptionsFromEnvironment(DistOptions{});
+    if (a.cmd->count("--world-size")) o.worldSize = a.options.worldSize;
+    if (a.cmd->count("--rank")) o.rank = a.options.rank;
+    if (!a.master.empty()) parseMaster(a.master, o);
+    o.timeoutSeconds = a.options.timeoutSeconds;
+    checkDistOptions(o);
+    return o;
+}
+
 void addDataOptions(CLI::App* cmd, DataSpec& spec) {
     const std::map<std::string, DataFormat> formats = {{"auto", DataFormat::Auto},
                                                        {"idx", DataFormat::Idx},

@@ -6,6 +6,7 @@
 // in their command; the check they share is here (checkSplit). Also the helpers several
 // commands' output shares.
 #include "eqnet/data.h"
+#include "eqnet/distributed.h"
 #include "eqnet/model_spec.h"
 #include "eqnet/supernet.h"
 
@@ -16,6 +17,17 @@
 namespace eqcli {
 
 void addRuntimeOptions(CLI::App* cmd, eqnet::RuntimeOptions& rt);
+// --world-size, --rank, --master HOST:PORT, --dist-timeout: this process as one rank of a
+// data-parallel run (eqnet/distributed.h). Where an option is not given, the environment's
+// WORLD_SIZE, RANK, MASTER_ADDR, MASTER_PORT (what `eqnet launch` and PyTorch's launchers set).
+struct DistributedArgs {
+    eqnet::DistOptions options;
+    std::string master;
+    CLI::App* cmd = nullptr;
+};
+void addDistributedOptions(CLI::App* cmd, DistributedArgs& args);
+// The options given, over the environment's; checked (eqnet::Error names what is wrong).
+eqnet::DistOptions resolveDistributed(const DistributedArgs& args);
 // --data, --data-format, --val-size, --mean, --std, and for image folders --image-size,
 // --channels, --cache-mb, --max-bad-images.
 void addDataOptions(CLI::App* cmd, eqnet::DataSpec& spec);

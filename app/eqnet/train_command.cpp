@@ -4,6 +4,8 @@
 #include "shared_options.h"
 #include "terminal_progress.h"
 
+#include "eqnet/distributed.h"
+#include "eqnet/error.h"
 #include "eqnet/supernet.h"
 #include "eqnet/training.h"
 
@@ -26,19 +28,48 @@ struct TrainArgs {
     bool noWdr = false;
     int staticBits = 0;
     RuntimeOptions rt;
+    DistributedArgs dist;
 };
 
-int runTrain(TrainConfig cfg, const std::string& out, const std::string& resume, const RuntimeOptions& rt) {
+// The key under which rank 0 tells the other ranks that the run folder is ready (or why not).
+constexpr const char* kRunReadyKey = "eqnet/train/run-ready";
+
+int runTrain(TrainConfig cfg, const std::string& out, const std::string& resume, const RuntimeOptions& rt,
+             const DistOptions& dist) {
     applyRuntime(rt);
+    std::shared_ptr<RankGroup> group;
+    if (dist.distributed()) group = RankGroup::connect(dist);
+    const bool lead = !group || group->rank() == 0;
     std::unique_ptr<TrainingJob> job;
-    if (!resume.empty()) {
-        job = std::make_unique<TrainingJob>(TrainingJob::open(resume));
+    if (lead) {
+        // Rank 0 creates (or opens) the run; the others open it once it is there.
+        try {
+            if (!resume.empty()) {
+                job = std::make_unique<TrainingJob>(TrainingJob::open(resume));
+            } else {
+                cfg.device = rt.device;
+                job = std::make_unique<TrainingJob>(TrainingJob::create(out, cfg));
+            }
+        } catch (const std::exception& e) {
+            if (group) group->postValue(kRunReadyKey, std::string("error: ") + e.what());
+            throw;
+        }
+        if (group) group->postValue(kRunReadyKey, "ready");
     } else {
-        cfg.device = rt.device;
-        job = std::make_unique<TrainingJob>(TrainingJob::create(out, cfg));
+        const std::string word = group->waitValue(kRunReadyKey);
+        if (word != "ready") throw Error("rank 0 could not start the run, so neither can this rank (" + word + ")");
+        job = std::make_unique<TrainingJob>(TrainingJob::open(resume.empty() ? out : resume));
     }
-    std::fprintf(stderr, "run folder %s (%s)\n", job->runDir().c_str(),
-                 job->config().staticSubnet ? "static baseline" : "supernet");
+    job->setRankGroup(group);
+    if (!lead) {
+        // The other ranks train quietly; rank 0 reports for the run, and any rank's error is
+        // printed by main().
+        const TrainOutcome o = job->run({}, stopToken());
+        return o.finished ? 0 : 130;
+    }
+    std::fprintf(stderr, "run folder %s (%s%s)\n", job->runDir().c_str(),
+                 job->config().staticSubnet ? "static baseline" : "supernet",
+                 group ? (", " + std::to_string(group->size()) + " ranks").c_str() : "");
     TerminalProgress bar("train");
     TrainCallbacks cb;
     cb.onProgress = [&](const Progress& p) {
@@ -108,6 +139,7 @@ void registerTrain(CLI::App& app, CommandSet& set) {
         ->capture_default_str();
     cmd->add_option("--seed", tc.seed)->capture_default_str();
     addRuntimeOptions(cmd, a->rt);
+    addDistributedOptions(cmd, a->dist);
     addDataOptions(cmd, tc.data);
     addAugmentationOptions(cmd, tc.data.augment);
     set.add(cmd, [a, fpEpochs] {
@@ -120,7 +152,7 @@ void registerTrain(CLI::App& app, CommandSet& set) {
             tc.staticForm = parseForm(a->staticForm);
         }
         importedModelSkipsFpTraining(fpEpochs, tc.model, tc.fpEpochs);
-        return runTrain(tc, a->out, a->resume, a->rt);
+        return runTrain(tc, a->out, a->resume, a->rt, resolveDistributed(a->dist));
     });
 }
 

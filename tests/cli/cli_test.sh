@@ -7,8 +7,8 @@ CASE=$2
 W=$3
 
 # Every command of `eqnet --help`, and bench's subcommands.
-COMMANDS="info ptq eval recalibrate train report bench cqap search profiles export pipeline"
-BENCH_COMMANDS="fakequant train-step calibration subnet-measure decode measurement search"
+COMMANDS="info ptq eval recalibrate train report bench cqap search profiles export pipeline launch"
+BENCH_COMMANDS="fakequant train-step calibration subnet-measure decode measurement search data-parallel"
 
 fail() {
     echo "FAIL ($CASE): $*"
@@ -128,6 +128,26 @@ option_out_of_range)
     expect_output "--population: 1 is outside [2, 100000]"
     run train --channels 2 --out "$W/run"
     expect_output "--channels: 2 is not one of 1, 3"
+    [ ! -e "$W/run" ] || fail "a refused command created $W/run"
+    ;;
+distributed_options_checked)
+    # A data-parallel run's settings are checked before any rank waits for the others or
+    # writes anything, naming the option or variable at fault.
+    run train --world-size 2 --rank 2 --out "$W/run"
+    expect_rc 2
+    expect_output "rank 2: must be from 0 to world size - 1 (1)"
+    run train --master 127.0.0.1:99999 --world-size 2 --out "$W/run"
+    expect_output "--master 127.0.0.1:99999: the port must be a number from 1 to 65535"
+    export RANK=one
+    run train --out "$W/run"
+    unset RANK
+    expect_output "RANK=one: expected a whole number"
+    run launch -n 2
+    expect_failure
+    run launch -n 0 -- train --out "$W/run"
+    expect_output "--ranks: 0 is outside [1, 256]"
+    run launch -n 2 -- launch -n 2 -- train
+    expect_output "the command cannot be launch itself"
     [ ! -e "$W/run" ] || fail "a refused command created $W/run"
     ;;
 profiles_beside_the_program)

@@ -16,6 +16,8 @@
 
 namespace eqnet {
 
+class RankGroup; // eqnet/distributed.h
+
 enum class Guidance {
     Gpg,     // §3.2 GPG-Loss: each subnet guided by the detached output of the one before it
     Teacher, // the usual sandwich rule: every subnet guided by the largest
@@ -81,7 +83,10 @@ struct StepMetrics {
     std::vector<double> losses;           // one per subnet
     double wdrLoss = 0, meanSkew = 0, meanKurt = 0;
     double lr = 0;
-    double imagesPerSecond = 0;
+    double imagesPerSecond = 0; // of the whole run (all ranks)
+    // Data-parallel: the ranks, and the bytes each sent into the step's gradient all-reduce.
+    int ranks = 1;
+    int64_t allReduceBytes = 0;
 };
 
 struct EpochMetrics {
@@ -154,6 +159,11 @@ public:
     // checkpoint at the end of the current step.
     TrainOutcome run(const TrainCallbacks& cb = {}, const StopToken& stop = {},
                      const PauseToken& pause = {});
+    // Data-parallel (docs/distributed.md): run() trains as one rank of `group`, on its slice of
+    // every global batch of config().batchSize; only rank 0 writes the run folder, the others
+    // read it (a folder every rank can read at the same path). A stop agreed by the ranks ends
+    // all of them after the same step. Set before run(); null (the default): one process.
+    void setRankGroup(std::shared_ptr<RankGroup> group);
 
     struct Impl;
 

@@ -86,9 +86,26 @@ void BatchStream::seek(int64_t index) {
     next_ = index;
 }
 
-torch::Tensor BatchStream::readBatch(int64_t index) const {
+void BatchStream::shard(int rank, int ranks) {
+    if (ranks < 1 || rank < 0 || rank >= ranks) throw Error("shard " + std::to_string(rank) + " of " + std::to_string(ranks));
+    if (batchSize_ % ranks != 0)
+        throw Error("batch size " + std::to_string(batchSize_) + " cannot be split evenly over " + std::to_string(ranks) +
+                    " ranks: give a multiple of " + std::to_string(ranks));
+    dropPrefetch();
+    shardRank_ = rank;
+    shardCount_ = ranks;
+}
+
+std::pair<int64_t, int64_t> BatchStream::span(int64_t index) const {
     const int64_t begin = index * batchSize_;
     const int64_t end = std::min<int64_t>(begin + batchSize_, set_.size());
+    if (shardCount_ == 1) return {begin, end};
+    const int64_t part = batchSize_ / shardCount_;
+    return {std::min(end, begin + part * shardRank_), std::min(end, begin + part * (shardRank_ + 1))};
+}
+
+torch::Tensor BatchStream::readBatch(int64_t index) const {
+    const auto [begin, end] = span(index);
     const std::vector<int64_t> idx(order_.begin() + begin, order_.begin() + end);
     auto bytes = torch::empty({end - begin, set_.channels, set_.height, set_.width}, torch::kUInt8);
     uint8_t* p = bytes.data_ptr<uint8_t>();
@@ -113,8 +130,7 @@ bool BatchStream::next(torch::Tensor& images, torch::Tensor& labels) {
         dropPrefetch();
         bytes = readBatch(next_);
     }
-    const int64_t begin = next_ * batchSize_;
-    const int64_t end = std::min<int64_t>(begin + batchSize_, set_.size());
+    const auto [begin, end] = span(next_);
     labels = labelsTensor(set_, std::vector<int64_t>(order_.begin() + begin, order_.begin() + end), device_);
     ++next_;
     // Streamed: decode the following batch while the caller trains on this one.

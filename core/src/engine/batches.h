@@ -41,16 +41,24 @@ public:
     void startEpoch(int64_t epoch);
     // Jumps to batch `index` of the current epoch (resume).
     void seek(int64_t index);
+    // Data-parallel: every batch is the global batch of the run, and this stream yields only
+    // the part of rank `rank` of `ranks` (an equal slice; the batch size must divide evenly).
+    // Order and augmentation are the global batch's, so the ranks together see exactly what
+    // one process would.
+    void shard(int rank, int ranks);
     bool next(torch::Tensor& images, torch::Tensor& labels);
 
 private:
     // Batch `index` of the current epoch as bytes, augmented.
     torch::Tensor readBatch(int64_t index) const;
+    // The positions in the epoch's order that batch `index` takes here: [first, second).
+    std::pair<int64_t, int64_t> span(int64_t index) const;
     void dropPrefetch();
 
     const ImageSet& set_;
     Normalization norm_;
     int64_t batchSize_;
+    int shardRank_ = 0, shardCount_ = 1;
     bool shuffle_;
     uint64_t seed_;
     torch::Device device_;

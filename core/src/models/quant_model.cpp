@@ -1,5 +1,7 @@
 #include "models/quant_model.h"
 
+#include "dist/sync_batch_norm.h"
+
 #include "eqnet/error.h"
 
 namespace eqnet::models {
@@ -61,7 +63,9 @@ torch::Tensor QuantModelImpl::forward(torch::Tensor x) {
         switch (n.op) {
         case Op::Conv:
         case Op::Linear: y = layers_[i]->forward(a); break;
-        case Op::BatchNorm: y = bns_[i]->forward(a); break;
+        case Op::BatchNorm:
+            y = bnGroup_ && is_training() ? dist::syncBatchNorm(*bnGroup_, *bns_[i], a) : bns_[i]->forward(a);
+            break;
         case Op::Relu: y = torch::relu(a); break;
         // hardtanh, not clamp: the same forward, and its backward is one fused pass where
         // clamp's builds a mask from two compares and a where (measured: a third of the

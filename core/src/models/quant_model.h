@@ -4,6 +4,7 @@
 // node's dotted name in graph order (= execution order of first use), so that checkpoint keys
 // read "block0.expand.weight". forward() and emit() walk the same graph: what is trained and
 // measured is what is exported.
+#include "eqnet/distributed.h"
 #include "eqnet/supernet.h"
 #include "export/graph_builder.h"
 #include "graph/network_graph.h"
@@ -26,6 +27,9 @@ public:
     std::vector<std::pair<std::string, quant::QuantLayer>> quantLayers();
     std::vector<std::shared_ptr<torch::nn::BatchNorm2dImpl>> batchNorms();
     const graph::NetworkGraph& graph() const { return graph_; }
+    // While set (a data-parallel training step), batch norm in training mode uses the whole
+    // batch of every rank of `group` (dist/sync_batch_norm.h); null: this process's batch.
+    void setBatchNormGroup(RankGroup* group) { bnGroup_ = group; }
 
 private:
     // Registers `module` under a dotted name, creating the plain container modules on the way.
@@ -37,6 +41,7 @@ private:
     // Per node: its QuantLayer (Conv, Linear) or BatchNorm2d, null for the others.
     std::vector<quant::QuantLayer> layers_;
     std::vector<torch::nn::BatchNorm2d> bns_;
+    RankGroup* bnGroup_ = nullptr;
 };
 
 using QuantModel = std::shared_ptr<QuantModelImpl>;

@@ -24,6 +24,10 @@ std::string metricsStepLine(const StepMetrics& m, bool withWdr) {
     json line = {{"type", "step"}, {"stage", m.stage}, {"step", m.step}, {"epoch", m.epoch},
                  {"losses", namedObject(m.subnetNames, m.losses)}, {"lr", m.lr},
                  {"images_per_s", m.imagesPerSecond}};
+    if (m.ranks > 1) {
+        line["ranks"] = m.ranks;
+        line["allreduce_bytes"] = m.allReduceBytes;
+    }
     if (withWdr) line["wdr"] = {{"loss", m.wdrLoss}, {"skewness", m.meanSkew}, {"kurtosis", m.meanKurt}};
     return line.dump();
 }
@@ -109,6 +113,8 @@ bool parseMetricsLine(const std::string& line, MetricsRecord& out) {
         namedValues(*losses, r.step.subnetNames, r.step.losses, true);
         r.step.lr = num("lr", 0);
         r.step.imagesPerSecond = num("images_per_s", 0);
+        r.step.ranks = int(std::clamp<int64_t>(integer("ranks"), 1, 1 << 20));
+        r.step.allReduceBytes = std::max<int64_t>(integer("allreduce_bytes"), 0);
         const auto wdr = j.find("wdr");
         if (wdr != j.end() && wdr->is_object()) {
             r.hasWdr = true;

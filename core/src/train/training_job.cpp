@@ -3,8 +3,10 @@
 // stopped run resume exactly where it stopped.
 #include "eqnet/training.h"
 
+#include "dist/gradient_sync.h"
 #include "engine/batches.h"
 #include "engine/supernet_impl.h"
+#include "eqnet/distributed.h"
 #include "eqnet/error.h"
 #include "eqnet/files.h"
 #include "eqnet/metrics_schema.h"
@@ -106,6 +108,10 @@ EpochMetrics mainEpochMetrics(Supernet& net, const TrainConfig& cfg, const Datas
 struct TrainingJob::Impl {
     std::string dir;
     TrainConfig cfg;
+    // Data-parallel: this process is one rank of the group; only rank 0 writes the run folder.
+    std::shared_ptr<RankGroup> group;
+    bool writes() const { return !group || group->rank() == 0; }
+    int ranks() const { return group ? group->size() : 1; }
     // Set from another thread (the studio changes the bits it draws while training runs).
     mutable std::mutex snapshotMutex;
     SnapshotRequest snapshot;
@@ -115,13 +121,15 @@ struct TrainingJob::Impl {
     }
 
 
-    void appendMetric(const std::string& line) const { appendLine(runMetricsPath(dir), line); }
+    void appendMetric(const std::string& line) const {
+        if (writes()) appendLine(runMetricsPath(dir), line);
+    }
 
     // After a crash, lines may exist for steps the checkpoint does not hold: drop them, so a
     // resumed run's metrics read as one uninterrupted run.
     void trimMetrics(const Position& pos) const {
         const std::string p = runMetricsPath(dir);
-        if (!fs::exists(p)) return;
+        if (!writes() || !fs::exists(p)) return;
         std::ifstream in(p);
         std::ostringstream kept;
         std::string line;
@@ -152,6 +160,7 @@ struct TrainingJob::Impl {
 
     void saveCheckpoint(const Supernet& net, torch::optim::Optimizer* optim, const Position& pos,
                         const std::string& where) const {
+        if (!writes()) return;
         torch::serialize::OutputArchive ar;
         writeSupernetArchive(net, ar);
         if (optim) {
@@ -182,6 +191,7 @@ TrainingJob::TrainingJob(TrainingJob&&) noexcept = default;
 TrainingJob& TrainingJob::operator=(TrainingJob&&) noexcept = default;
 const TrainConfig& TrainingJob::config() const { return d_->cfg; }
 const std::string& TrainingJob::runDir() const { return d_->dir; }
+void TrainingJob::setRankGroup(std::shared_ptr<RankGroup> group) { d_->group = std::move(group); }
 void TrainingJob::setSnapshotRequest(const SnapshotRequest& r) {
     std::lock_guard<std::mutex> l(d_->snapshotMutex);
     d_->snapshot = r;
@@ -244,7 +254,7 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
     };
     TrainOutcome outcome;
 
-    removePartialFiles(d.dir); // what a killed run was writing: the finished files are whole
+    if (d.writes()) removePartialFiles(d.dir); // what a killed run was writing: the finished files are whole
     Dataset data = loadDataset(cfg.data);
     const Normalization norm{data.mean, data.std};
 
@@ -276,6 +286,16 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
         d.trimMetrics(pos);
         d.appendMetric(metricsEventLine("started"));
     }
+    RankGroup* const group = d.group.get();
+    if (group) {
+        // Every rank starts from the same place with the same network: rank 0's (its fresh
+        // initialisation is every rank's anyway; a resumed one is read by all from one file).
+        const int64_t stageId = pos.stage == "fp" ? 0 : pos.stage == "main" ? 1 : 2;
+        dist::checkSameOnAllRanks(*group, {stageId, pos.step, pos.epoch, pos.batch, cfg.batchSize, data.train.size()},
+                                  "where the run stands (stage, step, epoch, batch), the batch size or the "
+                                  "number of training images");
+        dist::broadcastModuleState(*group, *net->impl().model);
+    }
     if (pos.stage == "done") {
         outcome.finished = true;
         outcome.fpSteps = pos.fpSteps;
@@ -300,6 +320,9 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
         // The data order is a function of (seed, stage, epoch): resumes see the same batches.
         BatchStream stream(data.train, norm, cfg.batchSize, true, cfg.seed * 2 + (stage == "fp" ? 0 : 1), device, true,
                            data.augment);
+        if (group) stream.shard(group->rank(), group->size());
+        // Data-parallel: a stop is agreed with the gradients (every rank stops after the same step).
+        bool agreedStop = false;
         const int64_t perEpoch = stream.batchesPerEpoch();
         const int64_t total = perEpoch * epochs;
         const std::string label = stage == "fp" ? "fp" : (cfg.staticSubnet ? "static" : "supernet");
@@ -312,8 +335,8 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
             stream.seek(pos.batch);
             torch::Tensor x, y;
             while (true) {
-                pause.waitWhilePaused(stop);
-                if (stop.stopRequested()) {
+                if (!group) pause.waitWhilePaused(stop);
+                if (group ? agreedStop : stop.stopRequested()) {
                     d.saveCheckpoint(*net, &optim, pos, runCheckpointPath(d.dir));
                     d.appendMetric(metricsEventLine("stopped", label, pos.step));
                     say("stopped at " + label + " step " + std::to_string(pos.step) + "; checkpoint written");
@@ -328,8 +351,19 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
                 // drift), and a resumed run, whose parameters start without gradients, behaves
                 // exactly like an uninterrupted one.
                 train::clearGradients(params);
+                n.model->setBatchNormGroup(group);
                 train::StepResult r = stepFn(x, y, pos.step);
+                n.model->setBatchNormGroup(nullptr);
                 if (cfg.adamMovesUnusedSlots) train::zeroUnusedSlotGradients(n);
+                int64_t syncedBytes = 0;
+                if (group) {
+                    // The losses reported are the whole batch's, as one process reports them
+                    // (WDR's is of the weights, the same on every rank).
+                    const dist::GradientSyncResult sync =
+                        dist::averageGradients(*group, params, stop.stopRequested(), &r.losses);
+                    agreedStop = sync.stop;
+                    syncedBytes = sync.bytes;
+                }
                 train::applyUpdate(optim, params, cfg.gradClip, n);
                 ++pos.step;
                 ++pos.batch;
@@ -345,7 +379,9 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
                 m.meanSkew = r.wdr.meanSkew;
                 m.meanKurt = r.wdr.meanKurt;
                 m.lr = lr;
-                m.imagesPerSecond = double(x.size(0)) / std::max(secondsSince(ts), 1e-9);
+                m.imagesPerSecond = double(x.size(0) * d.ranks()) / std::max(secondsSince(ts), 1e-9);
+                m.ranks = d.ranks();
+                m.allReduceBytes = syncedBytes;
                 d.appendMetric(metricsStepLine(m, r.wdr.loss.defined()));
                 if (cb.onStep) cb.onStep(m);
                 if (cb.onProgress) {
@@ -395,9 +431,16 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
             }
         }
         net->setFullPrecision();
-        net->save(runFpCheckpointPath(d.dir));
+        if (d.writes()) net->save(runFpCheckpointPath(d.dir));
         say("calibrating the quantizer on " + std::to_string(cfg.calibImages) + " training images");
-        if (!net->calibrate(data, cfg.calibImages, {}, stop)) {
+        bool calibrated = net->calibrate(data, cfg.calibImages, {}, stop);
+        if (group) {
+            // Every rank calibrates (the others would wait anyway); rank 0's result is kept by
+            // all, and a stop on any rank stops every one.
+            calibrated = !dist::anyRank(*group, !calibrated);
+            if (calibrated) dist::broadcastModuleState(*group, *n.model);
+        }
+        if (!calibrated) {
             // Nothing of the search is kept: the same command calibrates again, then goes on.
             d.appendMetric(metricsEventLine("stopped", "calibrate", pos.step));
             say("stopped during calibration; run the same command to calibrate again and go on");

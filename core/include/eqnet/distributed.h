@@ -1,0 +1,73 @@
+#pragma once
+// Data-parallel work over several processes (docs/distributed.md): LibTorch's c10d with its
+// Gloo process group, ranks meeting at a TCP store on the master. Plain types only; the
+// collectives themselves are in the engine (core/src/dist/).
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace eqnet {
+
+// Where the ranks meet and which one this process is. A world of 1 is a plain run.
+struct DistOptions {
+    int worldSize = 1;
+    int rank = 0;
+    std::string masterHost = "127.0.0.1";
+    int masterPort = 29500;
+    // How long a collective (and the meeting) waits for the other ranks before it fails. A dead
+    // rank is noticed at once (its connections close); this bounds a rank that hangs.
+    double timeoutSeconds = 1800;
+
+    bool distributed() const { return worldSize > 1; }
+};
+
+// The environment variables PyTorch's launchers set, over `given` where present: WORLD_SIZE,
+// RANK, MASTER_ADDR, MASTER_PORT. Throws eqnet::Error naming the variable when one is not a
+// number in range.
+DistOptions distOptionsFromEnvironment(DistOptions given);
+// Throws eqnet::Error unless 1 <= worldSize, 0 <= rank < worldSize, 1 <= port <= 65535 and the
+// timeout is positive; "what" names the source in the message ("--rank", "RANK").
+void checkDistOptions(const DistOptions& o);
+// "HOST:PORT" (or "HOST", keeping the port) into o; throws eqnet::Error on a bad port.
+void parseMaster(const std::string& text, DistOptions& o);
+
+// Whether this build carries the distributed engine (LibTorch with c10d/Gloo, and gloo's
+// headers when it was built). Without it, connecting a world of more than one rank throws.
+bool distributedSupported();
+
+// The ranks of a data-parallel run, connected: the collectives the engine needs (a sum, a
+// broadcast from rank 0) and the store the ranks meet at, for small messages (rank 0's word
+// that the run folder is ready). Every call is collective unless it says otherwise: each rank
+// makes the same calls in the same order. A failure (a rank died, a timeout) throws
+// eqnet::Error saying which rank this is and what was lost.
+class RankGroup {
+public:
+    // Meets the other ranks (waits up to the timeout for all of them) and connects. Throws
+    // eqnet::Error when the build lacks the distributed engine or the meeting fails.
+    static std::shared_ptr<RankGroup> connect(const DistOptions& o);
+    ~RankGroup();
+    RankGroup(const RankGroup&) = delete;
+    RankGroup& operator=(const RankGroup&) = delete;
+
+    int rank() const;
+    int size() const;
+    const DistOptions& options() const;
+
+    // Not collective: a value in the store, for every rank to read with waitValue.
+    void postValue(const std::string& key, const std::string& value);
+    // Not collective: the value of `key`, waiting up to the timeout for it to be posted.
+    std::string waitValue(const std::string& key);
+    // Every rank reaches this point before any goes on.
+    void barrier();
+
+    struct Impl;
+    Impl& impl() { return *d_; }
+
+private:
+    explicit RankGroup(std::unique_ptr<Impl> d);
+    std::unique_ptr<Impl> d_;
+};
+
+} // namespace eqnet
