@@ -34,7 +34,7 @@ struct DataParallelArgs {
     int64_t batch = 256;
     int epochs = 1;
     int threads = 1;
-    uint64_t seed = 1;
+    uint64_t seed = 0; // train's default
     std::string keep;
 };
 
