@@ -57,7 +57,9 @@ int runTrain(TrainConfig cfg, const std::string& out, const std::string& resume,
         if (group) group->postValue(kRunReadyKey, "ready");
     } else {
         const std::string word = group->waitValue(kRunReadyKey);
-        if (word != "ready") throw Error("rank 0 could not start the run, so neither can this rank (" + word + ")");
+        if (word != "ready")
+            throw Error("rank " + std::to_string(group->rank()) + ": rank 0 could not start the run (" +
+                        word.substr(word.rfind("error: ", 0) == 0 ? 7 : 0) + ")");
         job = std::make_unique<TrainingJob>(TrainingJob::open(resume.empty() ? out : resume));
     }
     job->setRankGroup(group);
