@@ -4,6 +4,7 @@
 #include "shared_options.h"
 #include "terminal_progress.h"
 
+#include "eqnet/distributed.h"
 #include "eqnet/pipeline.h"
 #include "eqnet/supernet.h"
 #include "eqnet/timing.h"
@@ -33,10 +34,11 @@ struct PipelineArgs {
     std::string preset = "fmnist";
     PipelineChoices choices;
     RuntimeOptions rt;
+    DistributedArgs dist;
 };
 
 int runPipelineCmd(const std::string& out, const std::string& preset, const std::string& device,
-                   const RuntimeOptions& rt, const PipelineChoices& ch) {
+                   const RuntimeOptions& rt, const PipelineChoices& ch, const DistOptions& dist) {
     applyRuntime(rt);
     PipelineOptions opt = pipelinePreset(preset);
     opt.train.device = device;
@@ -47,7 +49,13 @@ int runPipelineCmd(const std::string& out, const std::string& preset, const std:
     opt.train.data.trainLimit = trainLimit;
     if (ch.fpEpochs >= 0) opt.train.fpEpochs = ch.fpEpochs;
     else if (isModelFile(opt.train.model)) opt.train.fpEpochs = 0;
-    std::fprintf(stderr, "pipeline preset %s into %s\n", preset.c_str(), out.c_str());
+    if (dist.distributed()) {
+        opt.ranks = RankGroup::connect(dist);
+        if (opt.ranks->rank() != 0) // trains quietly with rank 0, which reports and runs the later stages
+            return runPipeline(out, opt, {}, stopToken()).finished ? 0 : 130;
+    }
+    std::fprintf(stderr, "pipeline preset %s into %s%s\n", preset.c_str(), out.c_str(),
+                 dist.distributed() ? (", training on " + std::to_string(dist.worldSize) + " ranks").c_str() : "");
     auto bar = std::make_shared<std::unique_ptr<TerminalProgress>>();
     PipelineCallbacks cb;
     cb.onStage = [bar](const std::string& s) {
@@ -128,7 +136,10 @@ void registerPipeline(CLI::App& app, CommandSet& set) {
     addDataOptions(cmd, ch.data);
     addAugmentationOptions(cmd, ch.data.augment);
     addRuntimeOptions(cmd, a->rt);
-    set.add(cmd, [a] { return runPipelineCmd(a->out, a->preset, a->rt.device, a->rt, a->choices); });
+    addDistributedOptions(cmd, a->dist);
+    set.add(cmd, [a] {
+        return runPipelineCmd(a->out, a->preset, a->rt.device, a->rt, a->choices, resolveDistributed(a->dist));
+    });
 }
 
 } // namespace eqcli

@@ -41,27 +41,16 @@ int runTrain(TrainConfig cfg, const std::string& out, const std::string& resume,
     if (dist.distributed()) group = RankGroup::connect(dist);
     const bool lead = !group || group->rank() == 0;
     std::unique_ptr<TrainingJob> job;
-    if (lead) {
-        // Rank 0 creates (or opens) the run; the others open it once it is there.
-        try {
-            if (!resume.empty()) {
-                job = std::make_unique<TrainingJob>(TrainingJob::open(resume));
-            } else {
-                cfg.device = rt.device;
-                job = std::make_unique<TrainingJob>(TrainingJob::create(out, cfg));
-            }
-        } catch (const std::exception& e) {
-            if (group) group->postValue(kRunReadyKey, std::string("error: ") + e.what());
-            throw;
+    // Rank 0 creates (or opens) the run; the others open it once it is there.
+    startOnRankZero(group.get(), kRunReadyKey, [&] {
+        if (!resume.empty()) {
+            job = std::make_unique<TrainingJob>(TrainingJob::open(resume));
+        } else {
+            cfg.device = rt.device;
+            job = std::make_unique<TrainingJob>(TrainingJob::create(out, cfg));
         }
-        if (group) group->postValue(kRunReadyKey, "ready");
-    } else {
-        const std::string word = group->waitValue(kRunReadyKey);
-        if (word != "ready")
-            throw Error("rank " + std::to_string(group->rank()) + ": rank 0 could not start the run (" +
-                        word.substr(word.rfind("error: ", 0) == 0 ? 7 : 0) + ")");
-        job = std::make_unique<TrainingJob>(TrainingJob::open(resume.empty() ? out : resume));
-    }
+    });
+    if (!job) job = std::make_unique<TrainingJob>(TrainingJob::open(resume.empty() ? out : resume));
     job->setRankGroup(group);
     if (!lead) {
         // The other ranks train quietly; rank 0 reports for the run, and any rank's error is

@@ -4,6 +4,7 @@
 // collectives themselves are in the engine (core/src/dist/).
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -69,5 +70,11 @@ private:
     explicit RankGroup(std::unique_ptr<Impl> d);
     std::unique_ptr<Impl> d_;
 };
+
+// Rank 0 runs `start` (it creates or opens the run folder), then posts "ready" under `key`, or
+// the error `start` threw (and rethrows it). Every other rank waits for that word and throws
+// eqnet::Error with rank 0's message when it is not "ready"; it does not run `start`. Without
+// a group (null): just start().
+void startOnRankZero(RankGroup* group, const std::string& key, const std::function<void()>& start);
 
 } // namespace eqnet

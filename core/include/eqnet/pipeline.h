@@ -12,11 +12,14 @@
 #include "eqnet/training.h"
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace eqnet {
+
+class RankGroup; // eqnet/distributed.h
 
 struct PipelineOptions {
     std::string preset;        // "fmnist" or "quick"
@@ -27,6 +30,9 @@ struct PipelineOptions {
     // Export budget as a uniform subnet: the best subnet whose BitOps are at most those of
     // uniform W<b>A<b> in the profile's form (0: the profile's own budget).
     int exportBudgetBits = 4;
+    // Data-parallel (docs/distributed.md): the training stage runs on these ranks. Rank 0 runs
+    // the pipeline; the other ranks train with it and return when training ends.
+    std::shared_ptr<RankGroup> ranks;
 };
 
 // "fmnist": the published schedule shortened for this data set (FP 2 + supernet 3 epochs,

@@ -202,6 +202,23 @@ void broadcastFromRankZero(RankGroup&, std::vector<torch::Tensor>&) {}
 
 #endif
 
+void startOnRankZero(RankGroup* group, const std::string& key, const std::function<void()>& start) {
+    if (!group || group->rank() == 0) {
+        try {
+            start();
+        } catch (const std::exception& e) {
+            if (group) group->postValue(key, std::string("error: ") + e.what());
+            throw;
+        }
+        if (group) group->postValue(key, "ready");
+        return;
+    }
+    const std::string word = group->waitValue(key);
+    if (word != "ready")
+        throw Error("rank " + std::to_string(group->rank()) + ": rank 0 could not start the run (" +
+                    word.substr(word.rfind("error: ", 0) == 0 ? 7 : 0) + ")");
+}
+
 RankGroup::RankGroup(std::unique_ptr<Impl> d) : d_(std::move(d)) {}
 RankGroup::~RankGroup() = default;
 int RankGroup::rank() const { return d_->opt.rank; }

@@ -2,6 +2,7 @@
 #include "eqnet/pipeline.h"
 #include "io/json_fields.h"
 
+#include "eqnet/distributed.h"
 #include "eqnet/error.h"
 #include "eqnet/files.h"
 #include "eqnet/run_layout.h"
@@ -150,22 +151,37 @@ PipelineResult runPipeline(const std::string& runDir, const PipelineOptions& opt
     json key = optionsKey(opt);
     key["schema"] = "eqnet.pipeline";
     key["version"] = 1;
-    if (fs::exists(recordPath)) {
-        const json old = jsonio::parseRecord(readTextFile(recordPath, kMaxSettingsFileBytes));
-        // Removing a damaged record does not help: the run.json beside it makes the folder a
-        // run the pipeline did not start. Its stages can still be continued one by one.
-        if (old.is_discarded() || !old.is_object())
-            throw Error(recordPath + ": not valid JSON (damaged); the pipeline cannot tell which options made this "
-                        "folder: use another --out folder, or continue its stages by hand (`eqnet train --resume`, "
-                        "`eqnet cqap`, `eqnet search`, `eqnet export`)");
-        if (optionsPart(old) != optionsPart(key)) {
-            std::string preset = "?";
-            jsonio::tryAs(old.value("preset", json()), preset);
-            throw Error(recordPath + ": this folder holds a pipeline run with other options (preset \"" + preset +
-                        "\"); use another --out folder");
+    // Rank 0 checks the folder and creates (or opens) the run; the other ranks of a data-parallel
+    // run open it once it is there, train with rank 0 and leave the later stages to it.
+    RankGroup* const group = opt.ranks.get();
+    std::optional<TrainingJob> job;
+    startOnRankZero(group, "eqnet/pipeline/run-ready", [&] {
+        if (fs::exists(recordPath)) {
+            const json old = jsonio::parseRecord(readTextFile(recordPath, kMaxSettingsFileBytes));
+            // Removing a damaged record does not help: the run.json beside it makes the folder a
+            // run the pipeline did not start. Its stages can still be continued one by one.
+            if (old.is_discarded() || !old.is_object())
+                throw Error(recordPath + ": not valid JSON (damaged); the pipeline cannot tell which options made this "
+                            "folder: use another --out folder, or continue its stages by hand (`eqnet train --resume`, "
+                            "`eqnet cqap`, `eqnet search`, `eqnet export`)");
+            if (optionsPart(old) != optionsPart(key)) {
+                std::string preset = "?";
+                jsonio::tryAs(old.value("preset", json()), preset);
+                throw Error(recordPath + ": this folder holds a pipeline run with other options (preset \"" + preset +
+                            "\"); use another --out folder");
+            }
+        } else if (fs::exists(runConfigPath(runDir))) {
+            throw Error(runDir + " already holds a run not made by `eqnet pipeline`; use another --out folder");
         }
-    } else if (fs::exists(runConfigPath(runDir))) {
-        throw Error(runDir + " already holds a run not made by `eqnet pipeline`; use another --out folder");
+        job.emplace(fs::exists(runConfigPath(runDir)) ? TrainingJob::open(runDir) : TrainingJob::create(runDir, opt.train));
+        if (!fs::exists(recordPath)) writeFileAtomic(recordPath, key.dump(2) + "\n");
+    });
+    if (!job) {
+        TrainingJob rank = TrainingJob::open(runDir);
+        rank.setRankGroup(opt.ranks);
+        res.finished = rank.run({}, stop).finished;
+        res.seconds = secondsSince(t0);
+        return res;
     }
 
     // Each stage's wall and CPU time, printed by the caller and summed into pipeline.json.
@@ -194,9 +210,8 @@ PipelineResult runPipeline(const std::string& runDir, const PipelineOptions& opt
     // 1. Training (stage 1 FP + calibration + stage 2 supernet), resumable.
     stage("train");
     {
-        TrainingJob job = fs::exists(runConfigPath(runDir)) ? TrainingJob::open(runDir) : TrainingJob::create(runDir, opt.train);
-        if (!fs::exists(recordPath)) writeFileAtomic(recordPath, key.dump(2) + "\n");
-        const TrainOutcome t = job.run(cb.train, stop);
+        job->setRankGroup(opt.ranks);
+        const TrainOutcome t = job->run(cb.train, stop);
         if (!t.finished) return finish();
     }
     const std::string device = opt.train.device;
