@@ -194,16 +194,23 @@ EQ_TEST(averaged_gradients_of_two_half_batches_are_the_whole_batchs) {
 
 namespace {
 
-// Every loss of every step record of `stage`, in order.
-std::vector<double> stepLosses(const std::string& run, const std::string& stage) {
-    std::vector<double> out;
+// The step records of `stage` in a run's metrics.jsonl, in order.
+std::vector<nlohmann::json> stepRecords(const std::string& run, const std::string& stage) {
+    std::vector<nlohmann::json> out;
     std::ifstream in(run + "/metrics.jsonl");
     std::string line;
     while (std::getline(in, line)) {
-        const auto j = nlohmann::json::parse(line, nullptr, false);
-        if (j.is_object() && j.value("type", "") == "step" && j.value("stage", "") == stage)
-            for (const auto& [name, v] : j["losses"].items()) out.push_back(v.get<double>());
+        auto j = nlohmann::json::parse(line, nullptr, false);
+        if (j.is_object() && j.value("type", "") == "step" && j.value("stage", "") == stage) out.push_back(std::move(j));
     }
+    return out;
+}
+
+// Every loss of every step record of `stage`, in order.
+std::vector<double> stepLosses(const std::string& run, const std::string& stage) {
+    std::vector<double> out;
+    for (const auto& j : stepRecords(run, stage))
+        for (const auto& [name, v] : j["losses"].items()) out.push_back(v.get<double>());
     return out;
 }
 
@@ -256,16 +263,10 @@ EQ_TEST(two_ranks_train_what_one_process_trains_with_the_whole_batch) {
 
 namespace {
 
-// The records of metrics.jsonl of type "step" for `stage`, as their step numbers.
+// The step numbers of the step records of `stage`.
 std::vector<int64_t> stepNumbers(const std::string& run, const std::string& stage) {
     std::vector<int64_t> steps;
-    std::ifstream in(run + "/metrics.jsonl");
-    std::string line;
-    while (std::getline(in, line)) {
-        const auto j = nlohmann::json::parse(line, nullptr, false);
-        if (j.is_object() && j.value("type", "") == "step" && j.value("stage", "") == stage)
-            steps.push_back(j.value("step", int64_t(-1)));
-    }
+    for (const auto& j : stepRecords(run, stage)) steps.push_back(j.value("step", int64_t(-1)));
     return steps;
 }
 
