@@ -21,6 +21,16 @@ pid_t startSelf(const std::vector<std::string>& args, const ChildOptions& o) {
     std::vector<char*> argv;
     for (auto& w : words) argv.push_back(w.data());
     argv.push_back(nullptr);
+    // The child's environment: this one's, with the given variables set over it.
+    std::vector<std::string> env;
+    for (char** e = environ; *e; ++e) {
+        const std::string entry = *e;
+        if (!o.environment.count(entry.substr(0, entry.find('=')))) env.push_back(entry);
+    }
+    for (const auto& [k, v] : o.environment) env.push_back(k + "=" + v);
+    std::vector<char*> envp;
+    for (auto& e : env) envp.push_back(e.data());
+    envp.push_back(nullptr);
     int logFd = -1;
     if (!o.log.empty()) {
         logFd = ::open(o.log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -45,8 +55,7 @@ pid_t startSelf(const std::vector<std::string>& args, const ChildOptions& o) {
             ::dup2(logFd, STDOUT_FILENO);
             ::dup2(logFd, STDERR_FILENO);
         }
-        for (const auto& [k, v] : o.environment) ::setenv(k.c_str(), v.c_str(), 1);
-        ::execv("/proc/self/exe", argv.data());
+        ::execve("/proc/self/exe", argv.data(), envp.data());
         const char msg[] = "eqnet: cannot start /proc/self/exe\n";
         (void)!::write(STDERR_FILENO, msg, sizeof msg - 1);
         ::_exit(127);
