@@ -7,6 +7,7 @@
 #include "eqnet/cqap.h"
 #include "eqnet/error.h"
 #include "eqnet/files.h"
+#include "eqnet/measurement_pool.h"
 #include "eqnet/cqap_stage.h"
 #include "eqnet/run_layout.h"
 #include "eqnet/run_folder.h"
@@ -36,6 +37,7 @@ struct CqapArgs {
     int bnRepeats = 0;
     std::string score;
     RuntimeOptions rt;
+    DistributedArgs dist;
 };
 
 void printScores(const char* name, const CqapScores& s) {
@@ -125,11 +127,20 @@ void registerCqap(CLI::App& app, CommandSet& set) {
     cmd->add_option("--workers", cq.workers, "subnets measured at once (0: one per thread, at most 8)")
         ->capture_default_str();
     cmd->add_option("--score", a->score, "only score the fitted predictors on the subnets of this samples file");
+    addDistributedOptions(cmd, a->dist);
     set.add(cmd, [a] {
         if (!a->score.empty()) return runCqapScore(a->run, a->score);
+        CqapStageOptions& cq = a->options;
+        // Distributed (docs/distributed.md): rank 0 runs the stage, the others measure with it.
+        const DistOptions dist = resolveDistributed(a->dist);
+        if (dist.distributed()) {
+            applyRuntime(a->rt);
+            cq.ranks = RankGroup::connect(dist);
+            if (cq.ranks->rank() != 0) return serveMeasurementsAsRank(*cq.ranks, a->rt.device, cq.workers);
+        }
+        const SharedMeasurementScope shared(cq.ranks.get());
         const std::string config = runConfigPath(a->run);
         const EvalOptions runEval = trainConfigFromJson(readTextFile(config), config).eval;
-        CqapStageOptions& cq = a->options;
         cq.sampling.eval.bnImages = a->bnImages > 0 ? a->bnImages : runEval.bnImages;
         cq.sampling.eval.bnRepeats = a->bnRepeats > 0 ? a->bnRepeats : runEval.bnRepeats;
         cq.device = a->rt.device;

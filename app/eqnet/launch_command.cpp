@@ -1,11 +1,13 @@
 // eqnet launch -n N -- COMMAND...: a data-parallel run of COMMAND on this machine as N
 // processes (ranks), with the environment the ranks meet by (WORLD_SIZE, RANK, LOCAL_RANK,
 // MASTER_ADDR, MASTER_PORT). It starts them, watches them, forwards Ctrl-C (the ranks agree on
-// the step to stop after) and ends all of them when one fails (docs/distributed.md).
+// the step to stop after) and ends all of them when one fails (docs/distributed.md), except
+// that while rank 0 leads measurements another rank may fail: rank 0 measures its share.
 #include "commands.h"
 #include "child_process.h"
 
 #include "eqnet/error.h"
+#include "eqnet/measurement_pool.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -17,6 +19,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -61,6 +65,21 @@ int runLaunch(const LaunchArgs& a) {
     if (a.command.empty()) throw Error("eqnet launch: give the command after --, e.g. eqnet launch -n 2 -- train --out RUN");
     if (a.command.front() == "launch") throw Error("eqnet launch: the command cannot be launch itself");
     const int port = a.masterPort > 0 ? a.masterPort : freeLoopbackPort();
+    // Rank 0 writes "measuring" here while losing another rank loses nothing.
+    char statePath[] = "/tmp/eqnet-launch-XXXXXX";
+    const int stateFd = ::mkstemp(statePath);
+    if (stateFd < 0) throw Error(std::string("eqnet launch: cannot create a file in /tmp: ") + std::strerror(errno));
+    ::close(stateFd);
+    struct RemoveState {
+        const char* path;
+        ~RemoveState() { ::unlink(path); }
+    } removeState{statePath};
+    const auto rankZeroMeasuring = [&] {
+        std::ifstream in(statePath);
+        std::stringstream text;
+        text << in.rdbuf();
+        return text.str() == SharedMeasurementScope::kMeasuring;
+    };
     std::vector<pid_t> pids(size_t(a.ranks), -1);
     std::vector<int> status(size_t(a.ranks), 0);
     struct sigaction sa {};
@@ -76,7 +95,8 @@ int runLaunch(const LaunchArgs& a) {
         o.dieWithParent = true;
         o.environment = {{"WORLD_SIZE", std::to_string(a.ranks)}, {"RANK", std::to_string(r)},
                          {"LOCAL_RANK", std::to_string(r)},       {"LOCAL_WORLD_SIZE", std::to_string(a.ranks)},
-                         {"MASTER_ADDR", "127.0.0.1"},            {"MASTER_PORT", std::to_string(port)}};
+                         {"MASTER_ADDR", "127.0.0.1"},            {"MASTER_PORT", std::to_string(port)},
+                         {SharedMeasurementScope::kLaunchStateVariable, statePath}};
         pids[size_t(r)] = startSelf(a.command, o);
     }
     std::string list;
@@ -84,6 +104,7 @@ int runLaunch(const LaunchArgs& a) {
     std::fprintf(stderr, "eqnet launch: %d ranks on 127.0.0.1:%d, pids %s\n", a.ranks, port, list.c_str());
 
     int running = a.ranks, forwarded = 0, failed = -1;
+    std::vector<int> lost; // ranks that failed while rank 0 could do without them
     auto killAll = [&](int sig) {
         for (int r = 0; r < a.ranks; ++r)
             if (pids[size_t(r)] > 0) ::kill(pids[size_t(r)], sig);
@@ -106,7 +127,11 @@ int runLaunch(const LaunchArgs& a) {
                     status[size_t(r)] = st;
                     --running;
                     const bool ok = WIFEXITED(st) && (WEXITSTATUS(st) == 0 || (forwarded && WEXITSTATUS(st) == 130));
-                    if (!ok && failed < 0) {
+                    if (!ok && r != 0 && failed < 0 && rankZeroMeasuring()) {
+                        lost.push_back(r);
+                        std::fprintf(stderr, "eqnet launch: rank %d %s; rank 0 measures its share\n", r,
+                                     describeWaitStatus(st).c_str());
+                    } else if (!ok && failed < 0) {
                         failed = r;
                         failedAt = std::chrono::steady_clock::now();
                         std::fprintf(stderr, "eqnet launch: rank %d %s; ending the other ranks\n", r, describeWaitStatus(st).c_str());
@@ -133,6 +158,9 @@ int runLaunch(const LaunchArgs& a) {
         std::fprintf(stderr, "eqnet launch: failed: rank %d %s\n", failed, describeWaitStatus(status[size_t(failed)]).c_str());
         return 2;
     }
+    for (int r : lost)
+        std::fprintf(stderr, "eqnet launch: rank %d %s; rank 0 finished without it\n", r,
+                     describeWaitStatus(status[size_t(r)]).c_str());
     for (int st : status)
         if (WIFEXITED(st) && WEXITSTATUS(st) == 130) return 130;
     return 0;

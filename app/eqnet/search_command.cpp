@@ -4,6 +4,7 @@
 #include "shared_options.h"
 #include "terminal_progress.h"
 
+#include "eqnet/measurement_pool.h"
 #include "eqnet/run_layout.h"
 #include "eqnet/search_stage.h"
 #include "eqnet/run_folder.h"
@@ -24,6 +25,7 @@ struct SearchArgs {
     std::string run;
     SearchStageOptions options;
     RuntimeOptions rt;
+    DistributedArgs dist;
 };
 
 int runSearch(const std::string& run, const SearchStageOptions& opt, const RuntimeOptions& rt) {
@@ -76,10 +78,22 @@ void registerSearch(CLI::App& app, CommandSet& set) {
         ->capture_default_str();
     cmd->add_option("--refine-points", so.refinePoints, "front points measured per refinement round")
         ->capture_default_str();
+    cmd->add_option("--workers", so.workers, "subnets measured at once (0: one per thread, at most 8)")
+        ->capture_default_str();
     addRuntimeOptions(cmd, a->rt);
+    addDistributedOptions(cmd, a->dist);
     set.add(cmd, [a] {
-        a->options.device = a->rt.device;
-        return runSearch(a->run, a->options, a->rt);
+        SearchStageOptions& so = a->options;
+        so.device = a->rt.device;
+        // Distributed (docs/distributed.md): rank 0 searches and measures, the others measure with it.
+        const DistOptions dist = resolveDistributed(a->dist);
+        if (dist.distributed()) {
+            applyRuntime(a->rt);
+            so.ranks = RankGroup::connect(dist);
+            if (so.ranks->rank() != 0) return serveMeasurementsAsRank(*so.ranks, a->rt.device, so.workers);
+        }
+        const SharedMeasurementScope shared(so.ranks.get());
+        return runSearch(a->run, so, a->rt);
     });
 }
 

@@ -1,5 +1,8 @@
 #include "shared_options.h"
 
+#include "commands.h"
+#include "eqnet/measurement_pool.h"
+
 #include "terminal_progress.h"
 
 #include "eqnet/error.h"
@@ -44,6 +47,12 @@ DistOptions resolveDistributed(const DistributedArgs& a) {
     o.timeoutSeconds = a.options.timeoutSeconds;
     checkDistOptions(o);
     return o;
+}
+
+int serveMeasurementsAsRank(RankGroup& ranks, const std::string& device, int workers) {
+    const int64_t n = serveMeasurements(ranks, device, workers, {}, stopToken());
+    std::fprintf(stderr, "rank %d: measured %lld subnets for rank 0\n", ranks.rank(), (long long)n);
+    return stopToken().stopRequested() ? 130 : 0;
 }
 
 void addDataOptions(CLI::App* cmd, DataSpec& spec) {

@@ -28,6 +28,10 @@ struct DistributedArgs {
 void addDistributedOptions(CLI::App* cmd, DistributedArgs& args);
 // The options given, over the environment's; checked (eqnet::Error names what is wrong).
 eqnet::DistOptions resolveDistributed(const DistributedArgs& args);
+// A rank other than 0 of a distributed command that measures (cqap, search, pipeline after
+// training): measures its share of rank 0's subnets until rank 0 says the work is over
+// (eqnet/measurement_pool.h); one line on stderr at the end. The exit status: 0, 130 if stopped.
+int serveMeasurementsAsRank(eqnet::RankGroup& ranks, const std::string& device, int workers);
 // --data, --data-format, --val-size, --mean, --std, and for image folders --image-size,
 // --channels, --cache-mb, --max-bad-images.
 void addDataOptions(CLI::App* cmd, eqnet::DataSpec& spec);

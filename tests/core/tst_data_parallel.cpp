@@ -2,6 +2,7 @@
 // with batch B each against one process with batch N*B, a rank killed mid-run, and the
 // collectives themselves.
 #include "eqtest.h"
+#include "cli_ranks.h"
 
 #include "dist/gradient_sync.h"
 #include "engine/supernet_impl.h"
@@ -30,73 +31,10 @@
 #include <thread>
 
 using namespace eqnet;
+using namespace eqtest;
 namespace fs = std::filesystem;
 
 namespace {
-
-// A small run: 2048 synthetic training images, batch 256 (8 steps per epoch), one thread.
-std::vector<std::string> smallRun(const std::string& out, int fpEpochs = 1) {
-    return {"train",        "--out",       out,   "--data-format", "synthetic", "--val-size", "256", "--model", "fmnist-cnn",
-            "--batch-size", "256",         "--fp-epochs", std::to_string(fpEpochs), "--epochs", "1",
-            "--calib-images", "256",       "--eval-images", "256", "--threads", "1", "--seed", "3"};
-}
-
-pid_t start(std::vector<std::string> args, const std::string& log) {
-    const pid_t pid = fork();
-    if (pid == 0) {
-        std::FILE* f = std::freopen(log.c_str(), "w", stderr);
-        (void)f;
-        dup2(fileno(stderr), STDOUT_FILENO);
-        std::vector<char*> argv;
-        std::string self = EQNET_CLI;
-        argv.push_back(self.data());
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        execv(self.c_str(), argv.data());
-        std::_Exit(127);
-    }
-    return pid;
-}
-
-int finish(pid_t pid) {
-    int st = 0;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-std::string readAll(const std::string& path) {
-    std::ifstream in(path);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-int run(const std::vector<std::string>& args, const std::string& log) { return finish(start(args, log)); }
-
-std::vector<std::string> launched(int ranks, std::vector<std::string> args) {
-    std::vector<std::string> v{"launch", "-n", std::to_string(ranks), "--"};
-    v.insert(v.end(), args.begin(), args.end());
-    return v;
-}
-
-#define EQ_NEED_DISTRIBUTED()                                                                            \
-    do {                                                                                                 \
-        if (!distributedSupported()) EQ_SKIP("this build has no distributed engine (libgloo-dev missing)"); \
-    } while (0)
-
-} // namespace
-
-namespace {
-
-int freePort() {
-    const int s = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-    close(s);
-    return ntohs(a.sin_port);
-}
 
 using StepFn = train::StepResult (*)(Supernet::Impl&, const torch::Tensor&, const torch::Tensor&, const TrainConfig&,
                                      int64_t);
@@ -270,7 +208,6 @@ std::vector<int64_t> stepNumbers(const std::string& run, const std::string& stag
     return steps;
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 } // namespace
 
@@ -287,9 +224,8 @@ EQ_TEST(a_killed_rank_ends_the_others_and_the_run_resumes_with_one_process) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     const std::string started = readAll(w + "/launch.log");
-    const auto at = started.find("pids ");
-    EQ_VERIFY2(at != std::string::npos, started);
-    const pid_t rank1 = pid_t(std::stol(started.substr(started.find(", ", at) + 2)));
+    const pid_t rank1 = launchedRankPid(started, 1);
+    EQ_VERIFY2(rank1 > 0, started);
     EQ_COMPARE(kill(rank1, SIGKILL), 0);
     const int rc = finish(launcher);
     const std::string log = readAll(w + "/launch.log");

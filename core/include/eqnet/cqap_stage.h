@@ -5,9 +5,12 @@
 #include "eqnet/cqap.h"
 #include "eqnet/job.h"
 
+#include <memory>
 #include <string>
 
 namespace eqnet {
+
+class RankGroup; // eqnet/distributed.h
 
 struct CqapStageOptions {
     CqapSamplingOptions sampling;
@@ -19,6 +22,9 @@ struct CqapStageOptions {
     bool refit = false;
     std::string device = "cpu";
     int workers = 0; // subnets measured at once (MeasurementPool; 0: one per thread)
+    // A distributed run's ranks (docs/distributed.md): the others measure with this one, which
+    // must be rank 0; they serve (serveMeasurements) until it calls endMeasurements.
+    std::shared_ptr<RankGroup> ranks;
 };
 
 struct CqapStageResult {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,8 +61,20 @@ public:
     void postValue(const std::string& key, const std::string& value);
     // Not collective: the value of `key`, waiting up to the timeout for it to be posted.
     std::string waitValue(const std::string& key);
+    // Not collective: the value of `key` if it has been posted, without waiting.
+    std::optional<std::string> tryValue(const std::string& key);
+    // Not collective: adds `delta` to the counter `key` (0 when new) and returns the new value,
+    // atomically over all ranks (delta 0 reads it).
+    int64_t addToCounter(const std::string& key, int64_t delta);
     // Every rank reaches this point before any goes on.
     void barrier();
+
+    // Not collective: from now on a thread of this rank posts a beat every second on its own
+    // connection, also while the rank computes, until the group is destroyed. Rank 0 tells a
+    // live rank from a dead or stopped one by it (lastBeat). Idempotent.
+    void startHeartbeat();
+    // Not collective: rank r's beat count (0 before its first beat).
+    int64_t lastBeat(int r);
 
     struct Impl;
     Impl& impl() { return *d_; }

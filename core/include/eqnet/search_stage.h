@@ -5,9 +5,12 @@
 #include "eqnet/front.h"
 #include "eqnet/job.h"
 
+#include <memory>
 #include <string>
 
 namespace eqnet {
+
+class RankGroup; // eqnet/distributed.h
 
 struct SearchStageOptions {
     std::string profile = "flex-2to8-pt"; // a profile name or a file
@@ -29,6 +32,9 @@ struct SearchStageOptions {
     int refinePoints = 16;
     std::string device = "cpu";
     int workers = 0; // subnets measured at once (MeasurementPool; 0: one per thread)
+    // A distributed run's ranks (docs/distributed.md): the others measure with this one, which
+    // must be rank 0; they serve (serveMeasurements) until it calls endMeasurements.
+    std::shared_ptr<RankGroup> ranks;
 };
 
 // Searches the run's space for the profile with its CQAP predictor, writes the front, then

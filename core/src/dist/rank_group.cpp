@@ -5,8 +5,11 @@
 
 #include "eqnet/error.h"
 
+#include <condition_variable>
 #include <cstdlib>
 #include <limits>
+#include <mutex>
+#include <thread>
 
 #if EQNET_HAVE_C10D
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
@@ -75,6 +78,23 @@ struct RankGroup::Impl {
     c10::intrusive_ptr<c10d::TCPStore> store;
     c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
 
+    // The heartbeat (startHeartbeat): its own connection, so that a beat never waits behind a
+    // long call of the rank's main connection.
+    std::thread beat;
+    std::mutex beatMutex;
+    std::condition_variable beatWake;
+    bool beatEnd = false;
+
+    ~Impl() {
+        if (!beat.joinable()) return;
+        {
+            std::lock_guard<std::mutex> lock(beatMutex);
+            beatEnd = true;
+        }
+        beatWake.notify_all();
+        beat.join();
+    }
+
     // What a failed collective means, said once for every call site.
     [[noreturn]] void lost(const std::string& what, const std::exception& e) const {
         throw Error("rank " + std::to_string(opt.rank) + " of " + std::to_string(opt.worldSize) + ": " + what +
@@ -131,6 +151,67 @@ std::string RankGroup::waitValue(const std::string& key) {
         return std::string(v.begin(), v.end());
     } catch (const std::exception& e) {
         d_->lost("waiting for " + key, e);
+    }
+}
+
+std::optional<std::string> RankGroup::tryValue(const std::string& key) {
+    try {
+        if (!d_->store->check({key})) return std::nullopt;
+        const std::vector<uint8_t> v = d_->store->get(key);
+        return std::string(v.begin(), v.end());
+    } catch (const std::exception& e) {
+        d_->lost("reading " + key, e);
+    }
+}
+
+int64_t RankGroup::addToCounter(const std::string& key, int64_t delta) {
+    try {
+        return d_->store->add(key, delta);
+    } catch (const std::exception& e) {
+        d_->lost("counting " + key, e);
+    }
+}
+
+namespace {
+std::string beatKey(int rank) { return "eqnet/heartbeat/" + std::to_string(rank); }
+} // namespace
+
+void RankGroup::startHeartbeat() {
+    Impl& d = *d_;
+    if (d.beat.joinable()) return;
+    c10d::TCPStoreOptions so;
+    so.port = uint16_t(d.opt.masterPort);
+    so.isServer = false;
+    so.waitWorkers = false;
+    so.timeout = std::chrono::milliseconds(int64_t(d.opt.timeoutSeconds * 1000));
+    c10::intrusive_ptr<c10d::TCPStore> own;
+    try {
+        own = c10::make_intrusive<c10d::TCPStore>(d.opt.masterHost, so);
+    } catch (const std::exception& e) {
+        d.lost("connecting the heartbeat", e);
+    }
+    d.beat = std::thread([&d, own] {
+        const std::string key = beatKey(d.opt.rank);
+        std::unique_lock<std::mutex> lock(d.beatMutex);
+        for (int64_t n = 1; !d.beatEnd; ++n) {
+            try {
+                const std::string v = std::to_string(n);
+                own->set(key, std::vector<uint8_t>(v.begin(), v.end()));
+            } catch (const std::exception&) {
+                return; // rank 0 has gone: the main connection says so where it matters
+            }
+            d.beatWake.wait_for(lock, std::chrono::seconds(1), [&d] { return d.beatEnd; });
+        }
+    });
+}
+
+int64_t RankGroup::lastBeat(int r) {
+    const auto v = tryValue(beatKey(r));
+    if (!v) return 0;
+    try {
+        return std::stoll(*v);
+    } catch (const std::exception&) {
+        return 0;
     }
 }
 
@@ -193,7 +274,11 @@ std::shared_ptr<RankGroup> RankGroup::connect(const DistOptions& o) {
 }
 void RankGroup::postValue(const std::string&, const std::string&) {}
 std::string RankGroup::waitValue(const std::string&) { return {}; }
+std::optional<std::string> RankGroup::tryValue(const std::string&) { return std::nullopt; }
+int64_t RankGroup::addToCounter(const std::string&, int64_t) { return 0; }
 void RankGroup::barrier() {}
+void RankGroup::startHeartbeat() {}
+int64_t RankGroup::lastBeat(int) { return 0; }
 
 namespace dist {
 void allReduceSum(RankGroup&, std::vector<torch::Tensor>&) {}

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <torch/torch.h>
@@ -22,15 +23,35 @@ MeasurementPool::~MeasurementPool() = default;
 
 bool MeasurementPool::run(size_t count, const std::function<void(Supernet&, size_t)>& measure,
                           const std::function<void(size_t)>& done, const StopToken& stop) {
-    const int used = int(std::min<size_t>(size_t(workers_), count));
+    std::atomic<size_t> next{0};
+    return run(
+        [&]() -> std::optional<size_t> {
+            const size_t i = next++;
+            if (i < count) return i;
+            return std::nullopt;
+        },
+        measure, done, stop, count);
+}
+
+bool MeasurementPool::run(const std::function<std::optional<size_t>()>& next,
+                          const std::function<void(Supernet&, size_t)>& measure,
+                          const std::function<void(size_t)>& done, const StopToken& stop) {
+    return run(next, measure, done, stop, size_t(workers_));
+}
+
+bool MeasurementPool::run(const std::function<std::optional<size_t>()>& next,
+                          const std::function<void(Supernet&, size_t)>& measure,
+                          const std::function<void(size_t)>& done, const StopToken& stop, size_t most) {
+    const int used = int(std::min<size_t>(size_t(workers_), most));
+    if (used < 1) return true;
     while (int(copies_.size()) + 1 < used) copies_.push_back(std::make_unique<Supernet>(makeWorker_()));
     std::vector<Supernet*> nets{&net_};
     for (int w = 1; w < used; ++w) nets.push_back(copies_[size_t(w - 1)].get());
 
     std::mutex mutex;
-    size_t next = 0;
+    std::atomic<bool> failed{false};
     std::exception_ptr failure;
-    bool stopped = false;
+    std::atomic<bool> stopped{false};
     const int threadsBefore = torch::get_num_threads();
     const int perWorker = std::max(1, threadsBefore / std::max(1, used));
     auto work = [&](Supernet& wnet) {
@@ -38,23 +59,22 @@ bool MeasurementPool::run(size_t count, const std::function<void(Supernet&, size
         if (used > 1) torch::set_num_threads(perWorker);
         try {
             for (;;) {
-                size_t i;
-                {
-                    std::lock_guard<std::mutex> lock(mutex);
-                    if (failure || next >= count) return;
-                    if (stop.stopRequested()) {
-                        stopped = true;
-                        return;
-                    }
-                    i = next++;
+                if (failed) return;
+                if (stop.stopRequested()) {
+                    stopped = true;
+                    return;
                 }
-                measure(wnet, i);
+                const std::optional<size_t> i = next();
+                if (!i) return;
+                measure(wnet, *i);
                 std::lock_guard<std::mutex> lock(mutex);
-                if (done) done(i);
+                if (failed) return;
+                if (done) done(*i);
             }
         } catch (...) {
             std::lock_guard<std::mutex> lock(mutex);
             if (!failure) failure = std::current_exception();
+            failed = true;
         }
     };
     if (used <= 1) {

@@ -43,6 +43,7 @@ CqapStageResult runCqapStage(const std::string& runDir, const CqapStageOptions& 
     CqapSamplingOptions so = opt.sampling;
     const std::string device = opt.device;
     MeasurementPool pool(net, [&ckpt, device] { return Supernet::load(ckpt, device); }, opt.workers);
+    if (opt.ranks) pool.shareWith(opt.ranks, runDir, id);
     res.sampling = sampleCqap(pool, data, cqapSamplesPath(runDir), id, so, progress, stop);
     if (!res.sampling.finished || opt.sampleOnly) return res;
 

@@ -1,5 +1,7 @@
 // `eqnet pipeline`: training, CQAP, search, verification and export in one resumable run.
 #include "eqnet/pipeline.h"
+
+#include "eqnet/measurement_pool.h"
 #include "io/json_fields.h"
 
 #include "eqnet/distributed.h"
@@ -180,6 +182,8 @@ PipelineResult runPipeline(const std::string& runDir, const PipelineOptions& opt
         TrainingJob rank = TrainingJob::open(runDir);
         rank.setRankGroup(opt.ranks);
         res.finished = rank.run({}, stop).finished;
+        // Then this rank measures with rank 0 (CQAP samples, refinement, verification).
+        if (res.finished) serveMeasurements(*group, opt.train.device, opt.cqap.workers, cb.progress, stop);
         res.seconds = secondsSince(t0);
         return res;
     }
@@ -218,6 +222,10 @@ PipelineResult runPipeline(const std::string& runDir, const PipelineOptions& opt
     opt.cqap.device = device;
     opt.search.device = device;
     opt.exportOptions.device = device;
+    // From here the other ranks measure with rank 0 and are told when the work is over.
+    opt.cqap.ranks = opt.ranks;
+    opt.search.ranks = opt.ranks;
+    const SharedMeasurementScope shared(group);
 
     // 2. CQAP: sample, measure, fit.
     stage("cqap");

@@ -64,7 +64,6 @@ FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& op
     EvalOptions eval = cfg.eval; // every measurement of this stage (§4)
     if (opt.bnImages > 0) eval.bnImages = opt.bnImages;
     if (opt.bnRepeats > 0) eval.bnRepeats = opt.bnRepeats;
-    const EvalOptions testEval = deployedEval(eval);
     if (opt.refineRounds < 0 || (opt.refineRounds > 0 && opt.refinePoints < 1))
         throw Error("search: --refine must be >= 0 and --refine-points >= 1");
     // The data set is loaded on the first measurement only (a finished front needs none).
@@ -79,6 +78,7 @@ FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& op
         if (!poolStore) {
             const std::string ckpt = run.checkpoint, device = opt.device;
             poolStore.emplace(net, [ckpt, device] { return Supernet::load(ckpt, device); }, opt.workers);
+            if (opt.ranks) poolStore->shareWith(opt.ranks, runDir, id);
         }
         return *poolStore;
     };
@@ -120,15 +120,12 @@ FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& op
             const auto samples = readCqapSamples(cqapSamplesPath(runDir), layers, id);
             const MeasureSubnets measure = [&](const std::vector<SubnetConfig>& configs,
                                                const std::function<void(size_t, double, double)>& done) {
-                const Dataset& d = data();
-                std::vector<EvalResult> results(configs.size());
-                return pool().run(
-                    configs.size(),
-                    [&](Supernet& w, size_t i) {
-                        w.setSubnet(configs[i]);
-                        results[i] = w.evaluate(d, d.val, eval);
-                    },
-                    [&](size_t i) { done(i, results[i].accuracy, results[i].seconds); }, stop);
+                std::vector<MeasurementTask> tasks(configs.size());
+                for (size_t i = 0; i < configs.size(); ++i) tasks[i].config = configs[i];
+                return pool().measure(
+                    tasks, data(), eval,
+                    [&](size_t i, const SubnetEvaluation& e) { done(i, e.validation.accuracy, e.validation.seconds); },
+                    stop);
             };
             RefinementResult rr =
                 refinePredictor(net.spec().name, layers, profile, predictor, samples, ro, measure, progress, stop);
@@ -201,32 +198,21 @@ FrontFile runSearchStage(const std::string& runDir, const SearchStageOptions& op
     pr.doneAtStart = done;
     const auto t0 = std::chrono::steady_clock::now();
     // What each pending point lacks, fixed before the workers start.
-    struct Pending {
-        FrontPoint* point;
-        bool validation, test;
-        SubnetEvaluation result;
-    };
-    std::vector<Pending> work;
+    std::vector<FrontPoint*> work;
+    std::vector<MeasurementTask> tasks;
     for (FrontPoint* p : todo)
-        if (pending(p)) work.push_back({p, !p->validation, opt.verifyTest && (!p->test || p->testCorrect.empty()), {}});
-    const Dataset& d = data();
-    pool().run(
-        work.size(),
-        [&](Supernet& w, size_t i) {
-            Pending& m = work[i];
-            w.setSubnet(m.point->config);
-            if (m.validation) // one BN estimate for both splits (Supernet::evaluateSubnet)
-                m.result = w.evaluateSubnet(d, eval, m.test);
-            else
-                m.result.test = w.evaluate(d, d.test, testEval);
-        },
-        [&](size_t i) {
-            Pending& m = work[i];
-            FrontPoint* p = m.point;
-            if (m.validation) p->validation = m.result.validation.accuracy;
-            if (m.test) {
-                p->test = m.result.test->accuracy;
-                p->testCorrect = packCorrect(m.result.test->correct);
+        if (pending(p)) {
+            work.push_back(p);
+            tasks.push_back({p->config, !p->validation, opt.verifyTest && (!p->test || p->testCorrect.empty())});
+        }
+    pool().measure(
+        tasks, data(), eval,
+        [&](size_t i, const SubnetEvaluation& e) {
+            FrontPoint* p = work[i];
+            if (tasks[i].validation) p->validation = e.validation.accuracy;
+            if (tasks[i].test) {
+                p->test = e.test->accuracy;
+                p->testCorrect = packCorrect(e.test->correct);
             }
             f.verification = summariseVerification(f);
             writeFileAtomic(path, frontToJson(f, layers));

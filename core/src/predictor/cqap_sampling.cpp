@@ -175,21 +175,16 @@ CqapSamplingOutcome sampleCqap(MeasurementPool& pool, const Dataset& data, const
     pr.doneAtStart = outcome.reused;
 
     const bool wasFp = net.isFullPrecision();
-    std::vector<CqapSample> measured(todo.size());
-    // Measured unlocked on the pool's workers; appended to the file in the order they finish.
-    const auto measure = [&](Supernet& wnet, size_t k) {
-        const auto& [form, index] = todo[k];
-        CqapSample& s = measured[k];
-        s.config = cqapSampleConfig(layers, form, opt.seed, index);
-        s.index = index;
-        wnet.setSubnet(s.config);
-        const EvalResult r = wnet.evaluate(data, data.val, opt.eval);
-        s.accuracy = r.accuracy;
-        s.loss = r.loss;
-        s.seconds = r.seconds;
-    };
-    const auto done = [&](size_t k) {
-        const CqapSample& s = measured[k];
+    std::vector<MeasurementTask> tasks(todo.size());
+    for (size_t k = 0; k < todo.size(); ++k) tasks[k].config = cqapSampleConfig(layers, todo[k].first, opt.seed, todo[k].second);
+    // Measured on the pool's workers (and ranks); appended to the file in the order they finish.
+    const auto done = [&](size_t k, const SubnetEvaluation& e) {
+        CqapSample s;
+        s.config = tasks[k].config;
+        s.index = todo[k].second;
+        s.accuracy = e.validation.accuracy;
+        s.loss = e.validation.loss;
+        s.seconds = e.validation.seconds;
         appendLine(samplesPath, sampleLine(s, checkpointId, opt.seed, opt.eval).dump()); // a cut last line is skipped
         outcome.samples.push_back(s);
         ++outcome.measured;
@@ -202,7 +197,7 @@ CqapSamplingOutcome sampleCqap(MeasurementPool& pool, const Dataset& data, const
             progress(pr);
         }
     };
-    pool.run(todo.size(), measure, done, stop);
+    pool.measure(tasks, data, opt.eval, done, stop);
     if (wasFp) net.setFullPrecision();
     outcome.finished = int64_t(outcome.reused + outcome.measured) == pr.total;
     outcome.seconds = secondsSince(t0);
