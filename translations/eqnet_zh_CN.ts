@@ -2254,6 +2254,18 @@ and fit CQAP on them.</source>
         <source>Remove all</source>
         <translation>全部移除</translation>
     </message>
+    <message numerus="yes">
+        <source>Following a run that %n processes (ranks) are training.</source>
+        <translation>
+            <numerusform>正在跟随由 %n 个进程（rank）训练的运行。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Training finished (data-parallel, %n ranks).</source>
+        <translation>
+            <numerusform>训练已完成（数据并行，%n 个 rank）。</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>eqnet::ui::UserGuideWindow</name>

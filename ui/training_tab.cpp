@@ -321,6 +321,7 @@ void TrainingTab::clearPlots() {
     boundaryShown_ = false;
     lastStage_.clear();
     lastStep_ = 0;
+    lastRanks_ = 1;
     stepsPerEpoch_ = 0;
     lastEvent_.clear();
     recordCount_ = 0;
@@ -398,6 +399,7 @@ void TrainingTab::addRecords(const std::vector<MetricsRecord>& records) {
             }
             lastStage_ = QString::fromStdString(s.stage);
             lastStep_ = s.step;
+            lastRanks_ = s.ranks;
             break;
         }
         case MetricsRecord::Kind::Eval: {
@@ -661,8 +663,12 @@ void TrainingTab::updateStatus() {
         s = tr("Training in the studio.");
     else if (!jobError_.isEmpty())
         s = tr("Training failed: %1").arg(jobError_);
+    else if (isForeignWriterActive() && lastRanks_ > 1)
+        s = tr("Following a run that %n processes (ranks) are training.", nullptr, lastRanks_);
     else if (isForeignWriterActive())
         s = tr("Following a run that another process is training.");
+    else if (runFinished() && lastRanks_ > 1)
+        s = tr("Training finished (data-parallel, %n ranks).", nullptr, lastRanks_);
     else if (runFinished())
         s = tr("Training finished.");
     else if (lastEvent_ == QLatin1String("stopped") || (hasCheckpoint() && !lastStage_.isEmpty()))

@@ -149,6 +149,7 @@ private:
     bool boundaryShown_ = false;
     QString lastStage_;
     qint64 lastStep_ = 0;       // within lastStage_
+    int lastRanks_ = 1;         // processes that trained the last step (data-parallel)
     qint64 stepsPerEpoch_ = 0;  // known from the first evaluation line
     QString lastEvent_;         // "started", "stopped", "finished", ...
     qint64 recordCount_ = 0;

@@ -391,6 +391,14 @@ void TstTrainingTab::followsGrowthTornLinesAndRewrites() {
     tab.pollNow();
     QCOMPARE(pointsOf(tab.lossPlot(), "largest"), 167);
     QCOMPARE(graphNamed(tab.momentsPlot(), TrainingTab::tr("mean kurtosis"))->data()->at(166)->value, 2.25);
+    // A step trained by two ranks (eqnet launch -n 2): the status says how many processes.
+    QByteArray ranked = supernetStepLine(168, 2.25);
+    ranked.insert(1, R"("allreduce_bytes":283000,"ranks":2,)");
+    QVERIFY(appendText(metrics, ranked + '\n'));
+    tab.pollNow();
+    QCOMPARE(pointsOf(tab.lossPlot(), "largest"), 168);
+    QCOMPARE(tab.findChild<QLabel*>(QStringLiteral("trainingStatusLabel"))->text(),
+             TrainingTab::tr("Following a run that %n processes (ranks) are training.", nullptr, 2));
 
     // The file is rewritten shorter (a resume trims it): the plots start again from the top.
     QFile original(kDemoRun + QStringLiteral("/metrics.jsonl"));
