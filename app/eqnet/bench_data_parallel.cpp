@@ -35,6 +35,7 @@ struct DataParallelArgs {
     int epochs = 1;
     int threads = 1;
     uint64_t seed = 0; // train's default
+    bool localBn = false; // the ranks' runs with --local-bn
     std::string keep;
 };
 
@@ -75,6 +76,7 @@ int runBenchDataParallel(const DataParallelArgs& a) {
     if (fs::exists(dir / "one") || fs::exists(dir / "ranks"))
         throw Error(dir.string() + ": already holds the runs of a bench; give another --keep folder");
     fs::create_directories(dir);
+    const std::string one = (dir / "one").string(), ranks = (dir / "ranks").string();
     // The run: FP stage and supernet stage of a.epochs each, or (fromFp) the supernet stage only,
     // from that FP network.
     const auto train = [&](const std::string& out, const std::string& fromFp = "") {
@@ -83,14 +85,15 @@ int runBenchDataParallel(const DataParallelArgs& a) {
                                    std::to_string(a.batch), "--epochs", std::to_string(a.epochs), "--calib-images",
                                    "256", "--eval-images", "256", "--threads", std::to_string(a.threads),
                                    "--seed", std::to_string(a.seed)};
+        if (a.localBn && out != one) v.push_back("--local-bn");
         if (fromFp.empty()) v.insert(v.end(), {"--fp-epochs", std::to_string(a.epochs)});
         else v.insert(v.end(), {"--from-fp", fromFp, "--fp-epochs", "0"});
         return v;
     };
-    const std::string one = (dir / "one").string(), ranks = (dir / "ranks").string();
     std::printf("data-parallel on loopback: %s, synthetic data, global batch %lld, %d epoch(s) per stage, %d "
-                "thread(s) per process\n",
-                a.model.c_str(), (long long)a.batch, a.epochs, a.threads);
+                "thread(s) per process, batch norm %s\n",
+                a.model.c_str(), (long long)a.batch, a.epochs, a.threads,
+                a.localBn ? "per rank (--local-bn)" : "over the whole batch");
     std::fflush(stdout);
     ChildOptions quiet;
     quiet.log = (dir / "one.log").string();
@@ -145,6 +148,7 @@ void registerBenchDataParallel(CLI::App* bench, CommandSet& set) {
     cmd->add_option("--epochs", a->epochs, "epochs of each stage (2048 synthetic images each)")->capture_default_str();
     cmd->add_option("--threads", a->threads, "CPU threads of each process")->capture_default_str();
     cmd->add_option("--seed", a->seed, "seed of both runs")->capture_default_str();
+    cmd->add_flag("--local-bn", a->localBn, "the ranks train with --local-bn (each rank's own batch statistics)");
     cmd->add_option("--keep", a->keep, "keep both runs in this folder");
     set.add(cmd, [a] { return runBenchDataParallel(*a); });
 }

@@ -27,6 +27,7 @@ struct PipelineChoices {
     DataSpec data;
     int fpEpochs = -1;        // -1: the preset's (0 for an imported model)
     int perForm = 0;          // 0: the preset's
+    TrainConfig train;        // only syncBatchNorm is taken from it (--local-bn)
 };
 
 struct PipelineArgs {
@@ -47,6 +48,7 @@ int runPipelineCmd(const std::string& out, const std::string& preset, const std:
     const int64_t trainLimit = opt.train.data.trainLimit; // the quick preset trains on a subset
     opt.train.data = ch.data;
     opt.train.data.trainLimit = trainLimit;
+    opt.train.syncBatchNorm = ch.train.syncBatchNorm;
     if (ch.fpEpochs >= 0) opt.train.fpEpochs = ch.fpEpochs;
     else if (isModelFile(opt.train.model)) opt.train.fpEpochs = 0;
     if (dist.distributed()) {
@@ -137,6 +139,7 @@ void registerPipeline(CLI::App& app, CommandSet& set) {
     addAugmentationOptions(cmd, ch.data.augment);
     addRuntimeOptions(cmd, a->rt);
     addDistributedOptions(cmd, a->dist);
+    addLocalBatchNormOption(cmd, ch.train);
     set.add(cmd, [a] {
         return runPipelineCmd(a->out, a->preset, a->rt.device, a->rt, a->choices, resolveDistributed(a->dist));
     });

@@ -49,6 +49,14 @@ DistOptions resolveDistributed(const DistributedArgs& a) {
     return o;
 }
 
+void addLocalBatchNormOption(CLI::App* cmd, TrainConfig& config) {
+    cmd->add_flag_function(
+        "--local-bn", [&config](int64_t) { config.syncBatchNorm = false; },
+        "data-parallel: each rank's batch norm uses its own slice of the batch, not the whole batch; "
+        "faster (no batch-norm all-reduces), but the run then depends on the number of ranks "
+        "(docs/distributed.md)");
+}
+
 int serveMeasurementsAsRank(RankGroup& ranks, const std::string& device, int workers) {
     const int64_t n = serveMeasurements(ranks, device, workers, {}, stopToken());
     std::fprintf(stderr, "rank %d: measured %lld subnets for rank 0\n", ranks.rank(), (long long)n);

@@ -9,6 +9,7 @@
 #include "eqnet/distributed.h"
 #include "eqnet/model_spec.h"
 #include "eqnet/supernet.h"
+#include "eqnet/training.h"
 
 #include <CLI/CLI.hpp>
 
@@ -28,6 +29,8 @@ struct DistributedArgs {
 void addDistributedOptions(CLI::App* cmd, DistributedArgs& args);
 // The options given, over the environment's; checked (eqnet::Error names what is wrong).
 eqnet::DistOptions resolveDistributed(const DistributedArgs& args);
+// --local-bn (commands that train): clears config.syncBatchNorm.
+void addLocalBatchNormOption(CLI::App* cmd, eqnet::TrainConfig& config);
 // A rank other than 0 of a distributed command that measures (cqap, search, pipeline after
 // training): measures its share of rank 0's subnets until rank 0 says the work is over
 // (eqnet/measurement_pool.h); one line on stderr at the end. The exit status: 0, 130 if stopped.

@@ -131,6 +131,7 @@ void registerTrain(CLI::App& app, CommandSet& set) {
     cmd->add_option("--seed", tc.seed)->capture_default_str();
     addRuntimeOptions(cmd, a->rt);
     addDistributedOptions(cmd, a->dist);
+    addLocalBatchNormOption(cmd, tc);
     addDataOptions(cmd, tc.data);
     addAugmentationOptions(cmd, tc.data.augment);
     set.add(cmd, [a, fpEpochs] {

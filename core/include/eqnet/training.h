@@ -40,6 +40,11 @@ struct TrainConfig {
     // Stage 2: published defaults (§3).
     int epochs = 3;
     int64_t batchSize = 128;
+    // Data-parallel runs (docs/distributed.md): batch norm normalises with the whole global
+    // batch's statistics, as one process would; false: with each rank's own slice (PyTorch
+    // DDP's default without SyncBatchNorm), which saves two small all-reduces per batch-norm
+    // layer and pass but makes the run depend on the number of ranks.
+    bool syncBatchNorm = true;
     double lr = 1e-3;            // Adam, cosine decay to 0
     double weightDecay = 0.0;
     double gradClip = 1.0;       // by value

@@ -71,6 +71,7 @@ std::string trainConfigToJson(const TrainConfig& c) {
                   {"subnets_per_step", c.subnetsPerStep}, {"guidance", guidanceName(c.guidance)},
                   {"alpha", c.alpha},            {"form_per_layer", c.formPerLayer},
                   {"adam_moves_unused_slots", c.adamMovesUnusedSlots}};
+    if (!c.syncBatchNorm) j["train"]["sync_batch_norm"] = false; // only when off: older runs still match
     j["wdr"] = {{"enabled", c.wdr},
                 {"skew_weight", c.wdrSkewWeight},
                 {"kurt_weight", c.wdrKurtWeight},
@@ -155,6 +156,7 @@ TrainConfig trainConfigFromJson(const std::string& text, const std::string& sour
     field(t, "alpha", "train.", source, c.alpha);
     field(t, "form_per_layer", "train.", source, c.formPerLayer);
     field(t, "adam_moves_unused_slots", "train.", source, c.adamMovesUnusedSlots);
+    field(t, "sync_batch_norm", "train.", source, c.syncBatchNorm);
     const json& w = section(j, "wdr", source);
     field(w, "enabled", "wdr.", source, c.wdr);
     field(w, "skew_weight", "wdr.", source, c.wdrSkewWeight);

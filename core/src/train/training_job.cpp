@@ -351,7 +351,7 @@ TrainOutcome TrainingJob::run(const TrainCallbacks& cb, const StopToken& stop, c
                 // drift), and a resumed run, whose parameters start without gradients, behaves
                 // exactly like an uninterrupted one.
                 train::clearGradients(params);
-                n.model->setBatchNormGroup(group);
+                n.model->setBatchNormGroup(cfg.syncBatchNorm ? group : nullptr);
                 train::StepResult r = stepFn(x, y, pos.step);
                 n.model->setBatchNormGroup(nullptr);
                 if (cfg.adamMovesUnusedSlots) train::zeroUnusedSlotGradients(n);
