@@ -132,12 +132,7 @@ void registerCqap(CLI::App& app, CommandSet& set) {
         if (!a->score.empty()) return runCqapScore(a->run, a->score);
         CqapStageOptions& cq = a->options;
         // Distributed (docs/distributed.md): rank 0 runs the stage, the others measure with it.
-        const DistOptions dist = resolveDistributed(a->dist);
-        if (dist.distributed()) {
-            applyRuntime(a->rt);
-            cq.ranks = RankGroup::connect(dist);
-            if (cq.ranks->rank() != 0) return serveMeasurementsAsRank(*cq.ranks, a->rt.device, cq.workers);
-        }
+        if (const auto rc = joinMeasuringRanks(a->dist, a->rt, cq.workers, cq.ranks)) return *rc;
         const SharedMeasurementScope shared(cq.ranks.get());
         const std::string config = runConfigPath(a->run);
         const EvalOptions runEval = trainConfigFromJson(readTextFile(config), config).eval;

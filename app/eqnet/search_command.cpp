@@ -86,12 +86,7 @@ void registerSearch(CLI::App& app, CommandSet& set) {
         SearchStageOptions& so = a->options;
         so.device = a->rt.device;
         // Distributed (docs/distributed.md): rank 0 searches and measures, the others measure with it.
-        const DistOptions dist = resolveDistributed(a->dist);
-        if (dist.distributed()) {
-            applyRuntime(a->rt);
-            so.ranks = RankGroup::connect(dist);
-            if (so.ranks->rank() != 0) return serveMeasurementsAsRank(*so.ranks, a->rt.device, so.workers);
-        }
+        if (const auto rc = joinMeasuringRanks(a->dist, a->rt, so.workers, so.ranks)) return *rc;
         const SharedMeasurementScope shared(so.ranks.get());
         return runSearch(a->run, so, a->rt);
     });

@@ -57,9 +57,15 @@ void addLocalBatchNormOption(CLI::App* cmd, TrainConfig& config) {
         "(docs/distributed.md)");
 }
 
-int serveMeasurementsAsRank(RankGroup& ranks, const std::string& device, int workers) {
-    const int64_t n = serveMeasurements(ranks, device, workers, {}, stopToken());
-    std::fprintf(stderr, "rank %d: measured %lld subnets for rank 0\n", ranks.rank(), (long long)n);
+std::optional<int> joinMeasuringRanks(const DistributedArgs& args, const RuntimeOptions& rt, int workers,
+                                      std::shared_ptr<RankGroup>& ranks) {
+    const DistOptions dist = resolveDistributed(args);
+    if (!dist.distributed()) return std::nullopt;
+    applyRuntime(rt);
+    ranks = RankGroup::connect(dist);
+    if (ranks->rank() == 0) return std::nullopt;
+    const int64_t n = serveMeasurements(*ranks, rt.device, workers, {}, stopToken());
+    std::fprintf(stderr, "rank %d: measured %lld subnets for rank 0\n", ranks->rank(), (long long)n);
     return stopToken().stopRequested() ? 130 : 0;
 }
 

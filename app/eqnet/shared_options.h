@@ -13,6 +13,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <memory>
+#include <optional>
 #include <string>
 
 namespace eqcli {
@@ -31,10 +33,13 @@ void addDistributedOptions(CLI::App* cmd, DistributedArgs& args);
 eqnet::DistOptions resolveDistributed(const DistributedArgs& args);
 // --local-bn (commands that train): clears config.syncBatchNorm.
 void addLocalBatchNormOption(CLI::App* cmd, eqnet::TrainConfig& config);
-// A rank other than 0 of a distributed command that measures (cqap, search, pipeline after
-// training): measures its share of rank 0's subnets until rank 0 says the work is over
-// (eqnet/measurement_pool.h); one line on stderr at the end. The exit status: 0, 130 if stopped.
-int serveMeasurementsAsRank(eqnet::RankGroup& ranks, const std::string& device, int workers);
+// A command that measures subnets (cqap, search) run as ranks: connects them when `args` (over
+// the environment) make a distributed run. Rank 0 gets the group in `ranks`, to share its
+// measurements with, and nothing is returned; any other rank measures its share of rank 0's
+// subnets here until rank 0 says the work is over (eqnet/measurement_pool.h), prints one line
+// and the exit status is returned (0, or 130 when stopped).
+std::optional<int> joinMeasuringRanks(const DistributedArgs& args, const eqnet::RuntimeOptions& rt, int workers,
+                                      std::shared_ptr<eqnet::RankGroup>& ranks);
 // --data, --data-format, --val-size, --mean, --std, and for image folders --image-size,
 // --channels, --cache-mb, --max-bad-images.
 void addDataOptions(CLI::App* cmd, eqnet::DataSpec& spec);
