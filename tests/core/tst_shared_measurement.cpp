@@ -69,6 +69,13 @@ EQ_TEST(shared_batch_claims_each_item_once_and_rank_zero_takes_over_a_dead_ranks
     EQ_COMPARE(dist::waitForBatch(*g.one, 0, stop).value_or(""), std::string("batch 0"));
     dist::SharedBatch zero0(*g.zero, 0, 40, 600), one0(*g.one, 0, 40, 600);
     std::vector<size_t> mine, theirs;
+    // Rank 1 claims a few first, so that both ranks hold items however the threads are
+    // scheduled (on a loaded machine rank 0 could otherwise claim all 40 before rank 1 starts).
+    for (int k = 0; k < 3; ++k) {
+        const size_t i = one0.claim().value();
+        theirs.push_back(i);
+        one0.deliver(i, "result " + std::to_string(i));
+    }
     std::thread other([&] {
         while (auto i = one0.claim()) {
             theirs.push_back(*i);
