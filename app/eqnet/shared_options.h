@@ -22,7 +22,8 @@ namespace eqcli {
 void addRuntimeOptions(CLI::App* cmd, eqnet::RuntimeOptions& rt);
 // --world-size, --rank, --master HOST:PORT, --dist-timeout: this process as one rank of a
 // data-parallel run (eqnet/distributed.h). Where an option is not given, the environment's
-// WORLD_SIZE, RANK, MASTER_ADDR, MASTER_PORT (what `eqnet launch` and PyTorch's launchers set).
+// WORLD_SIZE, RANK, LOCAL_RANK, MASTER_ADDR, MASTER_PORT (what `eqnet launch` and PyTorch's
+// launchers set).
 struct DistributedArgs {
     eqnet::DistOptions options;
     std::string master;

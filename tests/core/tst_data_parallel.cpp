@@ -113,6 +113,24 @@ double gradientGap(StepFn step, double& halfGap) {
 
 } // namespace
 
+EQ_TEST(each_rank_of_a_machine_takes_its_own_gpu) {
+    // "cuda" (any GPU) becomes the rank's own; a named GPU and the CPU are kept.
+    EQ_COMPARE(rankDevice("cuda", 0), std::string("cuda:0"));
+    EQ_COMPARE(rankDevice("cuda", 3), std::string("cuda:3"));
+    EQ_COMPARE(rankDevice("cuda:1", 3), std::string("cuda:1"));
+    EQ_COMPARE(rankDevice("cpu", 3), std::string("cpu"));
+    // The launchers' LOCAL_RANK reaches the options; a bad one is named.
+    ::setenv("LOCAL_RANK", "2", 1);
+    EQ_COMPARE(distOptionsFromEnvironment(DistOptions{}).localRank, 2);
+    ::setenv("LOCAL_RANK", "two", 1);
+    EQ_THROWS(distOptionsFromEnvironment(DistOptions{}), Error, "LOCAL_RANK=two");
+    ::unsetenv("LOCAL_RANK");
+    EQ_COMPARE(distOptionsFromEnvironment(DistOptions{}).localRank, 0);
+    DistOptions o;
+    o.localRank = -1;
+    EQ_THROWS(checkDistOptions(o), Error, "local rank -1");
+}
+
 EQ_TEST(averaged_gradients_of_two_half_batches_are_the_whole_batchs) {
     EQ_NEED_DISTRIBUTED();
     // Float32 sums in another order (the batch split in two, batch norm's statistics summed in

@@ -16,6 +16,8 @@ namespace eqnet {
 struct DistOptions {
     int worldSize = 1;
     int rank = 0;
+    // Which of the ranks on this machine this one is (LOCAL_RANK): the GPU it takes (rankDevice).
+    int localRank = 0;
     std::string masterHost = "127.0.0.1";
     int masterPort = 29500;
     // How long a collective (and the meeting) waits for the other ranks before it fails. A dead
@@ -26,14 +28,19 @@ struct DistOptions {
 };
 
 // The environment variables PyTorch's launchers set, over `given` where present: WORLD_SIZE,
-// RANK, MASTER_ADDR, MASTER_PORT. Throws eqnet::Error naming the variable when one is not a
-// number in range.
+// RANK, LOCAL_RANK, MASTER_ADDR, MASTER_PORT. Throws eqnet::Error naming the variable when one
+// is not a number in range.
 DistOptions distOptionsFromEnvironment(DistOptions given);
 // Throws eqnet::Error unless 1 <= worldSize, 0 <= rank < worldSize, 1 <= port <= 65535 and the
 // timeout is positive; "what" names the source in the message ("--rank", "RANK").
 void checkDistOptions(const DistOptions& o);
 // "HOST:PORT" (or "HOST", keeping the port) into o; throws eqnet::Error on a bad port.
 void parseMaster(const std::string& text, DistOptions& o);
+
+// The device a rank computes on: "cuda" (any GPU) becomes "cuda:<localRank>", so that the ranks
+// of one machine take one GPU each, as c10d's launchers arrange; anything else (the CPU, a GPU
+// named by number) is kept.
+std::string rankDevice(const std::string& device, int localRank);
 
 // Whether this build carries the distributed engine (LibTorch with c10d/Gloo, and gloo's
 // headers when it was built). Without it, connecting a world of more than one rank throws.

@@ -37,6 +37,7 @@ int envInt(const char* name, int fallback, long lo, long hi) {
 DistOptions distOptionsFromEnvironment(DistOptions o) {
     o.worldSize = envInt("WORLD_SIZE", o.worldSize, 1, 65536);
     o.rank = envInt("RANK", o.rank, 0, 65535);
+    o.localRank = envInt("LOCAL_RANK", o.localRank, 0, 65535);
     if (const char* host = std::getenv("MASTER_ADDR"); host && *host) o.masterHost = host;
     o.masterPort = envInt("MASTER_PORT", o.masterPort, 1, 65535);
     return o;
@@ -49,9 +50,14 @@ void checkDistOptions(const DistOptions& o) {
                     std::to_string(o.worldSize - 1) + ")");
     if (o.masterPort < 1 || o.masterPort > 65535)
         throw Error("master port " + std::to_string(o.masterPort) + ": must be from 1 to 65535");
+    if (o.localRank < 0) throw Error("local rank " + std::to_string(o.localRank) + ": must be at least 0");
     if (o.masterHost.empty()) throw Error("master host: empty");
     if (!(o.timeoutSeconds > 0) || o.timeoutSeconds > 7 * 24 * 3600.0)
         throw Error("distributed timeout " + std::to_string(o.timeoutSeconds) + " s: must be positive, at most a week");
+}
+
+std::string rankDevice(const std::string& device, int localRank) {
+    return device == "cuda" ? "cuda:" + std::to_string(localRank) : device;
 }
 
 void parseMaster(const std::string& text, DistOptions& o) {

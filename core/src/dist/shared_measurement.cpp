@@ -6,6 +6,7 @@
 #include "eqnet/distributed.h"
 #include "eqnet/error.h"
 #include "eqnet/paired_comparison.h"
+#include "eqnet/timing.h"
 #include "eqnet/training.h"
 #include "io/json_fields.h"
 #include "io/subnet_bits_json.h"
@@ -220,7 +221,7 @@ int64_t serveMeasurements(RankGroup& ranks, const std::string& device, int worke
         const EvalOptions eval = evalFromJson(jsonio::need(d, "eval", "", kSource));
         if (!open || open->runDir != runDir || open->run.checkpointId != checkpoint) {
             open.reset();
-            open = std::make_unique<OpenRun>(runDir, device, workers);
+            open = std::make_unique<OpenRun>(runDir, rankDevice(device, ranks.options().localRank), workers);
             if (open->run.checkpointId != checkpoint)
                 throw Error(me + ": the checkpoint of " + runDir + " here is not the one rank 0 measures (" +
                             open->run.checkpointId + " against " + checkpoint +
@@ -239,7 +240,7 @@ int64_t serveMeasurements(RankGroup& ranks, const std::string& device, int worke
         std::vector<std::string> results(tasks.size());
         Progress pr;
         pr.stage = "measure";
-        const auto t0 = std::chrono::steady_clock::now();
+        const auto t0 = SteadyClock::now();
         open->pool.run([&] { return batch.claim(); },
                        [&](Supernet& w, size_t i) {
                            results[i] = evaluationJson(measureTask(w, open->data, eval, tasks[i]), tasks[i].validation).dump();
@@ -249,7 +250,7 @@ int64_t serveMeasurements(RankGroup& ranks, const std::string& device, int worke
                            ++measured;
                            if (progress) {
                                pr.done = measured;
-                               pr.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+                               pr.elapsedSeconds = secondsSince(t0);
                                pr.message = me + ": measured " + std::to_string(measured) + " subnets for rank 0";
                                progress(pr);
                            }

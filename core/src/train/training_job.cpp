@@ -191,7 +191,11 @@ TrainingJob::TrainingJob(TrainingJob&&) noexcept = default;
 TrainingJob& TrainingJob::operator=(TrainingJob&&) noexcept = default;
 const TrainConfig& TrainingJob::config() const { return d_->cfg; }
 const std::string& TrainingJob::runDir() const { return d_->dir; }
-void TrainingJob::setRankGroup(std::shared_ptr<RankGroup> group) { d_->group = std::move(group); }
+void TrainingJob::setRankGroup(std::shared_ptr<RankGroup> group) {
+    // Each rank of a machine on its own GPU; run.json, written by rank 0, keeps the device asked for.
+    if (group) d_->cfg.device = rankDevice(d_->cfg.device, group->options().localRank);
+    d_->group = std::move(group);
+}
 void TrainingJob::setSnapshotRequest(const SnapshotRequest& r) {
     std::lock_guard<std::mutex> l(d_->snapshotMutex);
     d_->snapshot = r;
