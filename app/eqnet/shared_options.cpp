@@ -22,7 +22,9 @@ constexpr size_t kSkippedShown = 20; // unreadable pictures named one by one; th
 }
 
 void addRuntimeOptions(CLI::App* cmd, RuntimeOptions& rt) {
-    cmd->add_option("--device", rt.device, "cpu, cuda or cuda:N (cuda: a rank of a data-parallel run takes GPU LOCAL_RANK)")->capture_default_str();
+    cmd->add_option("--device", rt.device,
+                    "cpu, cuda or cuda:N (cuda: a rank of a data-parallel run takes GPU LOCAL_RANK)")
+        ->capture_default_str();
     cmd->add_option("--threads", rt.threads, "CPU threads (0: all cores)")->capture_default_str();
 }
 

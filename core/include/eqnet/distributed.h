@@ -31,8 +31,8 @@ struct DistOptions {
 // RANK, LOCAL_RANK, MASTER_ADDR, MASTER_PORT. Throws eqnet::Error naming the variable when one
 // is not a number in range.
 DistOptions distOptionsFromEnvironment(DistOptions given);
-// Throws eqnet::Error unless 1 <= worldSize, 0 <= rank < worldSize, 1 <= port <= 65535 and the
-// timeout is positive; "what" names the source in the message ("--rank", "RANK").
+// Throws eqnet::Error unless 1 <= worldSize, 0 <= rank < worldSize, 0 <= localRank,
+// 1 <= port <= 65535 and the timeout is positive; "what" names the source in the message ("--rank", "RANK").
 void checkDistOptions(const DistOptions& o);
 // "HOST:PORT" (or "HOST", keeping the port) into o; throws eqnet::Error on a bad port.
 void parseMaster(const std::string& text, DistOptions& o);
